@@ -1,0 +1,140 @@
+#include "core/base/json_body.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cmath>
+
+namespace uitgo::json {
+namespace {
+
+// Counts UTF-8 code points so length limits match what users typed.
+std::size_t utf8_length(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::optional<double> as_number(const boost::json::value& v) {
+  if (v.is_double()) return v.get_double();
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  return std::nullopt;
+}
+
+}  // namespace
+
+boost::json::object parse_object(std::string_view body) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(body, ec);
+  if (ec) throw HttpError::bad_request("invalid_json", "request body is not valid JSON: " + ec.message());
+  if (!value.is_object()) throw HttpError::bad_request("invalid_json", "request body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+std::string error_body(std::string_view code, std::string_view message, const std::optional<std::string>& field) {
+  boost::json::object body;
+  body["error"] = message;
+  body["code"] = code;
+  if (field) body["field"] = *field;
+  return boost::json::serialize(body);
+}
+
+std::string error_body(const HttpError& error) { return error_body(error.code(), error.what(), error.field()); }
+
+std::string Fields::qualified(std::string_view name) const {
+  return prefix_.empty() ? std::string(name) : prefix_ + "." + std::string(name);
+}
+
+const boost::json::value* Fields::find(std::string_view name) const {
+  const auto* v = object_.if_contains(name);
+  return (v == nullptr || v->is_null()) ? nullptr : v;
+}
+
+void Fields::fail(std::string_view name, std::string_view problem) const {
+  const auto field = qualified(name);
+  throw HttpError::validation(field, field + " " + std::string(problem));
+}
+
+std::optional<std::string> Fields::optional_string(std::string_view name, StringRule rule) const {
+  const auto* v = find(name);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_string()) fail(name, "must be a string");
+  std::string text(v->get_string());
+  const auto length = utf8_length(text);
+  if (length < rule.min_length) {
+    fail(name, rule.min_length == 1 ? "must not be empty"
+                                    : "must be at least " + std::to_string(rule.min_length) + " characters");
+  }
+  if (length > rule.max_length) fail(name, "must be at most " + std::to_string(rule.max_length) + " characters");
+  return text;
+}
+
+std::string Fields::required_string(std::string_view name, StringRule rule) const {
+  auto v = optional_string(name, rule);
+  if (!v) fail(name, "is required");
+  return std::move(*v);
+}
+
+std::optional<double> Fields::optional_number(std::string_view name, double min, double max) const {
+  const auto* v = find(name);
+  if (v == nullptr) return std::nullopt;
+  const auto n = as_number(*v);
+  if (!n || !std::isfinite(*n)) fail(name, "must be a number");
+  if (*n < min || *n > max) {
+    fail(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return n;
+}
+
+double Fields::required_number(std::string_view name, double min, double max) const {
+  const auto v = optional_number(name, min, max);
+  if (!v) fail(name, "is required");
+  return *v;
+}
+
+std::optional<std::int64_t> Fields::optional_int(std::string_view name, std::int64_t min, std::int64_t max) const {
+  const auto* v = find(name);
+  if (v == nullptr) return std::nullopt;
+  std::optional<std::int64_t> n;
+  if (v->is_int64()) n = v->get_int64();
+  if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    n = static_cast<std::int64_t>(v->get_uint64());
+  }
+  if (v->is_double() && std::trunc(v->get_double()) == v->get_double() && std::abs(v->get_double()) < 9e15) {
+    n = static_cast<std::int64_t>(v->get_double());
+  }
+  if (!n) fail(name, "must be an integer");
+  if (*n < min || *n > max) {
+    fail(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return n;
+}
+
+std::int64_t Fields::required_int(std::string_view name, std::int64_t min, std::int64_t max) const {
+  const auto v = optional_int(name, min, max);
+  if (!v) fail(name, "is required");
+  return *v;
+}
+
+std::optional<bool> Fields::optional_bool(std::string_view name) const {
+  const auto* v = find(name);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_bool()) fail(name, "must be true or false");
+  return v->get_bool();
+}
+
+std::optional<Fields> Fields::optional_object(std::string_view name) const {
+  const auto* v = find(name);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_object()) fail(name, "must be an object");
+  return Fields(v->get_object(), qualified(name));
+}
+
+Fields Fields::required_object(std::string_view name) const {
+  auto v = optional_object(name);
+  if (!v) fail(name, "is required");
+  return *v;
+}
+
+}  // namespace uitgo::json

@@ -1,0 +1,105 @@
+#include "core/base/log.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <memory>
+
+namespace uitgo::log {
+namespace {
+
+struct State {
+  std::shared_ptr<spdlog::logger> logger;
+  std::string service = "uitgo";
+  std::atomic<Level> level{Level::info};
+};
+
+State& state() {
+  static State s;
+  return s;
+}
+
+spdlog::level::level_enum to_spdlog(Level level) {
+  switch (level) {
+    case Level::debug:
+      return spdlog::level::debug;
+    case Level::info:
+      return spdlog::level::info;
+    case Level::warn:
+      return spdlog::level::warn;
+    case Level::error:
+      return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+std::string_view name(Level level) {
+  switch (level) {
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
+  }
+  return "info";
+}
+
+std::shared_ptr<spdlog::logger> logger() {
+  auto& s = state();
+  if (!s.logger) {
+    // The sink is created once; later init() calls only change the level/service.
+    s.logger = std::make_shared<spdlog::logger>("uitgo", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    s.logger->set_pattern("%v");
+    s.logger->set_level(spdlog::level::trace);
+    s.logger->flush_on(spdlog::level::trace);
+  }
+  return s.logger;
+}
+
+}  // namespace
+
+void init(std::string_view service, std::string_view level) {
+  auto& s = state();
+  s.service = std::string(service);
+  Level parsed = Level::info;
+  if (level == "debug") parsed = Level::debug;
+  if (level == "warn") parsed = Level::warn;
+  if (level == "error") parsed = Level::error;
+  s.level = parsed;
+  logger();
+}
+
+bool enabled(Level level) { return level >= state().level.load(std::memory_order_relaxed); }
+
+std::string now_rfc3339() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const auto secs = system_clock::to_time_t(now);
+  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  const auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
+  return buf;
+}
+
+void write(Level level, std::string_view message, boost::json::object fields) {
+  if (!enabled(level)) return;
+  boost::json::object line;
+  line["ts"] = now_rfc3339();
+  line["level"] = name(level);
+  line["service"] = state().service;
+  line["msg"] = message;
+  for (auto& [k, v] : fields) line[k] = std::move(v);
+  logger()->log(to_spdlog(level), "{}", boost::json::serialize(line));
+}
+
+}  // namespace uitgo::log

@@ -1,0 +1,27 @@
+// Structured logging: every line on stdout is one JSON object
+// {"ts","level","service","msg", ...fields}, so logs can be grepped and shipped
+// without a parser per format.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <string_view>
+
+namespace uitgo::log {
+
+enum class Level { debug, info, warn, error };
+
+// Call once at start. Unknown level names fail fast (config validates them).
+void init(std::string_view service, std::string_view level);
+bool enabled(Level level);
+void write(Level level, std::string_view message, boost::json::object fields = {});
+
+inline void debug(std::string_view m, boost::json::object f = {}) { write(Level::debug, m, std::move(f)); }
+inline void info(std::string_view m, boost::json::object f = {}) { write(Level::info, m, std::move(f)); }
+inline void warn(std::string_view m, boost::json::object f = {}) { write(Level::warn, m, std::move(f)); }
+inline void error(std::string_view m, boost::json::object f = {}) { write(Level::error, m, std::move(f)); }
+
+// The current time as RFC 3339 UTC with milliseconds, e.g. 2026-11-24T10:00:00.123Z.
+std::string now_rfc3339();
+
+}  // namespace uitgo::log

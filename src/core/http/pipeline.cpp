@@ -1,0 +1,67 @@
+#include "core/http/pipeline.hpp"
+
+#include <algorithm>
+
+#include "core/base/errors.hpp"
+
+namespace uitgo::http {
+namespace {
+
+std::string join_methods(const std::vector<std::string>& methods) {
+  std::string out;
+  for (const auto& m : methods) out += (out.empty() ? "" : ", ") + m;
+  return out;
+}
+
+void check_role(const Access& access, const Principal& caller) {
+  if (access.roles.empty()) return;
+  if (std::find(access.roles.begin(), access.roles.end(), caller.role) == access.roles.end()) {
+    throw HttpError::forbidden();
+  }
+}
+
+}  // namespace
+
+Pipeline::Pipeline(const Router& router, std::shared_ptr<const Authenticator> authenticator)
+    : router_(router), authenticator_(std::move(authenticator)) {
+  if (!authenticator_) authenticator_ = std::make_shared<RejectAllAuthenticator>();
+  rebuild();
+}
+
+void Pipeline::use(Middleware middleware) {
+  middlewares_.push_back(std::move(middleware));
+  rebuild();
+}
+
+void Pipeline::rebuild() {
+  chain_ = [this](Request& r) { return dispatch(r); };
+  for (auto it = middlewares_.rbegin(); it != middlewares_.rend(); ++it) {
+    chain_ = [middleware = *it, inner = chain_](Request& r) { return middleware(r, inner); };
+  }
+}
+
+awaitable<Response> Pipeline::handle(Request& request) const { return chain_(request); }
+
+awaitable<Response> Pipeline::dispatch(Request& request) const {
+  auto match = router_.match(request.method, request.path);
+  if (match.kind == RouteMatch::Kind::not_found) {
+    request.route = "unmatched";
+    throw HttpError::not_found("no route for " + request.path);
+  }
+  if (match.kind == RouteMatch::Kind::method_not_allowed) {
+    request.route = "unmatched";
+    auto response = Response::error(405, "method_not_allowed", request.method + " is not allowed here");
+    response.with_header("Allow", join_methods(match.allowed_methods));
+    co_return response;
+  }
+  const Route& route = *match.route;
+  request.route = route.path_template;
+  request.path_params = std::move(match.params);
+  if (route.access.authenticate) {
+    request.principal = authenticator_->authenticate(request);
+    check_role(route.access, *request.principal);
+  }
+  co_return co_await route.handler(request);
+}
+
+}  // namespace uitgo::http

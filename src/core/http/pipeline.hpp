@@ -1,0 +1,46 @@
+// The request pipeline: middleware (outermost first) around routing,
+// authentication and the handler. Built once at start; per request it is a
+// chain of plain calls.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/base/async.hpp"
+#include "core/http/auth.hpp"
+#include "core/http/router.hpp"
+
+namespace uitgo::metrics {
+class Registry;
+}
+
+namespace uitgo::http {
+
+using Next = std::function<awaitable<Response>(Request&)>;
+using Middleware = std::function<awaitable<Response>(Request&, const Next&)>;
+
+class Pipeline {
+ public:
+  Pipeline(const Router& router, std::shared_ptr<const Authenticator> authenticator);
+
+  // Adds a middleware inside the ones added before it.
+  void use(Middleware middleware);
+  awaitable<Response> handle(Request& request) const;
+
+ private:
+  awaitable<Response> dispatch(Request& request) const;
+  void rebuild();
+
+  const Router& router_;
+  std::shared_ptr<const Authenticator> authenticator_;
+  std::vector<Middleware> middlewares_;
+  Next chain_;
+};
+
+// The standard middleware, in the order services install them.
+Middleware request_id_middleware();
+Middleware access_log_middleware(metrics::Registry& registry);
+Middleware error_mapping_middleware();
+
+}  // namespace uitgo::http

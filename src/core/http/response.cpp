@@ -1,0 +1,33 @@
+#include "core/http/response.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "core/base/json_body.hpp"
+
+namespace uitgo::http {
+
+Response Response::json(int status, const boost::json::value& body) {
+  return Response{.status = status, .body = boost::json::serialize(body)};
+}
+
+Response Response::no_content() { return Response{.status = 204, .content_type = {}, .body = {}}; }
+
+Response Response::text(int status, std::string body, std::string content_type) {
+  return Response{.status = status, .content_type = std::move(content_type), .body = std::move(body)};
+}
+
+Response Response::error(const HttpError& error) {
+  return Response{.status = error.status(), .body = json::error_body(error)};
+}
+
+Response Response::error(int status, std::string_view code, std::string_view message) {
+  return Response{.status = status, .body = json::error_body(code, message)};
+}
+
+Response Response::unavailable(std::string_view code, std::string_view message, int retry_after_seconds) {
+  auto r = error(503, code, message);
+  r.with_header("Retry-After", std::to_string(retry_after_seconds));
+  return r;
+}
+
+}  // namespace uitgo::http

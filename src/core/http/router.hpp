@@ -1,0 +1,61 @@
+// Maps (method, path) to a handler. Templates use {name} segments:
+// "/v1/trips/{id}/status". Literal segments win over parameters, so
+// "/v1/drivers/me" and "/v1/drivers/{id}" can coexist.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/base/async.hpp"
+#include "core/http/request.hpp"
+#include "core/http/response.hpp"
+
+namespace uitgo::http {
+
+using Handler = std::function<awaitable<Response>(Request&)>;
+
+// Who may call a route. Default: anyone, no authentication.
+struct Access {
+  bool authenticate = false;
+  std::vector<std::string> roles;  // empty with authenticate = any signed-in user
+
+  static Access anyone() { return {}; }
+  static Access user() { return {.authenticate = true}; }
+  static Access roles_of(std::vector<std::string> allowed) {
+    return {.authenticate = true, .roles = std::move(allowed)};
+  }
+};
+
+struct Route {
+  std::string method;
+  std::string path_template;
+  std::vector<std::string> segments;  // "{id}" kept as-is for parameters
+  Handler handler;
+  Access access;
+};
+
+struct RouteMatch {
+  enum class Kind { found, not_found, method_not_allowed } kind = Kind::not_found;
+  const Route* route = nullptr;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::vector<std::string> allowed_methods;  // for 405's Allow header
+};
+
+class Router {
+ public:
+  // Throws std::logic_error for malformed templates or duplicate routes:
+  // those are programming errors, caught at start.
+  void add(std::string method, std::string path_template, Handler handler, Access access = Access::anyone());
+  RouteMatch match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace uitgo::http

@@ -1,0 +1,49 @@
+// `uitgo <command>`: one binary, one subcommand per service or tool.
+#include <cstring>
+#include <iostream>
+#include <vector>
+
+#include "driver/driver_service.hpp"
+#include "trip/trip_service.hpp"
+#include "user/user_service.hpp"
+
+namespace {
+
+using uitgo::service::Command;
+
+std::vector<Command> commands() { return {uitgo::user::command(), uitgo::trip::command(), uitgo::driver::command()}; }
+
+int usage(std::ostream& out, int code) {
+  out << "Usage: uitgo <command> [--help]\n\nCommands:\n";
+  for (const auto& c : commands()) out << "  " << c.name << "\t" << c.summary << "\n";
+  out << "\n`uitgo <command> --help` lists the environment variables a command reads.\n";
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(std::cerr, 2);
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") return usage(std::cout, 0);
+  for (const auto& command : commands()) {
+    if (command.name != name) continue;
+    const auto spec = command.spec();
+    if (argc > 2 && (std::strcmp(argv[2], "--help") == 0 || std::strcmp(argv[2], "-h") == 0)) {
+      std::cout << spec.help_text("uitgo " + command.name);
+      return 0;
+    }
+    try {
+      const auto config = spec.load();
+      return command.run(config);
+    } catch (const uitgo::config::ConfigError& e) {
+      std::cerr << "uitgo " << command.name << ": " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "uitgo " << command.name << ": fatal: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "uitgo: unknown command '" << name << "'\n";
+  return usage(std::cerr, 2);
+}

@@ -1,0 +1,34 @@
+#include "trip/trip_service.hpp"
+
+#include "core/service/dependencies.hpp"
+
+namespace uitgo::trip {
+namespace {
+
+config::Spec spec() {
+  auto s = service::http_spec(8082);
+  s.string("TRIP_DB_DSN", "host=127.0.0.1 port=15432 user=uitgo password=uitgo dbname=trip_db",
+           "libpq connection string of the trip_db primary (all writes)");
+  s.string("TRIP_DB_REPLICA_DSN", "",
+           "libpq connection string of a trip_db streaming replica for reads; unset = read from the primary");
+  s.merge(service::postgres_pool_spec()).merge(service::redis_spec()).merge(service::migrations_spec());
+  return s;
+}
+
+int run(const config::Values& config) {
+  service::Runtime runtime("trip-service", config);
+  auto primary = service::make_pool(runtime, config.str("TRIP_DB_DSN"), "postgres");
+  std::unique_ptr<pg::Pool> replica;
+  if (config.has("TRIP_DB_REPLICA_DSN")) {
+    replica = service::make_pool(runtime, config.str("TRIP_DB_REPLICA_DSN"), "postgres_replica");
+  }
+  auto redis = service::make_redis(runtime);
+  service::migrate_on_start(runtime, *primary, "trip");
+  return runtime.run();
+}
+
+}  // namespace
+
+service::Command command() { return {"trip-service", "trips, state machine, live tracking", spec, run}; }
+
+}  // namespace uitgo::trip

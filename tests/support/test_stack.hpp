@@ -1,0 +1,60 @@
+// Starts real PostgreSQL (+ streaming replica), Redis, the services and nginx
+// for one test binary, on free loopback ports in a private temporary folder,
+// through the same scripts/stack.sh that `make up` uses. Tear-down happens in
+// the destructor, so a failing test still stops every process it started.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace uitgo::test {
+
+struct StackOptions {
+  bool postgres = true;
+  bool replica = false;
+  bool redis = true;
+  bool services = false;  // user-service, trip-service, driver-service
+  bool nginx = false;
+};
+
+class TestStack {
+ public:
+  explicit TestStack(StackOptions options);
+  ~TestStack();
+  TestStack(const TestStack&) = delete;
+  TestStack& operator=(const TestStack&) = delete;
+
+  // libpq keyword/value DSN for one of user_db, trip_db, driver_db.
+  std::string dsn(std::string_view database) const;
+  std::string replica_dsn(std::string_view database) const;
+  std::string redis_url() const;
+
+  // Stops / starts one component by name: postgres, replica, redis, nginx,
+  // user-service, trip-service, driver-service.
+  void stop(std::string_view component) const;
+  void start(std::string_view component) const;
+  // PID of a running component (from its pid file), or -1.
+  int pid(std::string_view component) const;
+
+  const std::string& dir() const { return dir_; }
+
+  std::uint16_t pg_port = 0;
+  std::uint16_t pg_replica_port = 0;
+  std::uint16_t redis_port = 0;
+  std::uint16_t gateway_port = 0;
+  std::uint16_t user_port = 0;
+  std::uint16_t trip_port = 0;
+  std::uint16_t driver_port = 0;
+
+ private:
+  void run_script(std::string_view action, std::string_view components) const;
+
+  StackOptions options_;
+  std::string dir_;
+};
+
+// A TCP port on 127.0.0.1 that nothing listens on right now (kernel-chosen).
+std::uint16_t free_port();
+
+}  // namespace uitgo::test
