@@ -2,11 +2,19 @@
 // for one test binary, on free loopback ports in a private temporary folder,
 // through the same scripts/stack.sh that `make up` uses. Tear-down happens in
 // the destructor, so a failing test still stops every process it started.
+//
+// If the test process dies without running the destructor (SIGKILL, abort,
+// ctest timeout), a watchdog (`stack.sh watch <pid>`, in its own session)
+// notices within about a second and stops and deletes everything.
+// UITGO_KEEP_RUN_DIR=1 in the environment keeps the folder (logs, data) after
+// the test for debugging; the servers are still stopped.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace uitgo::test {
 
@@ -16,6 +24,9 @@ struct StackOptions {
   bool redis = true;
   bool services = false;  // user-service, trip-service, driver-service
   bool nginx = false;
+  // Extra environment for the servers of this stack only (e.g. MATCHING_MODE,
+  // DRIVER_SEARCH); the test process's own environment is not modified.
+  std::vector<std::pair<std::string, std::string>> env = {};
 };
 
 class TestStack {
@@ -49,9 +60,13 @@ class TestStack {
 
  private:
   void run_script(std::string_view action, std::string_view components) const;
+  std::vector<std::string> child_env() const;
+  void start_watchdog();
+  void tear_down() noexcept;
 
   StackOptions options_;
   std::string dir_;
+  int watchdog_pid_ = -1;
 };
 
 // A TCP port on 127.0.0.1 that nothing listens on right now (kernel-chosen).

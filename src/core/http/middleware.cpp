@@ -84,7 +84,7 @@ Middleware access_log_middleware(metrics::Registry& registry) {
                             {"path", request.path},
                             {"route", request.route},
                             {"status", response.status},
-                            {"duration_ms", seconds * 1000.0},
+                            {"duration_us", static_cast<std::int64_t>(seconds * 1e6)},
                             {"remote", request.remote_address}});
     }
     co_return response;

@@ -1,0 +1,55 @@
+# Thin entry points; the logic lives in scripts/. See README.md.
+#   make up      install what is missing, build, start everything (gateway :8080)
+#   make test    install what is missing, build, run every test (ctest)
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+CTEST_ARGS ?=
+
+.PHONY: help deps configure build up down status test format clean purge
+
+help:
+	@echo "make deps | build | up | down | status | test | format | clean | purge"
+	@echo "  up/down/status take the components of scripts/stack.sh via C=..., e.g. make up C='postgres redis'"
+
+deps:
+	@scripts/install-deps.sh
+
+# Configure only when there is no build tree yet (re-running cmake on every
+# build would cost seconds; ninja re-runs it itself when a CMakeLists changes).
+configure: deps
+	@if [[ ! -f $(BUILD_DIR)/build.ninja ]]; then \
+	  cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE); \
+	fi
+
+build: configure
+	@ninja -C $(BUILD_DIR) -j$(JOBS)
+
+up: build
+	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" scripts/stack.sh up $(C)
+
+down:
+	@scripts/stack.sh down $(C)
+
+status:
+	@scripts/stack.sh status $(C)
+
+# ctest prints its summary last; nothing may follow it.
+test: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure $(CTEST_ARGS)
+
+format:
+	@git ls-files -co --exclude-standard -- '*.cpp' '*.hpp' '*.h' '*.cc' | xargs -r clang-format -i
+	@if command -v shellcheck >/dev/null; then shellcheck scripts/*.sh .ci/run; fi
+
+# Build output only; the data of `make up` stays in .run (see purge).
+clean:
+	@rm -rf $(BUILD_DIR)
+
+# Stops everything and deletes the local stack's data, pid files and logs.
+purge:
+	@scripts/stack.sh purge

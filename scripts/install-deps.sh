@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages UIT-Go needs to build, test and run locally.
+#
+# Idempotent: asks dpkg which packages are missing and only then runs
+# `apt-get update` + `apt-get install`, so a second run costs ~0.1 s and needs
+# no network. Uses sudo when not root.
+#
+# Installing postgresql-15 / redis-server / nginx-light may make Debian's
+# postinst start a default cluster (5432), redis (6379) or nginx (80).
+# scripts/stack.sh never uses those: it runs its own servers on other ports.
+set -euo pipefail
+
+readonly PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
+  procps iproute2
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libpq-dev libhiredis-dev libspdlog-dev libfmt-dev libsodium-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql-15 postgresql-client-15 redis-server nginx-light wrk
+)
+
+log() { printf 'install-deps: %s\n' "$*" >&2; }
+
+# Prints the packages of PACKAGES that are not fully installed.
+missing_packages() {
+  local pkg status
+  for pkg in "${PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+    if [[ "$status" != "installed" ]]; then
+      printf '%s\n' "$pkg"
+    fi
+  done
+}
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    # `env` inside sudo: passing VAR=value to sudo itself needs sudoers setenv.
+    sudo env DEBIAN_FRONTEND=noninteractive "$@"
+  else
+    log "need root to install packages and sudo is not available; run as root: $*"
+    return 1
+  fi
+}
+
+main() {
+  if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    log "this script supports Debian/Ubuntu (apt) only"
+    return 1
+  fi
+
+  local missing
+  mapfile -t missing < <(missing_packages)
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    log "all ${#PACKAGES[@]} packages are installed"
+    return 0
+  fi
+
+  log "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -q
+  as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+  # Re-check: apt-get can succeed while leaving a package half-configured.
+  mapfile -t missing < <(missing_packages)
+  if [[ ${#missing[@]} -ne 0 ]]; then
+    log "still missing after install: ${missing[*]}"
+    return 1
+  fi
+  log "done"
+}
+
+main "$@"

@@ -1,0 +1,103 @@
+#include "core/service/dependencies.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/base/log.hpp"
+#include "core/pg/migrations.hpp"
+
+namespace uitgo::service {
+
+config::Spec postgres_pool_spec() {
+  config::Spec s;
+  s.integer("PG_POOL_SIZE", 16, 1, 1000, "connections per Postgres pool")
+      .integer("PG_QUERY_TIMEOUT_MS", 5000, 10, 600000, "deadline of one query")
+      .integer("PG_CONNECT_TIMEOUT_MS", 3000, 10, 600000, "deadline of opening a connection")
+      .integer("PG_ACQUIRE_TIMEOUT_MS", 1000, 1, 600000, "wait for a free connection before answering 503");
+  return s;
+}
+
+config::Spec redis_spec() {
+  config::Spec s;
+  s.string("REDIS_URL", "redis://127.0.0.1:16379/0", "redis://[:password@]host:port[/db]")
+      .integer("REDIS_TIMEOUT_MS", 1000, 10, 600000, "deadline of one Redis command");
+  return s;
+}
+
+config::Spec migrations_spec() {
+  config::Spec s;
+  s.string("MIGRATIONS_DIR", "migrations", "folder holding <service>/NNN_name.sql migrations")
+      .integer("STARTUP_TIMEOUT_MS", 30000, 0, 600000, "how long start-up waits for Postgres to accept connections");
+  return s;
+}
+
+std::unique_ptr<pg::Pool> make_pool(Runtime& runtime, const std::string& dsn, const std::string& name) {
+  const auto& c = runtime.config();
+  auto pool = std::make_unique<pg::Pool>(runtime.executor(),
+                                         pg::Options{.dsn = dsn,
+                                                     .max_size = static_cast<std::size_t>(c.integer("PG_POOL_SIZE")),
+                                                     .query_timeout = c.millis("PG_QUERY_TIMEOUT_MS"),
+                                                     .connect_timeout = c.millis("PG_CONNECT_TIMEOUT_MS"),
+                                                     .acquire_timeout = c.millis("PG_ACQUIRE_TIMEOUT_MS"),
+                                                     .name = name});
+  auto* p = pool.get();
+  runtime.add_readiness_check(name, [p, name]() -> awaitable<void> {
+    if (!co_await p->ping()) throw UnavailableError(name + " does not answer");
+  });
+  auto& registry = runtime.metrics();
+  registry.on_collect([p, name, &registry] {
+    const auto stats = p->stats();
+    const auto set = [&](const char* state, std::size_t v) {
+      registry.gauge("pg_pool_connections", "Postgres pool connections by state", {{"pool", name}, {"state", state}})
+          .set(static_cast<double>(v));
+    };
+    set("idle", stats.idle);
+    set("in_use", stats.in_use);
+    set("waiting", stats.waiting);
+  });
+  return pool;
+}
+
+std::unique_ptr<redis::Client> make_redis(Runtime& runtime) {
+  auto options = redis::Options::from_url(runtime.config().str("REDIS_URL"));
+  options.command_timeout = runtime.config().millis("REDIS_TIMEOUT_MS");
+  auto client = std::make_unique<redis::Client>(runtime.executor(), options);
+  auto* r = client.get();
+  runtime.add_readiness_check("redis", [r]() -> awaitable<void> { co_await r->ping(); });
+  auto& registry = runtime.metrics();
+  registry.on_collect([r, &registry] {
+    const auto stats = r->stats();
+    registry.gauge("redis_connected", "1 when the shared Redis connection is up").set(stats.connected ? 1 : 0);
+    registry.gauge("redis_commands_in_flight", "Redis commands queued or awaiting a reply")
+        .set(static_cast<double>(stats.in_flight));
+    registry.gauge("redis_reconnects", "Redis reconnections since start").set(static_cast<double>(stats.reconnects));
+  });
+  return client;
+}
+
+void migrate_on_start(Runtime& runtime, pg::Pool& pool, const std::string& service) {
+  const std::filesystem::path dir = std::filesystem::path(runtime.config().str("MIGRATIONS_DIR")) / service;
+  const auto patience = runtime.config().millis("STARTUP_TIMEOUT_MS");
+  runtime.on_start([&pool, dir, patience]() -> awaitable<void> {
+    if (!std::filesystem::is_directory(dir)) throw std::runtime_error("migrations folder not found: " + dir.string());
+    const auto deadline = Clock::now() + patience;
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    while (true) {
+      try {
+        const int applied = co_await pg::run_migrations(pool, dir);
+        log::info("migrations applied", {{"dir", dir.string()}, {"applied", applied}});
+        co_return;
+      } catch (const UnavailableError& e) {
+        // Postgres may still be starting: retry until the start-up deadline.
+        if (Clock::now() >= deadline) throw;
+        log::warn("postgres not reachable yet, retrying", {{"error", e.what()}});
+      } catch (const TimeoutError& e) {
+        if (Clock::now() >= deadline) throw;
+        log::warn("postgres not reachable yet, retrying", {{"error", e.what()}});
+      }
+      pause.expires_after(Millis(500));
+      co_await pause.async_wait(use_awaitable);
+    }
+  });
+}
+
+}  // namespace uitgo::service
