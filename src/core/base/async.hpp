@@ -10,6 +10,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <exception>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -24,20 +26,51 @@ using asio::use_awaitable;
 using Clock = std::chrono::steady_clock;
 using Millis = std::chrono::milliseconds;
 
+namespace detail {
+
+// The outcome of an operation, success or failure, as a value: awaitable
+// operator|| waits for the first *successful* operand, so a failing operation
+// must not be allowed to look like "still running" until the timer fires.
+template <typename T>
+struct Outcome {
+  std::exception_ptr error;
+  std::optional<T> value;
+};
+template <>
+struct Outcome<void> {
+  std::exception_ptr error;
+};
+
+template <typename T>
+awaitable<Outcome<T>> capture(awaitable<T> op) {
+  Outcome<T> out;
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::move(op);
+    } else {
+      out.value.emplace(co_await std::move(op));
+    }
+  } catch (...) {
+    out.error = std::current_exception();
+  }
+  co_return out;
+}
+
+}  // namespace detail
+
 // Races `op` against a timer. When the timer wins, `op` is cancelled (its
 // pending Asio operations complete with operation_aborted) and TimeoutError
 // is thrown naming `what`, so callers can tell which dependency was slow.
+// When `op` fails first, its own exception propagates at once.
 template <typename T>
 awaitable<T> with_deadline(awaitable<T> op, Clock::duration limit, std::string what) {
   using namespace asio::experimental::awaitable_operators;
   asio::steady_timer timer(co_await asio::this_coro::executor, limit);
-  auto result = co_await (std::move(op) || timer.async_wait(use_awaitable));
+  auto result = co_await (detail::capture(std::move(op)) || timer.async_wait(use_awaitable));
   if (result.index() == 1) throw TimeoutError(what + " timed out");
-  if constexpr (std::is_void_v<T>) {
-    co_return;
-  } else {
-    co_return std::move(std::get<0>(result));
-  }
+  auto& outcome = std::get<0>(result);
+  if (outcome.error) std::rethrow_exception(outcome.error);
+  if constexpr (!std::is_void_v<T>) co_return std::move(*outcome.value);
 }
 
 }  // namespace uitgo

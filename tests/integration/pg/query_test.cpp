@@ -1,0 +1,131 @@
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "pg_fixture.hpp"
+
+namespace uitgo::pg::test {
+namespace {
+
+using QueryTest = PgTest;
+
+TEST_F(QueryTest, ParamsOfEveryKindAndNulls) {
+  Pool pool(io.get_executor(), options());
+  Result r = run(
+      pool.query("SELECT $1::text AS s, $2::int8 AS i, $3::float8 AS d, $4::bool AS b, $5::text AS n1, $6::text AS n2,"
+                 " $7::int4 AS small, $8::text AS quoted",
+                 {"text", std::int64_t{5}, 1.5, true, std::nullopt, std::optional<std::string>{}, 42,
+                  std::string("it's \"quoted\"; DROP TABLE x")}));
+  ASSERT_EQ(r.rows(), 1);
+  ASSERT_EQ(r.columns(), 8);
+  EXPECT_EQ(r.get<std::string>(0, "s"), "text");
+  EXPECT_EQ(r.get<std::int64_t>(0, "i"), 5);
+  EXPECT_DOUBLE_EQ(r.get<double>(0, "d"), 1.5);
+  EXPECT_TRUE(r.get<bool>(0, "b"));
+  EXPECT_TRUE(r.is_null(0, r.column("n1")));
+  EXPECT_EQ(r.get<std::optional<std::string>>(0, "n1"), std::nullopt);
+  EXPECT_EQ(r.get<std::optional<std::int64_t>>(0, "n2"), std::nullopt);
+  EXPECT_EQ(r.get<std::optional<std::int64_t>>(0, "i"), 5);
+  EXPECT_EQ(r.get<int>(0, "small"), 42);
+  EXPECT_EQ(r.get<std::string>(0, "quoted"), "it's \"quoted\"; DROP TABLE x");
+  EXPECT_THROW(r.get<std::string>(0, "n1"), ConversionError);
+  EXPECT_THROW(r.get<std::int64_t>(0, "s"), ConversionError);
+  EXPECT_THROW(r.column("missing"), std::out_of_range);
+  EXPECT_THROW(r.get<std::string>(1, 0), std::out_of_range);
+}
+
+TEST_F(QueryTest, DoublesRoundTripExactly) {
+  Pool pool(io.get_executor(), options());
+  const double value = 10.762622;  // a latitude: must not lose digits on the way
+  Result r = run(pool.query("SELECT $1::float8 AS v, $2::float8 AS neg", {value, -0.1}));
+  EXPECT_EQ(r.get<double>(0, "v"), value);
+  EXPECT_EQ(r.get<double>(0, "neg"), -0.1);
+}
+
+TEST_F(QueryTest, TypedGettersOverRowsAndAffectedRows) {
+  Pool pool(io.get_executor(), options());
+  run([&]() -> asio::awaitable<void> {
+    co_await pool.query("DROP TABLE IF EXISTS q_people");
+    co_await pool.query(
+        "CREATE TABLE q_people (id int8 PRIMARY KEY, name text NOT NULL, score float8, active bool NOT NULL,"
+        " \"camelCase\" int4)");
+    Result ins = co_await pool.query(
+        "INSERT INTO q_people VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)",
+        {1, "an", 9.5, true, 7, std::int64_t{9'000'000'000}, "binh", std::nullopt, false, std::nullopt});
+    EXPECT_EQ(ins.affected_rows(), 2);
+    EXPECT_EQ(ins.command(), "INSERT 0 2");
+
+    Result rows = co_await pool.query("SELECT id, name, score, active, \"camelCase\" FROM q_people ORDER BY id");
+    EXPECT_EQ(rows.rows(), 2);
+    EXPECT_EQ(rows.get<std::int64_t>(0, "id"), 1);
+    EXPECT_EQ(rows.get<std::string_view>(0, "name"), "an");
+    EXPECT_EQ(rows.get<std::optional<double>>(0, "score"), 9.5);
+    EXPECT_EQ(rows.get<int>(0, "camelCase"), 7);
+    EXPECT_EQ(rows.get<std::int64_t>(1, "id"), 9'000'000'000);
+    EXPECT_THROW(rows.get<int>(1, "id"), ConversionError);  // does not fit 32 bits
+    EXPECT_EQ(rows.get<std::optional<double>>(1, "score"), std::nullopt);
+    EXPECT_FALSE(rows.get<bool>(1, "active"));
+
+    Result upd = co_await pool.query("UPDATE q_people SET active = NOT active WHERE id > $1", {0});
+    EXPECT_EQ(upd.affected_rows(), 2);
+    Result none = co_await pool.query("SELECT id FROM q_people WHERE name = $1", {"nobody"});
+    EXPECT_TRUE(none.empty());
+    co_await pool.query("DROP TABLE q_people");
+  }());
+}
+
+TEST_F(QueryTest, UniqueViolationCarriesSqlstateAndConstraint) {
+  Pool pool(io.get_executor(), options());
+  run([&]() -> asio::awaitable<void> {
+    co_await pool.query("DROP TABLE IF EXISTS q_users");
+    co_await pool.query("CREATE TABLE q_users (id serial PRIMARY KEY, email text CONSTRAINT q_users_email UNIQUE)");
+    co_await pool.query("INSERT INTO q_users (email) VALUES ($1)", {"a@x.vn"});
+    try {
+      co_await pool.query("INSERT INTO q_users (email) VALUES ($1)", {"a@x.vn"});
+      ADD_FAILURE() << "expected a unique violation";
+    } catch (const QueryError& e) {
+      EXPECT_EQ(e.sqlstate(), "23505");
+      EXPECT_TRUE(e.is_unique_violation());
+      EXPECT_EQ(e.constraint(), "q_users_email");
+      EXPECT_NE(std::string(e.what()).find("duplicate key"), std::string::npos) << e.what();
+    }
+    // A syntax error is a QueryError too, and leaves the connection usable.
+    try {
+      co_await pool.query("SELEC 1");
+      ADD_FAILURE() << "expected a syntax error";
+    } catch (const QueryError& e) {
+      EXPECT_EQ(e.sqlstate(), "42601");
+    }
+    Result r = co_await pool.query("SELECT count(*) FROM q_users");
+    EXPECT_EQ(r.get<std::int64_t>(0, 0), 1);
+    co_await pool.query("DROP TABLE q_users");
+  }());
+  EXPECT_EQ(pool.stats().in_use, 0u);
+}
+
+TEST_F(QueryTest, PingAndStats) {
+  Pool pool(io.get_executor(), options(3));
+  EXPECT_EQ(pool.stats().size, 0u);  // connections are opened lazily
+  EXPECT_TRUE(run(pool.ping()));
+  const PoolStats stats = pool.stats();
+  EXPECT_EQ(stats.size, 1u);
+  EXPECT_EQ(stats.idle, 1u);
+  EXPECT_EQ(stats.in_use, 0u);
+  EXPECT_EQ(stats.waiting, 0u);
+
+  Pool nowhere(io.get_executor(),
+               {.dsn = "host=127.0.0.1 port=1 user=uitgo dbname=user_db connect_timeout=2", .name = "nowhere"});
+  EXPECT_FALSE(run(nowhere.ping()));
+  EXPECT_EQ(nowhere.stats().size, 0u);  // the failed slot was given back
+}
+
+TEST_F(QueryTest, ConnectFailureIsUnavailable) {
+  Pool pool(io.get_executor(), {.dsn = "host=127.0.0.1 port=1 user=uitgo dbname=user_db", .name = "nowhere"});
+  EXPECT_THROW(run(pool.query("SELECT 1")), UnavailableError);
+  Pool bad_db(io.get_executor(), {.dsn = dsn() + " dbname=no_such_db", .name = "bad_db"});
+  EXPECT_THROW(run(bad_db.query("SELECT 1")), UnavailableError);
+}
+
+}  // namespace
+}  // namespace uitgo::pg::test
