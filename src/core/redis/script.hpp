@@ -1,0 +1,25 @@
+// A Lua script and its SHA1, so Client::eval can send the 40-byte digest
+// (EVALSHA) instead of the source on every call.
+#pragma once
+
+#include <string>
+
+namespace uitgo::redis {
+
+class Script {
+ public:
+  explicit Script(std::string source);
+
+  const std::string& source() const { return source_; }
+  // Lower-case hex, as SCRIPT LOAD returns it.
+  const std::string& sha1() const { return sha1_; }
+
+ private:
+  std::string source_;
+  std::string sha1_;
+};
+
+// Lower-case hex SHA1 of `data`.
+std::string sha1_hex(const std::string& data);
+
+}  // namespace uitgo::redis
