@@ -66,7 +66,10 @@ template <typename T>
 awaitable<T> with_deadline(awaitable<T> op, Clock::duration limit, std::string what) {
   using namespace asio::experimental::awaitable_operators;
   asio::steady_timer timer(co_await asio::this_coro::executor, limit);
-  auto result = co_await (detail::capture(std::move(op)) || timer.async_wait(use_awaitable));
+  // Named, not a temporary inside co_await: GCC 12 can destroy such
+  // temporaries twice.
+  auto race = detail::capture(std::move(op)) || timer.async_wait(use_awaitable);
+  auto result = co_await std::move(race);
   if (result.index() == 1) throw TimeoutError(what + " timed out");
   auto& outcome = std::get<0>(result);
   if (outcome.error) std::rethrow_exception(outcome.error);

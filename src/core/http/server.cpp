@@ -109,7 +109,8 @@ awaitable<void> reject_malformed(State& st, Connection& conn, int status) {
       {413, {"payload_too_large", "request body exceeds the limit"}},
       {431, {"headers_too_large", "request headers exceed the limit"}}};
   const auto& [code, message] = kErrors.at(status);
-  co_await write_response(st, conn, Response::error(status, code, message), 11, false);
+  auto response = Response::error(status, code, message);
+  co_await write_response(st, conn, std::move(response), 11, false);
 }
 
 // Reads one request. Returns nullopt when the connection should close

@@ -78,7 +78,8 @@ void Runtime::add_standard_routes() {
     for (const auto& [dependency, check] : readiness_checks_) {
       std::string outcome = "ok";
       try {
-        co_await with_deadline(check(), kReadinessDeadline, dependency);
+        auto probe = with_deadline(check(), kReadinessDeadline, dependency);
+        co_await std::move(probe);
       } catch (const std::exception& e) {
         outcome = e.what();
         ready = false;
