@@ -14,6 +14,8 @@ enum class Level { debug, info, warn, error };
 // Call once at start. Unknown level names fail fast (config validates them).
 void init(std::string_view service, std::string_view level);
 bool enabled(Level level);
+// Writes out buffered lines (called at shutdown; warnings flush at once).
+void flush();
 void write(Level level, std::string_view message, boost::json::object fields = {});
 
 inline void debug(std::string_view m, boost::json::object f = {}) { write(Level::debug, m, std::move(f)); }

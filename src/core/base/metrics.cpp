@@ -86,6 +86,15 @@ std::string format_labels(const Labels& labels) {
 }
 
 Registry::Family& Registry::family(const std::string& name, const std::string& help, Type type) {
+  {
+    // Steady state: the family exists, a shared lock suffices.
+    std::shared_lock lock(mutex_);
+    if (auto it = families_.find(name); it != families_.end()) {
+      if (it->second.type != type) throw std::logic_error("metric registered with two types: " + name);
+      return it->second;
+    }
+  }
+  std::unique_lock lock(mutex_);
   auto [it, inserted] = families_.try_emplace(name, Family{type, help, {}, {}, {}});
   if (!inserted && it->second.type != type) throw std::logic_error("metric registered with two types: " + name);
   return it->second;
@@ -109,30 +118,18 @@ T& find_or_create(std::shared_mutex& mutex, std::map<std::string, std::unique_pt
 }  // namespace
 
 Counter& Registry::counter(const std::string& name, const std::string& help, const Labels& labels) {
-  Family* f;
-  {
-    std::unique_lock lock(mutex_);
-    f = &family(name, help, Type::counter);
-  }
+  Family* f = &family(name, help, Type::counter);
   return find_or_create(mutex_, f->counters, format_labels(labels), [] { return std::make_unique<Counter>(); });
 }
 
 Gauge& Registry::gauge(const std::string& name, const std::string& help, const Labels& labels) {
-  Family* f;
-  {
-    std::unique_lock lock(mutex_);
-    f = &family(name, help, Type::gauge);
-  }
+  Family* f = &family(name, help, Type::gauge);
   return find_or_create(mutex_, f->gauges, format_labels(labels), [] { return std::make_unique<Gauge>(); });
 }
 
 Histogram& Registry::histogram(const std::string& name, const std::string& help, const Labels& labels,
                                const std::vector<double>& bounds) {
-  Family* f;
-  {
-    std::unique_lock lock(mutex_);
-    f = &family(name, help, Type::histogram);
-  }
+  Family* f = &family(name, help, Type::histogram);
   return find_or_create(mutex_, f->histograms, format_labels(labels),
                         [&] { return std::make_unique<Histogram>(bounds); });
 }

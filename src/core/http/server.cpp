@@ -23,8 +23,13 @@ using asio::as_tuple;
 namespace {
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {
+    boost::system::error_code ec;
+    const auto remote = stream.socket().remote_endpoint(ec);
+    if (!ec) remote_address = remote.address().to_string();
+  }
   beast::tcp_stream stream;
+  std::string remote_address;  // looked up once, not per request
   bool idle = true;  // touched only on the connection's strand
 };
 
@@ -60,7 +65,7 @@ bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned versi
 }
 
 // Converts Beast's request into the plain Request handlers see.
-Request to_request(bhttp::request<bhttp::string_body>&& in, const tcp::socket& socket) {
+Request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& remote_address) {
   Request out;
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
@@ -79,9 +84,7 @@ Request to_request(bhttp::request<bhttp::string_body>&& in, const tcp::socket& s
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   out.body = std::move(in.body());
-  boost::system::error_code ec;
-  const auto remote = socket.remote_endpoint(ec);
-  if (!ec) out.remote_address = remote.address().to_string();
+  out.remote_address = remote_address;
   return out;
 }
 
@@ -164,7 +167,7 @@ awaitable<void> serve_connection(std::shared_ptr<State> st, std::shared_ptr<Conn
     const bool keep_alive = raw->keep_alive();
     Response response;
     try {
-      Request request = to_request(std::move(*raw), conn->stream.socket());
+      Request request = to_request(std::move(*raw), conn->remote_address);
       response = co_await handle_one(*st, request);
     } catch (const HttpError& e) {
       response = Response::error(e);

@@ -119,6 +119,7 @@ awaitable<void> Runtime::shut_down() {
     }
   }
   log::info("stopped");
+  log::flush();
   io_.stop();
 }
 
