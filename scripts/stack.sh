@@ -14,7 +14,8 @@
 #                  replication slot on the primary and deletes its data
 #   stop C...      stop C, keeping all data (`stop replica` + `start replica` resumes)
 #   status [C...]  component, pid, port, running / stopped
-#   env            print the environment the services get (export lines)
+#   env            print the environment the services get (export lines,
+#                  including the run dir's secrets)
 #   purge          down all, then delete every file of the run dir
 #   watch PID      (test harness) wait until process PID exits, then purge
 #
@@ -36,6 +37,12 @@
 #   UITGO_START_TIMEOUT=30  UITGO_STOP_TIMEOUT=20   seconds
 # Every other variable of the caller's environment reaches the services
 # unchanged (e.g. MATCHING_MODE, DRIVER_SEARCH).
+#
+# secrets: the first `up`/`start`/`env` on a run dir writes $RUN_DIR/secrets.env
+# (mode 600): JWT_SECRET and INTERNAL_TOKEN, 64 random hex characters each
+# (or the caller's JWT_SECRET / INTERNAL_TOKEN at that moment). Every service
+# gets them from there, so they stay the same for the life of the run dir
+# (tests read the file to mint tokens); `purge` deletes them.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -64,6 +71,8 @@ load_settings() {
 }
 load_settings
 readonly LOG_DIR="$RUN_DIR/logs"
+readonly SECRETS_FILE="$RUN_DIR/secrets.env"
+readonly SECRET_NAMES=(JWT_SECRET INTERNAL_TOKEN)
 readonly PID_DIR="$RUN_DIR/pids"
 readonly PG_PORT="${UITGO_PG_PORT:-15432}"
 readonly PG_REPLICA_PORT="${UITGO_PG_REPLICA_PORT:-15433}"
@@ -245,6 +254,54 @@ port_of_setting() {
     UITGO_TRIP_PORT) echo "$TRIP_PORT" ;;
     UITGO_DRIVER_PORT) echo "$DRIVER_PORT" ;;
   esac
+}
+
+# 32 bytes from the kernel's CSPRNG as 64 lower-case hex characters.
+random_hex() {
+  local hex
+  hex=$(od -An -v -N32 -tx1 /dev/urandom | tr -d ' \n')
+  [[ "$hex" =~ ^[0-9a-f]{64}$ ]] || die "could not read 32 random bytes from /dev/urandom"
+  echo "$hex"
+}
+
+# Creates $SECRETS_FILE once per run dir (call with the lock held). A value
+# the caller exports at that moment is used as is; otherwise a random one.
+ensure_secrets() {
+  local name value
+  if [[ -s "$SECRETS_FILE" ]]; then
+    for name in "${SECRET_NAMES[@]}"; do
+      if [[ -n "${!name:-}" && "${!name}" != "$(secret_value "$name")" ]]; then
+        warn "$name from the environment ignored: this run dir's services use the one in $SECRETS_FILE"
+      fi
+    done
+    return 0
+  fi
+  (
+    umask 077
+    for name in "${SECRET_NAMES[@]}"; do
+      value=${!name:-}
+      if [[ -z "$value" ]]; then
+        value=$(random_hex)
+      elif [[ ${#value} -lt 32 || "$value" =~ [[:space:]] ]]; then
+        die "$name from the environment must be at least 32 characters without whitespace"
+      fi
+      printf '%s=%s\n' "$name" "$value"
+    done >"$SECRETS_FILE.tmp"
+  )
+  chmod 600 "$SECRETS_FILE.tmp"
+  mv "$SECRETS_FILE.tmp" "$SECRETS_FILE"
+}
+
+# The value of one secret of this run dir (empty when there is none yet).
+secret_value() {
+  local wanted=$1 key value
+  [[ -r "$SECRETS_FILE" ]] || return 0
+  while IFS='=' read -r key value; do
+    if [[ "$key" == "$wanted" ]]; then
+      echo "$value"
+      return 0
+    fi
+  done <"$SECRETS_FILE"
 }
 
 # Serializes stack.sh invocations on one run dir (e.g. `make up` twice at once).
@@ -603,6 +660,10 @@ service_env() {
   echo "USER_SERVICE_URL=http://127.0.0.1:$USER_PORT"
   echo "TRIP_SERVICE_URL=http://127.0.0.1:$TRIP_PORT"
   echo "DRIVER_SERVICE_URL=http://127.0.0.1:$DRIVER_PORT"
+  local name
+  for name in "${SECRET_NAMES[@]}"; do
+    echo "$name=$(secret_value "$name")"
+  done
   case $service in
     user-service) echo "USER_DB_DSN=$(dsn "$PG_PORT" user_db)" ;;
     driver-service) echo "DRIVER_DB_DSN=$(dsn "$PG_PORT" driver_db)" ;;
@@ -859,6 +920,7 @@ cmd_up() {
   ensure_run_dir
   take_lock
   save_settings
+  ensure_secrets
   for c in "${components[@]}"; do
     start_component "$c"
   done
@@ -910,6 +972,9 @@ cmd_status() {
 
 cmd_env() {
   local s
+  ensure_run_dir
+  take_lock
+  ensure_secrets
   for s in "${SERVICES[@]}"; do
     echo "# $s"
     service_env "$s" | sed -e "s/'/'\\\\''/g" -e "s/=/='/" -e "s/\$/'/" -e 's/^/export /'

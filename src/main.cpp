@@ -5,13 +5,16 @@
 
 #include "driver/driver_service.hpp"
 #include "trip/trip_service.hpp"
+#include "user/seed.hpp"
 #include "user/user_service.hpp"
 
 namespace {
 
 using uitgo::service::Command;
 
-std::vector<Command> commands() { return {uitgo::user::command(), uitgo::trip::command(), uitgo::driver::command()}; }
+std::vector<Command> commands() {
+  return {uitgo::user::command(), uitgo::trip::command(), uitgo::driver::command(), uitgo::user::seed_command()};
+}
 
 int usage(std::ostream& out, int code) {
   out << "Usage: uitgo <command> [--help]\n\nCommands:\n";

@@ -9,12 +9,18 @@ config::Spec spec() {
   auto s = service::http_spec(8083);
   s.string("DRIVER_DB_DSN", "host=127.0.0.1 port=15432 user=uitgo password=uitgo dbname=driver_db",
            "libpq connection string of driver_db");
-  s.merge(service::postgres_pool_spec()).merge(service::redis_spec()).merge(service::migrations_spec());
+  s.merge(service::postgres_pool_spec())
+      .merge(service::redis_spec())
+      .merge(service::migrations_spec())
+      .merge(auth::jwt_spec())
+      .merge(service::internal_token_spec());
   return s;
 }
 
 int run(const config::Values& config) {
   service::Runtime runtime("driver-service", config);
+  service::install_jwt(runtime);
+  service::install_internal_token(runtime);
   auto db = service::make_pool(runtime, config.str("DRIVER_DB_DSN"), "postgres");
   auto redis = service::make_redis(runtime);
   service::migrate_on_start(runtime, *db, "driver");

@@ -11,12 +11,18 @@ config::Spec spec() {
            "libpq connection string of the trip_db primary (all writes)");
   s.string("TRIP_DB_REPLICA_DSN", "",
            "libpq connection string of a trip_db streaming replica for reads; unset = read from the primary");
-  s.merge(service::postgres_pool_spec()).merge(service::redis_spec()).merge(service::migrations_spec());
+  s.merge(service::postgres_pool_spec())
+      .merge(service::redis_spec())
+      .merge(service::migrations_spec())
+      .merge(auth::jwt_spec())
+      .merge(service::internal_token_spec());
   return s;
 }
 
 int run(const config::Values& config) {
   service::Runtime runtime("trip-service", config);
+  service::install_jwt(runtime);
+  service::install_internal_token(runtime);
   auto primary = service::make_pool(runtime, config.str("TRIP_DB_DSN"), "postgres");
   std::unique_ptr<pg::Pool> replica;
   if (config.has("TRIP_DB_REPLICA_DSN")) {

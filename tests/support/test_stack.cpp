@@ -374,6 +374,22 @@ std::string TestStack::replica_dsn(std::string_view database) const {
 
 std::string TestStack::redis_url() const { return "redis://127.0.0.1:" + std::to_string(redis_port) + "/0"; }
 
+std::string TestStack::secret(std::string_view name) const {
+  const std::string path = dir_ + "/secrets.env";
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error("cannot read " + path + " (is anything of the stack up?)");
+  std::string line;
+  while (std::getline(file, line)) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos && std::string_view(line).substr(0, eq) == name) return line.substr(eq + 1);
+  }
+  throw std::runtime_error(std::string(name) + " not found in " + path);
+}
+
+std::string TestStack::jwt_secret() const { return secret("JWT_SECRET"); }
+
+std::string TestStack::internal_token() const { return secret("INTERNAL_TOKEN"); }
+
 void TestStack::stop(std::string_view component) const { run_script("stop", component); }
 
 void TestStack::start(std::string_view component) const { run_script("start", component); }

@@ -40,6 +40,11 @@ class TestStack {
   std::string dsn(std::string_view database) const;
   std::string replica_dsn(std::string_view database) const;
   std::string redis_url() const;
+  // The secrets every service of this stack was started with (stack.sh keeps
+  // them in <dir>/secrets.env): tests mint access tokens with the first and
+  // call /internal/* with the second. Throw when the file has no such entry.
+  std::string jwt_secret() const;
+  std::string internal_token() const;
 
   // Stops / starts one component by name: postgres, replica, redis, nginx,
   // user-service, trip-service, driver-service.
@@ -60,6 +65,7 @@ class TestStack {
 
  private:
   void run_script(std::string_view action, std::string_view components) const;
+  std::string secret(std::string_view name) const;
   std::vector<std::string> child_env() const;
   void start_watchdog();
   void tear_down() noexcept;

@@ -47,6 +47,10 @@ struct Fixture {
       throw TimeoutError("postgres timed out");
       co_return Response::no_content();
     });
+    router.add(
+        "POST", "/internal/thing",
+        [](Request& r) -> awaitable<Response> { co_return Response::json(200, {{"user", r.principal.has_value()}}); },
+        http::Access::internal_only());
     pipeline = std::make_unique<http::Pipeline>(router, std::make_shared<FakeAuthenticator>());
     pipeline->use(http::request_id_middleware());
     pipeline->use(http::access_log_middleware(registry));
@@ -133,4 +137,16 @@ TEST(Pipeline, MetricsUseTheRouteTemplate) {
   EXPECT_NE(text.find("http_requests_total{route=\"/public\",method=\"GET\",status=\"200\"} 1"), std::string::npos)
       << text;
   EXPECT_NE(text.find("route=\"unmatched\""), std::string::npos);
+}
+
+TEST(Pipeline, InternalRoutesNeedTheInternalToken) {
+  Fixture f;
+  EXPECT_EQ(f.call("POST", "/internal/thing", {{"x-internal-token", "anything"}}).status, 401)
+      << "no token configured: refuse everyone";
+  f.pipeline->set_internal_token("s3cret-s3cret-s3cret-s3cret-s3cret");
+  EXPECT_EQ(f.call("POST", "/internal/thing").status, 401);
+  EXPECT_EQ(f.call("POST", "/internal/thing", {{"x-internal-token", "s3cret"}}).status, 401);
+  const auto ok = f.call("POST", "/internal/thing", {{"x-internal-token", "s3cret-s3cret-s3cret-s3cret-s3cret"}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_NE(ok.body.find("\"user\":false"), std::string::npos) << "the token never stands in for a user";
 }

@@ -94,8 +94,9 @@ Spec& Spec::add(Variable v) {
   return *this;
 }
 
-Spec& Spec::string(std::string name, std::string default_value, std::string help) {
-  return add({.name = std::move(name), .default_value = std::move(default_value), .help = std::move(help)});
+Spec& Spec::string(std::string name, std::string default_value, std::string help, bool secret) {
+  return add(
+      {.name = std::move(name), .default_value = std::move(default_value), .help = std::move(help), .secret = secret});
 }
 
 Spec& Spec::required_string(std::string name, std::string help, bool secret) {

@@ -54,7 +54,8 @@ class Values {
 
 class Spec {
  public:
-  Spec& string(std::string name, std::string default_value, std::string help);
+  // `secret`: the value is never echoed back (errors, --help shows only the default).
+  Spec& string(std::string name, std::string default_value, std::string help, bool secret = false);
   Spec& required_string(std::string name, std::string help, bool secret = false);
   Spec& integer(std::string name, std::int64_t default_value, std::int64_t min, std::int64_t max, std::string help);
   Spec& boolean(std::string name, bool default_value, std::string help);

@@ -13,6 +13,14 @@ std::string join_methods(const std::vector<std::string>& methods) {
   return out;
 }
 
+// Compares in time independent of where the strings differ.
+bool same_secret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
 void check_role(const Access& access, const Principal& caller) {
   if (access.roles.empty()) return;
   if (std::find(access.roles.begin(), access.roles.end(), caller.role) == access.roles.end()) {
@@ -57,6 +65,12 @@ awaitable<Response> Pipeline::dispatch(Request& request) const {
   const Route& route = *match.route;
   request.route = route.path_template;
   request.path_params = std::move(match.params);
+  if (route.access.internal) {
+    const auto presented = request.header("x-internal-token").value_or(std::string_view{});
+    if (internal_token_.empty() || !same_secret(presented, internal_token_)) {
+      throw HttpError::unauthorized("internal token required");
+    }
+  }
   if (route.access.authenticate) {
     request.principal = authenticator_->authenticate(request);
     check_role(route.access, *request.principal);

@@ -26,6 +26,8 @@ class Pipeline {
 
   // Adds a middleware inside the ones added before it.
   void use(Middleware middleware);
+  // The token internal routes require; when empty, internal routes refuse everyone.
+  void set_internal_token(std::string token) { internal_token_ = std::move(token); }
   awaitable<Response> handle(Request& request) const;
 
  private:
@@ -35,6 +37,7 @@ class Pipeline {
   const Router& router_;
   std::shared_ptr<const Authenticator> authenticator_;
   std::vector<Middleware> middlewares_;
+  std::string internal_token_;
   Next chain_;
 };
 

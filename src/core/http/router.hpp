@@ -21,8 +21,12 @@ using Handler = std::function<awaitable<Response>(Request&)>;
 struct Access {
   bool authenticate = false;
   std::vector<std::string> roles;  // empty with authenticate = any signed-in user
+  // Service-to-service only: the caller must present X-Internal-Token. It
+  // proves the caller is a service, never who the user is.
+  bool internal = false;
 
   static Access anyone() { return {}; }
+  static Access internal_only() { return {.internal = true}; }
   static Access user() { return {.authenticate = true}; }
   static Access roles_of(std::vector<std::string> allowed) {
     return {.authenticate = true, .roles = std::move(allowed)};

@@ -30,6 +30,36 @@ config::Spec migrations_spec() {
   return s;
 }
 
+std::shared_ptr<const auth::Jwt> install_jwt(Runtime& runtime) {
+  auto jwt = auth::make_jwt(runtime.config());
+  runtime.set_authenticator(std::make_shared<auth::JwtAuthenticator>(jwt));
+  return jwt;
+}
+
+config::Spec internal_token_spec() {
+  config::Spec s;
+  s.string("INTERNAL_TOKEN", "",
+           "shared secret of service-to-service calls (X-Internal-Token), at least 32 bytes; required unless "
+           "UITGO_DEV_MODE=true",
+           true);
+  return s;
+}
+
+std::string install_internal_token(Runtime& runtime) {
+  constexpr std::size_t kMinimumLength = 32;
+  std::string token = runtime.config().str("INTERNAL_TOKEN");
+  if (token.empty() && runtime.config().flag("UITGO_DEV_MODE")) {
+    log::warn("INTERNAL_TOKEN is unset: using the public development token (UITGO_DEV_MODE=true)");
+    token = "uitgo-development-internal-token-not-for-production";
+  }
+  if (token.size() < kMinimumLength) {
+    throw config::ConfigError("INTERNAL_TOKEN must be set to at least 32 bytes (UITGO_DEV_MODE=true allows a "
+                              "development default)");
+  }
+  runtime.set_internal_token(token);
+  return token;
+}
+
 std::unique_ptr<pg::Pool> make_pool(Runtime& runtime, const std::string& dsn, const std::string& name) {
   const auto& c = runtime.config();
   auto pool = std::make_unique<pg::Pool>(runtime.executor(),

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/auth/jwt.hpp"
 #include "core/base/config.hpp"
 #include "core/pg/pool.hpp"
 #include "core/redis/client.hpp"
@@ -19,6 +20,20 @@ config::Spec postgres_pool_spec();
 config::Spec redis_spec();
 // MIGRATIONS_DIR, STARTUP_TIMEOUT_MS.
 config::Spec migrations_spec();
+
+// Builds the Jwt from JWT_SECRET / JWT_ACCESS_TTL_SECONDS / UITGO_DEV_MODE
+// (merge auth::jwt_spec() into the service's spec) and installs the
+// JwtAuthenticator on the runtime. Returns the Jwt for services that issue
+// tokens. Throws config::ConfigError when the secret is missing or short.
+std::shared_ptr<const auth::Jwt> install_jwt(Runtime& runtime);
+
+// INTERNAL_TOKEN. Merge together with auth::jwt_spec(), which declares the
+// UITGO_DEV_MODE switch both secrets honour.
+config::Spec internal_token_spec();
+// Requires internal routes to carry X-Internal-Token = INTERNAL_TOKEN and
+// returns the token for this service's own outbound calls. Throws
+// config::ConfigError when it is missing or short outside dev mode.
+std::string install_internal_token(Runtime& runtime);
 
 // A pool on `dsn`, probed by /ready as `name` and exported as pg_pool_* metrics.
 std::unique_ptr<pg::Pool> make_pool(Runtime& runtime, const std::string& dsn, const std::string& name);

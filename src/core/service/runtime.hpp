@@ -37,6 +37,7 @@ class Runtime {
   const std::string& name() const { return name_; }
 
   void set_authenticator(std::shared_ptr<const http::Authenticator> authenticator);
+  void set_internal_token(std::string token) { internal_token_ = std::move(token); }
   // A dependency that /ready probes; the check throws when it is not usable.
   void add_readiness_check(std::string dependency, Step check);
   // Runs in order before the server accepts requests; a failure exits non-zero.
@@ -58,6 +59,7 @@ class Runtime {
   metrics::Registry metrics_;
   http::Router router_;
   std::shared_ptr<const http::Authenticator> authenticator_;
+  std::string internal_token_;
   std::vector<std::pair<std::string, Step>> readiness_checks_;
   std::vector<Step> start_steps_;
   std::vector<Step> stop_steps_;

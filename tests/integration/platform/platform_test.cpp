@@ -19,9 +19,13 @@ using uitgo::test::eventually;
 using uitgo::test::http_request;
 using uitgo::test::raw_exchange;
 
+namespace uitgo::test {
+TestStack* platform_stack = nullptr;  // shared with client_test.cpp
+}
+
 namespace {
 
-uitgo::test::TestStack* stack = nullptr;
+uitgo::test::TestStack*& stack = uitgo::test::platform_stack;
 
 class PlatformEnvironment : public ::testing::Environment {
  public:

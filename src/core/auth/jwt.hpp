@@ -1,0 +1,96 @@
+// Access tokens: JWT signed with HS256 and nothing else. The algorithm is
+// pinned: a token whose header names any other algorithm (none, RS256, HS512)
+// is rejected before its signature is even looked at.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "core/base/config.hpp"
+#include "core/http/auth.hpp"
+
+namespace uitgo::auth {
+
+// Longer tokens are rejected before any decoding or parsing.
+inline constexpr std::size_t kMaxTokenBytes = 4096;
+// HS256 keys shorter than this are refused (RFC 7518 §3.2: at least the hash size).
+inline constexpr std::size_t kMinSecretBytes = 32;
+// exp has no leeway: a token is accepted while exp > now (seconds). iat may be
+// at most this far ahead of our clock (clock skew between instances).
+inline constexpr std::int64_t kMaxIatSkewSeconds = 60;
+// The key used when UITGO_DEV_MODE=true and JWT_SECRET is unset. Public on
+// purpose: anyone can forge tokens for a service running with it.
+inline constexpr std::string_view kDevelopmentSecret = "uitgo-development-only-insecure-jwt-secret-never-in-production";
+
+struct Claims {
+  std::string sub;   // user id
+  std::string role;  // rider | driver | admin
+  std::string jti;   // unique token id
+  std::int64_t iat = 0;
+  std::int64_t exp = 0;
+};
+
+// Thrown by verify(); the message says what was wrong (for logs, never for clients).
+struct InvalidToken : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+class HmacSha256Key;
+}
+
+class Jwt {
+ public:
+  // `secret` must be at least kMinSecretBytes long and `access_ttl` positive
+  // (std::invalid_argument otherwise); make_jwt() reports the same as a config error.
+  explicit Jwt(std::string secret, std::chrono::seconds access_ttl = std::chrono::minutes(15));
+
+  // A signed token for `sub`/`role` with iat = now, exp = now + access_ttl and a random jti.
+  std::string issue(std::string_view sub, std::string_view role) const;
+  // Signs exactly these claims (tests use it to make expired tokens).
+  std::string sign(const Claims& claims) const;
+  // Checks structure, header (typ JWT or absent, alg HS256), signature (constant
+  // time), exp (required, in the future), iat, sub and role. Throws InvalidToken.
+  Claims verify(std::string_view token) const;
+  // The same with an explicit clock (Unix seconds), for tests.
+  Claims verify(std::string_view token, std::int64_t now_seconds) const;
+
+  std::chrono::seconds access_ttl() const { return access_ttl_; }
+
+ private:
+  std::shared_ptr<const detail::HmacSha256Key> key_;
+  std::chrono::seconds access_ttl_;
+};
+
+// The http::Authenticator every service installs: Bearer header (or ?token=)
+// verified with Jwt; every failure is 401 with one generic message.
+class JwtAuthenticator final : public http::Authenticator {
+ public:
+  explicit JwtAuthenticator(std::shared_ptr<const Jwt> jwt) : jwt_(std::move(jwt)) {}
+  http::Principal authenticate(const http::Request& request) const override;
+
+ private:
+  std::shared_ptr<const Jwt> jwt_;
+};
+
+// JWT_SECRET (required unless dev mode, >= 32 bytes, never echoed),
+// JWT_ACCESS_TTL_SECONDS (900, 60..86400), UITGO_DEV_MODE (false).
+config::Spec jwt_spec();
+// Builds the Jwt from config; throws config::ConfigError for a missing or
+// short secret. With UITGO_DEV_MODE=true a missing secret falls back to
+// kDevelopmentSecret (and logs a warning); a short one is still an error.
+std::shared_ptr<const Jwt> make_jwt(const config::Values& config);
+
+// RFC 4648 §5 base64url without padding.
+std::string base64url_encode(std::string_view bytes);
+// Strict: rejects '=', characters outside the alphabet, impossible lengths
+// and non-zero unused trailing bits (so every byte string has one encoding).
+std::optional<std::string> base64url_decode(std::string_view text);
+
+}  // namespace uitgo::auth

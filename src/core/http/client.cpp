@@ -1,0 +1,155 @@
+#include "core/http/client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include <cctype>
+#include <mutex>
+#include <vector>
+
+#include "core/base/errors.hpp"
+
+namespace uitgo::http {
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::as_tuple;
+
+struct Client::State {
+  asio::any_io_executor executor;
+  ClientOptions options;
+  std::string host;
+  std::string port;
+  std::mutex mutex;
+  std::vector<std::unique_ptr<beast::tcp_stream>> idle;
+};
+
+namespace {
+
+using State = Client::State;
+
+void parse_base_url(State& st) {
+  auto url = boost::urls::parse_uri(st.options.base_url);
+  if (!url || url->scheme() != "http" || url->host().empty()) {
+    throw std::invalid_argument("service URL must look like http://host:port, got '" + st.options.base_url + "'");
+  }
+  st.host = std::string(url->host());
+  st.port = url->has_port() ? std::string(url->port()) : "80";
+}
+
+std::unique_ptr<beast::tcp_stream> take_idle(State& st) {
+  std::lock_guard lock(st.mutex);
+  if (st.idle.empty()) return nullptr;
+  auto stream = std::move(st.idle.back());
+  st.idle.pop_back();
+  return stream;
+}
+
+void give_back(State& st, std::unique_ptr<beast::tcp_stream> stream) {
+  stream->expires_never();
+  std::lock_guard lock(st.mutex);
+  if (st.idle.size() < st.options.max_idle) st.idle.push_back(std::move(stream));
+}
+
+awaitable<std::unique_ptr<beast::tcp_stream>> connect(State& st) {
+  auto stream = std::make_unique<beast::tcp_stream>(asio::make_strand(st.executor));
+  tcp::resolver resolver(st.executor);
+  auto [rec, endpoints] = co_await resolver.async_resolve(st.host, st.port, as_tuple(use_awaitable));
+  if (rec) throw UnavailableError("cannot resolve " + st.host + ": " + rec.message());
+  stream->expires_after(st.options.timeout);
+  auto [ec, endpoint] = co_await stream->async_connect(endpoints, as_tuple(use_awaitable));
+  if (ec == beast::error::timeout) throw TimeoutError("connect to " + st.options.base_url + " timed out");
+  if (ec) throw UnavailableError("cannot connect to " + st.options.base_url + ": " + ec.message());
+  stream->socket().set_option(tcp::no_delay(true), ec);
+  co_return stream;
+}
+
+struct Exchange {
+  boost::system::error_code ec;
+  bool got_response_bytes = false;
+  bhttp::response<bhttp::string_body> response;
+};
+
+awaitable<Exchange> exchange(beast::tcp_stream& stream, const bhttp::request<bhttp::string_body>& request,
+                             Millis timeout) {
+  Exchange out;
+  stream.expires_after(timeout);
+  auto [wec, written] = co_await bhttp::async_write(stream, request, as_tuple(use_awaitable));
+  if (wec) {
+    out.ec = wec;
+    co_return out;
+  }
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(8 * 1024 * 1024);
+  auto [rec, read] = co_await bhttp::async_read(stream, buffer, parser, as_tuple(use_awaitable));
+  out.ec = rec;
+  out.got_response_bytes = read > 0;
+  if (!rec) out.response = parser.release();
+  co_return out;
+}
+
+ClientResponse to_client_response(bhttp::response<bhttp::string_body>&& in) {
+  ClientResponse out;
+  out.status = static_cast<int>(in.result_int());
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = std::move(in.body());
+  return out;
+}
+
+}  // namespace
+
+Client::Client(asio::any_io_executor executor, ClientOptions options) : state_(std::make_shared<State>()) {
+  state_->executor = std::move(executor);
+  state_->options = std::move(options);
+  parse_base_url(*state_);
+}
+
+Client::~Client() = default;
+
+awaitable<ClientResponse> Client::request(std::string method, std::string target, std::string body,
+                                          std::string request_id, std::optional<Millis> timeout) {
+  auto st = state_;
+  const Millis limit = timeout.value_or(st->options.timeout);
+  bhttp::request<bhttp::string_body> request{bhttp::string_to_verb(method), target, 11};
+  request.set(bhttp::field::host, st->host + ":" + st->port);
+  if (!st->options.internal_token.empty()) request.set("X-Internal-Token", st->options.internal_token);
+  if (!request_id.empty()) request.set("X-Request-Id", request_id);
+  if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
+  request.body() = std::move(body);
+  request.keep_alive(true);
+  request.prepare_payload();
+
+  // A pooled connection may have been closed by the server while idle; when
+  // it fails before any response byte arrived, the request never reached a
+  // handler, so it is sent once more on a fresh connection.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto stream = attempt == 0 ? take_idle(*st) : nullptr;
+    const bool reused = stream != nullptr;
+    if (!stream) stream = co_await connect(*st);
+    auto result = co_await exchange(*stream, request, limit);
+    if (!result.ec) {
+      const bool keep = result.response.keep_alive();
+      auto response = to_client_response(std::move(result.response));
+      if (keep) give_back(*st, std::move(stream));
+      co_return response;
+    }
+    if (result.ec == beast::error::timeout) {
+      throw TimeoutError(method + " " + st->options.base_url + target + " timed out");
+    }
+    if (!(reused && !result.got_response_bytes)) {
+      throw UnavailableError(method + " " + st->options.base_url + target + " failed: " + result.ec.message());
+    }
+  }
+  throw UnavailableError(method + " " + st->options.base_url + target + " failed");
+}
+
+}  // namespace uitgo::http

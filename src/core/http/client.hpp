@@ -1,0 +1,51 @@
+// The one HTTP client for service-to-service calls: keep-alive connections to
+// one base URL, a deadline on every request, and the internal token attached.
+// Beast stays inside client.cpp.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/base/async.hpp"
+
+namespace uitgo::http {
+
+struct ClientOptions {
+  std::string base_url;        // http://host:port (no TLS inside the deployment)
+  Millis timeout{2000};        // whole request: connect + write + read
+  std::size_t max_idle = 32;   // keep-alive connections kept for reuse
+  std::string internal_token;  // sent as X-Internal-Token when not empty
+};
+
+struct ClientResponse {
+  int status = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+};
+
+// Failures: TimeoutError (deadline), UnavailableError (connect refused, reset,
+// malformed response). Any HTTP status is a response, not an exception.
+class Client {
+ public:
+  Client(asio::any_io_executor executor, ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // `request_id` is forwarded as X-Request-Id so logs line up across services.
+  awaitable<ClientResponse> request(std::string method, std::string target, std::string body = {},
+                                    std::string request_id = {}, std::optional<Millis> timeout = {});
+
+  struct State;  // defined in client.cpp; public only so helpers there can name it
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace uitgo::http

@@ -1,0 +1,66 @@
+// Read-through Redis cache of the home responses (SPEC "Home cache", seed §3).
+// Keys: home:promotions and home:news:<limit>; value: the JSON response body;
+// TTL: HOME_CACHE_TTL_SECONDS (shortened when the list changes by itself
+// sooner, e.g. a promotion expires). The cache is an optimisation only: no
+// member throws, and a Redis failure or slow reply (HOME_CACHE_TIMEOUT_MS)
+// makes the caller fall back to Postgres.
+//
+// Not solved: stampedes (after a miss or an invalidation, concurrent requests
+// all read Postgres until one of them has stored the body; the lists are tiny
+// and indexed, so this costs a burst of cheap queries), and the race where a
+// reader that loaded the old list before an admin write stores it after the
+// write's invalidation (stale until the TTL; the window is one Postgres read).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/base/async.hpp"
+#include "core/base/metrics.hpp"
+#include "core/redis/client.hpp"
+
+namespace uitgo::user::home {
+
+struct CacheSettings {
+  bool enabled = true;
+  std::chrono::seconds ttl{300};
+  Millis timeout{50};
+  // After a Redis failure, reads skip the cache this long (a down or hung Redis
+  // then costs one failed call per window rather than one per request).
+  Millis bypass_after_error{1000};
+};
+
+enum class Section { promotions, news };
+
+class Cache {
+ public:
+  Cache(redis::Client& redis, metrics::Registry& metrics, CacheSettings settings);
+
+  static std::string promotions_key();
+  static std::string news_key(int limit);
+
+  // The cached body; nullopt on a miss, a failure (logged, counted as error) or when disabled.
+  awaitable<std::optional<std::string>> get(Section section, const std::string& key);
+  // Stores `body` for min(ttl, valid_for).
+  awaitable<void> put(const std::string& key, const std::string& body, std::optional<std::chrono::seconds> valid_for);
+  // Deletes every key of `section`. Call after the write has committed; a
+  // failure is logged as an error (readers may then see the old list until the TTL).
+  awaitable<void> invalidate(Section section);
+
+ private:
+  enum Result { hit, miss, error };
+  metrics::Counter& counter(Section section, Result result) { return *counters_[section == Section::promotions ? 0 : 1][result]; }
+  bool bypassing() const;
+  void note_failure(const char* operation, const std::string& key, const std::exception& error);
+
+  redis::Client& redis_;
+  CacheSettings settings_;
+  metrics::Counter* counters_[2][3];  // [section][Result]
+  std::atomic<Clock::rep> bypass_until_{0};
+  std::atomic<Clock::rep> next_warning_{0};
+  std::atomic<std::uint64_t> suppressed_warnings_{0};
+};
+
+}  // namespace uitgo::user::home

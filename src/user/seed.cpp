@@ -1,0 +1,127 @@
+#include "user/seed.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "core/auth/jwt.hpp"
+#include "core/pg/migrations.hpp"
+#include "core/pg/pool.hpp"
+#include "user/passwords.hpp"
+
+namespace uitgo::user {
+namespace {
+
+struct Account {
+  std::string email;
+  std::string name;
+  std::string role;
+  std::string password;
+};
+
+// Documented in the README; only for local stacks.
+const Account kDemoAccounts[] = {
+    {"rider@uitgo.dev", "Demo Rider", "rider", "rider-demo-2026"},
+    {"driver@uitgo.dev", "Demo Driver", "driver", "driver-demo-2026"},
+    {"admin@uitgo.dev", "Demo Admin", "admin", "admin-demo-2026"},
+};
+
+config::Spec spec() {
+  config::Spec s;
+  s.string("USER_DB_DSN", "host=127.0.0.1 port=15432 user=uitgo password=uitgo dbname=user_db",
+           "libpq connection string of user_db")
+      .string("MIGRATIONS_DIR", "migrations", "folder holding <service>/NNN_name.sql migrations")
+      .boolean("SEED_DEMO", true, "create the demo rider, driver and admin accounts")
+      .integer("SEED_RIDERS", 0, 0, 100000, "load-test riders to create (loadtest-rider-N@uitgo.test)")
+      .integer("SEED_DRIVERS", 0, 0, 100000, "load-test drivers to create (loadtest-driver-N@uitgo.test)")
+      .string("SEED_PASSWORD", "loadtest-password", "password of the load-test accounts")
+      .integer("SEED_TOKEN_TTL_SECONDS", 900, 60, 86400, "lifetime of the printed access tokens")
+      .string("SEED_OUTPUT", "-", "where to write the JSON with ids and tokens ('-' = stdout)");
+  s.merge(auth::jwt_spec());
+  return s;
+}
+
+std::vector<Account> generated(const config::Values& c) {
+  std::vector<Account> out;
+  for (const auto& [role, variable] : {std::pair{"rider", "SEED_RIDERS"}, std::pair{"driver", "SEED_DRIVERS"}}) {
+    for (std::int64_t i = 1; i <= c.integer(variable); ++i) {
+      char email[96];
+      std::snprintf(email, sizeof email, "loadtest-%s-%05lld@uitgo.test", role, static_cast<long long>(i));
+      out.push_back({email, std::string("Load ") + role + " " + std::to_string(i), role, c.str("SEED_PASSWORD")});
+    }
+  }
+  return out;
+}
+
+// Idempotent: an existing account keeps its password; its id is returned.
+awaitable<std::string> upsert(pg::Pool& db, const Account& a, const std::string& password_hash) {
+  auto r = co_await db.query(
+      "WITH inserted AS (INSERT INTO users (name, email, password_hash, role) VALUES ($1, $2, $3, $4) "
+      "ON CONFLICT (email) DO NOTHING RETURNING id) "
+      "SELECT id::text FROM inserted UNION ALL SELECT id::text FROM users WHERE email = $2 LIMIT 1",
+      {a.name, a.email, password_hash, a.role});
+  co_return r.get<std::string>(0, 0);
+}
+
+awaitable<boost::json::object> seed(const config::Values& c, pg::Pool& db, const auth::Jwt& jwt) {
+  co_await pg::run_migrations(db, std::filesystem::path(c.str("MIGRATIONS_DIR")) / "user");
+  boost::json::object out{{"demo", boost::json::array{}}, {"riders", boost::json::array{}},
+                          {"drivers", boost::json::array{}}};
+  const auto record = [&](const char* list, const Account& a, const std::string& id) {
+    out[list].as_array().push_back(boost::json::object{
+        {"id", id}, {"email", a.email}, {"role", a.role}, {"accessToken", jwt.issue(id, a.role)}});
+  };
+  if (c.flag("SEED_DEMO")) {
+    for (const auto& a : kDemoAccounts) {
+      const std::string hash = PasswordHasher::hash_now(a.password);
+      const std::string id = co_await upsert(db, a, hash);
+      record("demo", a, id);
+    }
+  }
+  // Load-test accounts share one hash: hashing thousands of times would take minutes.
+  const std::string shared_hash = PasswordHasher::hash_now(c.str("SEED_PASSWORD"));
+  for (const auto& a : generated(c)) {
+    const std::string id = co_await upsert(db, a, shared_hash);
+    record(a.role == "rider" ? "riders" : "drivers", a, id);
+  }
+  co_return out;
+}
+
+int run(const config::Values& c) {
+  // Same secret rules as the services; only the lifetime of these tokens differs.
+  config::Values jwt_values = c;
+  jwt_values.set("JWT_ACCESS_TTL_SECONDS", std::to_string(c.integer("SEED_TOKEN_TTL_SECONDS")));
+  const auto jwt_ptr = auth::make_jwt(jwt_values);
+  const auth::Jwt& jwt = *jwt_ptr;
+  asio::io_context io;
+  pg::Pool db(io.get_executor(), pg::Options{.dsn = c.str("USER_DB_DSN"), .max_size = 4, .name = "user_db"});
+  std::exception_ptr failure;
+  boost::json::object result;
+  auto work = seed(c, db, jwt);
+  asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, boost::json::object r) {
+    failure = e;
+    result = std::move(r);
+  });
+  io.run();
+  if (failure) std::rethrow_exception(failure);
+  const auto text = boost::json::serialize(result) + "\n";
+  if (c.str("SEED_OUTPUT") == "-") {
+    std::cout << text;
+  } else {
+    std::ofstream(c.str("SEED_OUTPUT")) << text;
+    std::cerr << "seed: wrote " << c.str("SEED_OUTPUT") << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+service::Command seed_command() {
+  return {"seed", "create demo accounts and load-test users; print their access tokens", spec, run};
+}
+
+}  // namespace uitgo::user
