@@ -31,6 +31,7 @@ build: configure
 
 up: build
 	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" scripts/stack.sh up $(C)
+	@if [[ -z "$(C)" ]]; then UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" scripts/stack.sh seed; fi
 
 down:
 	@scripts/stack.sh down $(C)

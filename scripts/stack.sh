@@ -16,6 +16,8 @@
 #   status [C...]  component, pid, port, running / stopped
 #   env            print the environment the services get (export lines,
 #                  including the run dir's secrets)
+#   seed           create the demo accounts (idempotent) and write their ids and
+#                  access tokens to $UITGO_RUN_DIR/demo-tokens.json
 #   purge          down all, then delete every file of the run dir
 #   watch PID      (test harness) wait until process PID exits, then purge
 #
@@ -276,18 +278,17 @@ ensure_secrets() {
     done
     return 0
   fi
-  (
-    umask 077
-    for name in "${SECRET_NAMES[@]}"; do
-      value=${!name:-}
-      if [[ -z "$value" ]]; then
-        value=$(random_hex)
-      elif [[ ${#value} -lt 32 || "$value" =~ [[:space:]] ]]; then
-        die "$name from the environment must be at least 32 characters without whitespace"
-      fi
-      printf '%s=%s\n' "$name" "$value"
-    done >"$SECRETS_FILE.tmp"
-  )
+  local -a lines=()
+  for name in "${SECRET_NAMES[@]}"; do
+    value=${!name:-}
+    if [[ -z "$value" ]]; then
+      value=$(random_hex)
+    elif [[ ${#value} -lt 32 || "$value" =~ [[:space:]] ]]; then
+      die "$name from the environment must be at least 32 characters without whitespace"
+    fi
+    lines+=("$name=$value")
+  done
+  (umask 077 && printf '%s\n' "${lines[@]}" >"$SECRETS_FILE.tmp")
   chmod 600 "$SECRETS_FILE.tmp"
   mv "$SECRETS_FILE.tmp" "$SECRETS_FILE"
 }
@@ -981,6 +982,20 @@ cmd_env() {
   done
 }
 
+# Demo data for `make up`: `uitgo seed` with user-service's environment (it
+# applies user_db's migrations itself, so it does not depend on start order).
+cmd_seed() {
+  local -a vars
+  local out="$RUN_DIR/demo-tokens.json"
+  [[ -x "$BIN" ]] || die "seed: $BIN not found: run make build"
+  ensure_run_dir
+  ensure_secrets
+  mapfile -t vars < <(service_env user-service)
+  env "${vars[@]}" SEED_OUTPUT="$out" "$BIN" seed >>"$(log_file seed)" 2>&1 ||
+    fail_start seed "$(log_file seed)" "uitgo seed failed"
+  info "demo accounts ready (rider@uitgo.dev, driver@uitgo.dev, admin@uitgo.dev); tokens in $out"
+}
+
 cmd_purge() {
   local pg
   [[ -d "$RUN_DIR" ]] || return 0
@@ -1039,9 +1054,10 @@ main() {
     status) cmd_status "$@" ;;
     env) cmd_env ;;
     purge) cmd_purge ;;
+    seed) cmd_seed ;;
     watch) cmd_watch "$@" ;;
     -h | --help | help) usage ;;
-    *) die "unknown action '$action' (up start down stop status env purge)" ;;
+    *) die "unknown action '$action' (up start down stop status env seed purge)" ;;
   esac
 }
 

@@ -8,16 +8,16 @@
 using namespace uitgo::user::home;
 
 TEST(HomePayloads, Rfc3339Timestamps) {
-  for (const char* ok : {"2030-01-31T23:59:59Z", "2030-01-31t23:59:59z", "2028-02-29T00:00:00Z",
-                         "2030-01-31T23:59:59.5Z", "2030-01-31T23:59:59.123456789+07:00", "2030-06-30T23:59:60Z",
-                         "2030-01-31T00:00:00-14:30"}) {
+  for (const char* ok :
+       {"2030-01-31T23:59:59Z", "2030-01-31t23:59:59z", "2028-02-29T00:00:00Z", "2030-01-31T23:59:59.5Z",
+        "2030-01-31T23:59:59.123456789+07:00", "2030-06-30T23:59:60Z", "2030-01-31T00:00:00-14:30"}) {
     EXPECT_TRUE(is_rfc3339_timestamp(ok)) << ok;
   }
-  for (const char* bad : {"", "2030-01-31", "2030-01-31 23:59:59Z", "2030-01-31T23:59:59", "2029-02-29T00:00:00Z",
-                          "2030-04-31T00:00:00Z", "2030-00-10T00:00:00Z", "2030-01-31T24:00:00Z",
-                          "2030-01-31T23:60:00Z", "2030-01-31T23:59:59.Z", "2030-01-31T23:59:59.1234567890Z",
-                          "2030-01-31T23:59:59+0700", "2030-01-31T23:59:59+07:00x", "1899-12-31T00:00:00Z",
-                          "+2030-01-31T23:59:59Z", "2030-1-31T23:59:59Z", "2030-01-31T23:59:59+24:00"}) {
+  for (const char* bad :
+       {"", "2030-01-31", "2030-01-31 23:59:59Z", "2030-01-31T23:59:59", "2029-02-29T00:00:00Z", "2030-04-31T00:00:00Z",
+        "2030-00-10T00:00:00Z", "2030-01-31T24:00:00Z", "2030-01-31T23:60:00Z", "2030-01-31T23:59:59.Z",
+        "2030-01-31T23:59:59.1234567890Z", "2030-01-31T23:59:59+0700", "2030-01-31T23:59:59+07:00x",
+        "1899-12-31T00:00:00Z", "+2030-01-31T23:59:59Z", "2030-1-31T23:59:59Z", "2030-01-31T23:59:59+24:00"}) {
     EXPECT_FALSE(is_rfc3339_timestamp(bad)) << bad;
   }
 }
@@ -26,8 +26,8 @@ TEST(HomePayloads, HttpUrls) {
   EXPECT_TRUE(is_http_url("https://cdn.example.com/a.png?x=1"));
   EXPECT_TRUE(is_http_url("HTTP://example.com"));
   EXPECT_TRUE(is_http_url("http://127.0.0.1:8080/p"));
-  for (const char* bad : {"", "example.com/a.png", "/a.png", "ftp://example.com/a", "javascript:alert(1)",
-                          "https://", "https:///path", "http://exa mple.com/", "data:image/png;base64,AAAA"}) {
+  for (const char* bad : {"", "example.com/a.png", "/a.png", "ftp://example.com/a", "javascript:alert(1)", "https://",
+                          "https:///path", "http://exa mple.com/", "data:image/png;base64,AAAA"}) {
     EXPECT_FALSE(is_http_url(bad)) << bad;
   }
 }

@@ -383,7 +383,8 @@ config::Spec jwt_spec() {
            /*secret=*/true)
       .integer("JWT_ACCESS_TTL_SECONDS", 900, 60, 86400, "lifetime of issued access tokens in seconds")
       .boolean("UITGO_DEV_MODE", false,
-               "development conveniences (a fixed, public JWT secret when JWT_SECRET is unset); never in production");
+               "development conveniences: fixed, public secrets when JWT_SECRET (or INTERNAL_TOKEN) is unset; never "
+               "in production");
   return s;
 }
 

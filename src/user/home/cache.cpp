@@ -81,8 +81,8 @@ awaitable<void> Cache::put(const std::string& key, const std::string& body,
   auto ttl = settings_.ttl;
   if (valid_for && *valid_for < ttl) ttl = std::max(*valid_for, std::chrono::seconds(1));
   try {
-    auto store = with_deadline(redis_.command(redis::Command{"SET", key, body, "EX", ttl.count()}),
-                               settings_.timeout, "home cache SET");
+    auto store = with_deadline(redis_.command(redis::Command{"SET", key, body, "EX", ttl.count()}), settings_.timeout,
+                               "home cache SET");
     co_await std::move(store);
   } catch (const std::exception& e) {
     note_failure("SET", key, e);
@@ -105,10 +105,9 @@ awaitable<void> Cache::invalidate(Section section) {
     // a little longer to avoid serving stale content.
     co_await redis_.command(std::move(del));
   } catch (const std::exception& e) {
-    log::error("home cache invalidation failed: stale content possible until the TTL",
-               {{"section", kSectionLabels[index_of(section)]},
-                {"ttlSeconds", settings_.ttl.count()},
-                {"error", e.what()}});
+    log::error(
+        "home cache invalidation failed: stale content possible until the TTL",
+        {{"section", kSectionLabels[index_of(section)]}, {"ttlSeconds", settings_.ttl.count()}, {"error", e.what()}});
   }
 }
 

@@ -51,7 +51,9 @@ class Cache {
 
  private:
   enum Result { hit, miss, error };
-  metrics::Counter& counter(Section section, Result result) { return *counters_[section == Section::promotions ? 0 : 1][result]; }
+  metrics::Counter& counter(Section section, Result result) {
+    return *counters_[section == Section::promotions ? 0 : 1][result];
+  }
   bool bypassing() const;
   void note_failure(const char* operation, const std::string& key, const std::exception& error);
 

@@ -3,47 +3,57 @@
 namespace uitgo::user::home {
 namespace {
 
-// RFC 3339 UTC with milliseconds, e.g. 2030-01-31T23:59:59.000Z.
+// clang-format off
+// Timestamps leave Postgres as RFC 3339 UTC text with milliseconds, e.g. 2030-01-31T23:59:59.000Z.
 #define UITGO_UTC_TEXT(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
 constexpr const char* kPromotionColumns =
-    "id::text AS id, title, description, code, image_url, " UITGO_UTC_TEXT("expires_at") " AS expires_at, active, "
-    UITGO_UTC_TEXT("created_at") " AS created_at, " UITGO_UTC_TEXT("updated_at") " AS updated_at";
+    "id::text AS id, title, description, code, image_url, "
+    UITGO_UTC_TEXT("expires_at") " AS expires_at, active, "
+    UITGO_UTC_TEXT("created_at") " AS created_at, "
+    UITGO_UTC_TEXT("updated_at") " AS updated_at";
 
 constexpr const char* kNewsColumns =
-    "id::text AS id, title, body, image_url, " UITGO_UTC_TEXT("published_at") " AS published_at, "
-    UITGO_UTC_TEXT("created_at") " AS created_at, " UITGO_UTC_TEXT("updated_at") " AS updated_at";
+    "id::text AS id, title, body, image_url, "
+    UITGO_UTC_TEXT("published_at") " AS published_at, "
+    UITGO_UTC_TEXT("created_at") " AS created_at, "
+    UITGO_UTC_TEXT("updated_at") " AS updated_at";
 
 #undef UITGO_UTC_TEXT
 
-// The window's min() sees every listed row before LIMIT: the list changes by
-// itself when the first of them expires.
-const std::string kActivePromotions = std::string("SELECT ") + kPromotionColumns +
-                                      ", ceil(extract(epoch FROM min(expires_at) OVER () - now()))::bigint AS valid_for"
-                                      " FROM promotions WHERE active AND (expires_at IS NULL OR expires_at > now())"
-                                      " ORDER BY created_at DESC, id LIMIT " +
-                                      std::to_string(kPromotionsMax);
+// The window's min() sees every row the WHERE keeps (before LIMIT): the list
+// changes by itself when the first of them expires.
+const std::string kActivePromotions =
+    std::string("SELECT ") + kPromotionColumns + ","
+    "       ceil(extract(epoch FROM min(expires_at) OVER () - now()))::bigint AS valid_for"
+    "  FROM promotions"
+    " WHERE active AND (expires_at IS NULL OR expires_at > now())"
+    " ORDER BY created_at DESC, id"
+    " LIMIT " + std::to_string(kPromotionsMax);
 
-// One row even when nothing is published yet (the aggregate always answers),
-// so the time until the next scheduled item is never lost.
+// Always at least one row, even when nothing is published yet (the aggregate
+// answers), so the time until the next scheduled item is never lost.
 const std::string kLatestNews =
     std::string("SELECT ceil(extract(epoch FROM nx.at - now()))::bigint AS valid_for, n.*"
-                " FROM (SELECT min(published_at) AS at FROM news WHERE published_at > now()) nx"
-                " LEFT JOIN LATERAL (SELECT ") +
-    kNewsColumns +
-    ", published_at AS sort_at FROM news WHERE published_at <= now()"
-    " ORDER BY published_at DESC, id DESC LIMIT $1) n ON true"
+    "  FROM (SELECT min(published_at) AS at FROM news WHERE published_at > now()) nx"
+    "  LEFT JOIN LATERAL ("
+    "       SELECT ") + kNewsColumns + ", published_at AS sort_at"
+    "         FROM news"
+    "        WHERE published_at <= now()"
+    "        ORDER BY published_at DESC, id DESC"
+    "        LIMIT $1) n ON true"
     " ORDER BY n.sort_at DESC, n.id DESC";
 
 const std::string kInsertPromotion =
     std::string("INSERT INTO promotions (title, description, code, image_url, expires_at, active)"
-                " VALUES ($1, $2, $3, $4, $5, $6) RETURNING ") +
-    kPromotionColumns;
+    " VALUES ($1, $2, $3, $4, $5, $6)"
+    " RETURNING ") + kPromotionColumns;
 
 const std::string kInsertNews =
-    std::string("INSERT INTO news (title, body, image_url, published_at) VALUES ($1, $2, $3, coalesce($4, now()))"
-                " RETURNING ") +
-    kNewsColumns;
+    std::string("INSERT INTO news (title, body, image_url, published_at)"
+    " VALUES ($1, $2, $3, coalesce($4, now()))"
+    " RETURNING ") + kNewsColumns;
+// clang-format on
 
 Promotion read_promotion(const pg::Result& r, int row) {
   return {.id = r.get<std::string>(row, "id"),
@@ -76,7 +86,8 @@ std::optional<std::chrono::seconds> valid_for(const pg::Result& r, int row) {
 // "UPDATE <table> SET updated_at = now(), a = $2, ... WHERE id = $1 RETURNING ..."
 class UpdateBuilder {
  public:
-  UpdateBuilder(const char* table, const std::string& id) : sql_(std::string("UPDATE ") + table + " SET updated_at = now()") {
+  UpdateBuilder(const char* table, const std::string& id)
+      : sql_(std::string("UPDATE ") + table + " SET updated_at = now()") {
     params_.add(id);
   }
   template <typename T>
@@ -106,7 +117,8 @@ awaitable<Listing<Promotion>> Repository::active_promotions() {
 }
 
 awaitable<Promotion> Repository::create_promotion(const PromotionDraft& d) {
-  const auto r = co_await db_.query(kInsertPromotion, {d.title, d.description, d.code, d.image_url, d.expires_at, d.active});
+  const auto r =
+      co_await db_.query(kInsertPromotion, {d.title, d.description, d.code, d.image_url, d.expires_at, d.active});
   co_return read_promotion(r, 0);
 }
 

@@ -28,7 +28,9 @@ CacheSettings cache_settings(const config::Values& c) {
           .timeout = c.millis("HOME_CACHE_TIMEOUT_MS")};
 }
 
-http::Response json_body(int status, std::string body) { return http::Response{.status = status, .body = std::move(body)}; }
+http::Response json_body(int status, std::string body) {
+  return http::Response{.status = status, .body = std::move(body)};
+}
 
 template <typename T>
 std::string render(const Listing<T>& listing) {
@@ -160,9 +162,9 @@ config::Spec home_spec() {
 void add_routes(service::Runtime& runtime, pg::Pool& db, redis::Client& redis) {
   const auto settings = cache_settings(runtime.config());
   auto home = std::make_shared<Home>(db, redis, runtime.metrics(), settings);
-  log::info("home cache", {{"enabled", settings.enabled},
-                           {"ttlSeconds", settings.ttl.count()},
-                           {"timeoutMs", settings.timeout.count()}});
+  log::info(
+      "home cache",
+      {{"enabled", settings.enabled}, {"ttlSeconds", settings.ttl.count()}, {"timeoutMs", settings.timeout.count()}});
 
   using Handler = awaitable<http::Response> (*)(Home&, http::Request&);
   const auto bind = [home](Handler handler) {
