@@ -10,7 +10,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: help deps configure build up down status test format clean purge
+.PHONY: help deps configure build up down status test format lint clean purge
 
 help:
 	@echo "make deps | build | up | down | status | test | format | clean | purge"
@@ -46,6 +46,13 @@ test: build
 format:
 	@git ls-files -co --exclude-standard -- '*.cpp' '*.hpp' '*.h' '*.cc' | xargs -r clang-format -i
 	@if command -v shellcheck >/dev/null; then shellcheck scripts/*.sh .ci/run; fi
+
+# Static analysis: cppcheck (fast) and clang-tidy over every translation unit
+# in compile_commands.json (as long as a build; run it before larger changes).
+lint: configure
+	@cppcheck --enable=warning,performance,portability --std=c++20 --quiet --error-exitcode=1 \
+	  --suppressions-list=.cppcheck-suppressions -I src src
+	@run-clang-tidy -quiet -p $(BUILD_DIR) -j$(JOBS) '^$(CURDIR)/src/' 2>/dev/null | grep -E 'warning:|error:' || true
 
 # Build output only; the data of `make up` stays in .run (see purge).
 clean:

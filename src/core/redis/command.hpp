@@ -36,7 +36,7 @@ class Arg {
   void format(std::uint64_t value);
 
   std::string_view text_;
-  char number_[32];
+  char number_[32]{};
   unsigned char number_size_ = 0;
 };
 

@@ -9,7 +9,10 @@ namespace {
 
 // Bounded so a large unexpected value cannot flood a log line.
 std::string excerpt(std::string text) {
-  if (text.size() > 120) text = text.substr(0, 120) + "...";
+  if (text.size() > 120) {
+    text.resize(120);
+    text += "...";
+  }
   return text;
 }
 
