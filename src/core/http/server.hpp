@@ -19,8 +19,8 @@ namespace uitgo::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0 = any free port (tests)
-  std::size_t max_body_bytes = 64 * 1024;
-  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = std::size_t{64} * 1024;
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
   Millis read_timeout{15'000};  // one whole request, once its first byte arrived
   Millis idle_timeout{60'000};  // keep-alive connection waiting for the next request
   Millis write_timeout{15'000};

@@ -71,12 +71,6 @@ long long count_rows(const std::string& sql) {
   return n;
 }
 
-void exec_sql(const std::string& sql) {
-  PGconn* conn = PQconnectdb(stack->dsn("user_db").c_str());
-  PQclear(PQexec(conn, sql.c_str()));
-  PQfinish(conn);
-}
-
 std::string base64url(const std::string& in) {
   static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
@@ -207,7 +201,9 @@ TEST(Identity, BadInputNamesTheFieldAndWritesNothing) {
     EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
     const auto b = body_of(r);
     EXPECT_EQ(str(b, "code"), c.code) << c.body;
-    if (!c.field.empty()) EXPECT_EQ(str(b, "field"), c.field) << c.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(str(b, "field"), c.field) << c.body;
+    }
   }
   EXPECT_EQ(count_rows("SELECT count(*) FROM users"), before);
   const auto login = http_request(stack->gateway_port, "POST", "/auth/login", R"({"email":"a@b.co"})");
