@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "driver/driver_service.hpp"
+#include "queue/dlq_command.hpp"
 #include "trip/trip_service.hpp"
 #include "user/seed.hpp"
 #include "user/user_service.hpp"
@@ -13,7 +14,8 @@ namespace {
 using uitgo::service::Command;
 
 std::vector<Command> commands() {
-  return {uitgo::user::command(), uitgo::trip::command(), uitgo::driver::command(), uitgo::user::seed_command()};
+  return {uitgo::user::command(), uitgo::trip::command(), uitgo::driver::command(), uitgo::user::seed_command(),
+          uitgo::queue::dlq_command()};
 }
 
 int usage(std::ostream& out, int code) {
@@ -33,11 +35,13 @@ int main(int argc, char** argv) {
     if (command.name != name) continue;
     const auto spec = command.spec();
     if (argc > 2 && (std::strcmp(argv[2], "--help") == 0 || std::strcmp(argv[2], "-h") == 0)) {
+      if (!command.usage.empty()) std::cout << command.usage << "\n";
       std::cout << spec.help_text("uitgo " + command.name);
       return 0;
     }
     try {
       const auto config = spec.load();
+      if (command.run_with_args) return command.run_with_args(config, std::vector<std::string>(argv + 2, argv + argc));
       return command.run(config);
     } catch (const uitgo::config::ConfigError& e) {
       std::cerr << "uitgo " << command.name << ": " << e.what() << "\n";

@@ -36,6 +36,7 @@
 #include "core/redis/client.hpp"
 #include "driver/geo.hpp"
 #include "driver/profile.hpp"
+#include "driver/ranking.hpp"
 
 namespace uitgo::driver {
 
@@ -48,15 +49,7 @@ struct IndexKeys {
   static std::string trip(const std::string& driver_id) { return "driver:" + driver_id + ":trip"; }
 };
 
-// A free, fresh driver near the search centre, with its exact position.
-struct Candidate {
-  std::string id;
-  Fix fix;  // recorded_at_ms = heartbeat
-};
-
 enum class Reservation { reserved, already_held, not_free };
-
-struct WarmEntry;
 
 class DriverIndex {
  public:
@@ -112,19 +105,5 @@ class DriverIndex {
   redis::Script release_;
   redis::Script sweep_;
 };
-
-// Exact distances from `center`, only those within `radius_meters`, nearest
-// first with ties broken by id, at most `limit`. Both search modes end here.
-struct Ranked {
-  std::string id;
-  Fix fix;
-  double distance_meters = 0;
-};
-std::vector<Ranked> rank_candidates(std::vector<Candidate> candidates, geo::Point center, double radius_meters,
-                                    int limit);
-
-// "lat,lng,ms" <-> Fix, as stored in drivers:pos.
-std::string encode_fix(const Fix& fix);
-std::optional<Fix> decode_fix(std::string_view text);
 
 }  // namespace uitgo::driver

@@ -1,6 +1,7 @@
 #include "driver/driver_service.hpp"
 
 #include "core/service/dependencies.hpp"
+#include "driver/app.hpp"
 
 namespace uitgo::driver {
 namespace {
@@ -13,7 +14,8 @@ config::Spec spec() {
       .merge(service::redis_spec())
       .merge(service::migrations_spec())
       .merge(auth::jwt_spec())
-      .merge(service::internal_token_spec());
+      .merge(service::internal_token_spec())
+      .merge(settings_spec());
   return s;
 }
 
@@ -24,6 +26,7 @@ int run(const config::Values& config) {
   auto db = service::make_pool(runtime, config.str("DRIVER_DB_DSN"), "postgres");
   auto redis = service::make_redis(runtime);
   service::migrate_on_start(runtime, *db, "driver");
+  install(runtime, std::make_shared<DriverApp>(runtime, *db, *redis, Settings::from(config)));
   return runtime.run();
 }
 

@@ -21,7 +21,8 @@ constexpr std::int64_t kMaxYear = 2100;
 
 std::string trimmed(const std::string& s, const json::Fields& f, std::string_view field) {
   const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) throw HttpError::validation(f.qualified(field), f.qualified(field) + " must not be blank");
+  if (first == std::string::npos)
+    throw HttpError::validation(f.qualified(field), f.qualified(field) + " must not be blank");
   const auto last = s.find_last_not_of(" \t\r\n");
   return s.substr(first, last - first + 1);
 }
@@ -56,10 +57,11 @@ std::string checked_url(const json::Fields& f, std::string url) {
 
 std::string normalized_plate(const json::Fields& f, std::string plate) {
   std::transform(plate.begin(), plate.end(), plate.begin(), [](unsigned char c) { return std::toupper(c); });
-  const bool ok = std::all_of(plate.begin(), plate.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '.' || c == ' ';
-  });
-  if (!ok) throw HttpError::validation(f.qualified("plateNumber"), "plateNumber may contain only letters, digits, spaces and - .");
+  const bool ok = std::all_of(plate.begin(), plate.end(),
+                              [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == ' '; });
+  if (!ok)
+    throw HttpError::validation(f.qualified("plateNumber"),
+                                "plateNumber may contain only letters, digits, spaces and - .");
   return plate;
 }
 
@@ -115,7 +117,8 @@ ProfilePatch ProfilePatch::from_json(const json::Fields& f) {
     p.vehicle.model = optional_text(*v, "model", kVehicleText);
     p.vehicle.color = optional_text(*v, "color", kVehicleText);
     if (const auto year = v->optional_int("year", kMinYear, kMaxYear)) p.vehicle.year = static_cast<int>(*year);
-    if (auto plate = optional_text(*v, "plateNumber", kPlate)) p.vehicle.plate_number = normalized_plate(*v, std::move(*plate));
+    if (auto plate = optional_text(*v, "plateNumber", kPlate))
+      p.vehicle.plate_number = normalized_plate(*v, std::move(*plate));
   }
   return p;
 }

@@ -44,6 +44,14 @@ struct Profile {
   boost::json::object to_json() const;
 };
 
+// An online (or reserved) driver as the Redis index is rebuilt from it.
+struct WarmEntry {
+  std::string id;
+  bool online = false;
+  std::optional<std::string> current_trip_id;
+  std::optional<Fix> fix;  // only when recorded at or after the cut-off
+};
+
 // The part of a profile search results carry.
 struct Summary {
   std::string id;

@@ -35,10 +35,10 @@ constexpr const char* kUpdateVehicle =
 constexpr const char* kSetAvailability =
     "UPDATE drivers SET status_updated_at = CASE WHEN availability = $2 THEN status_updated_at ELSE now() END,"
     " availability = $2, updated_at = now() WHERE id = $1 RETURNING id";
-constexpr const char* kState = "SELECT availability, current_trip_id::text AS current_trip_id FROM drivers WHERE id = $1";
+constexpr const char* kState =
+    "SELECT availability, current_trip_id::text AS current_trip_id FROM drivers WHERE id = $1";
 constexpr const char* kSetTrip = "UPDATE drivers SET current_trip_id = $2 WHERE id = $1";
-constexpr const char* kClearTrip =
-    "UPDATE drivers SET current_trip_id = NULL WHERE id = $1 AND current_trip_id = $2";
+constexpr const char* kClearTrip = "UPDATE drivers SET current_trip_id = NULL WHERE id = $1 AND current_trip_id = $2";
 constexpr const char* kWarmEntries =
     "SELECT d.id::text AS id, d.availability = 'online' AS online, d.current_trip_id::text AS current_trip_id,"
     " l.lat, l.lng, (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms"
@@ -127,6 +127,11 @@ awaitable<Profiles::Created> Profiles::create(const std::string& id, const Profi
   co_return Created{std::move(*profile), created};
 }
 
+awaitable<bool> Profiles::remove(const std::string& id) {
+  const auto r = co_await db_.query("DELETE FROM drivers WHERE id = $1", {id});
+  co_return r.affected_rows() > 0;
+}
+
 awaitable<std::optional<Profile>> Profiles::find(const std::string& id) {
   const auto r = co_await db_.query(kSelectProfile, {id});
   if (r.empty()) co_return std::nullopt;
@@ -135,8 +140,7 @@ awaitable<std::optional<Profile>> Profiles::find(const std::string& id) {
 
 awaitable<std::optional<Profile>> Profiles::update(const std::string& id, const ProfilePatch& p) {
   auto body = [&](pg::Tx& tx) -> awaitable<bool> {
-    const auto updated =
-        co_await tx.query(kUpdateDriver, {id, p.full_name, p.phone, p.license_number, p.avatar_url});
+    const auto updated = co_await tx.query(kUpdateDriver, {id, p.full_name, p.phone, p.license_number, p.avatar_url});
     if (updated.empty()) co_return false;
     const auto& v = p.vehicle;
     if (v.make || v.model || v.color || v.year || v.plate_number) {

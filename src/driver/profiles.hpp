@@ -19,14 +19,6 @@ struct DriverState {
   std::optional<std::string> current_trip_id;
 };
 
-// An online (or reserved) driver as the Redis index is rebuilt from it.
-struct WarmEntry {
-  std::string id;
-  bool online = false;
-  std::optional<std::string> current_trip_id;
-  std::optional<Fix> fix;  // only when recorded at or after the cut-off
-};
-
 class Profiles {
  public:
   explicit Profiles(pg::Pool& db) : db_(db) {}
@@ -38,6 +30,9 @@ class Profiles {
   // Inserts the profile and its vehicle in one transaction. Throws HttpError
   // 409 when the plate number belongs to another driver.
   awaitable<Created> create(const std::string& id, const ProfileInput& input);
+
+  // Deletes the profile (vehicle and last location with it); false when absent.
+  awaitable<bool> remove(const std::string& id);
 
   // With its last stored location (may lag the Redis index by a flush interval).
   awaitable<std::optional<Profile>> find(const std::string& id);

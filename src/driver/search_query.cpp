@@ -15,8 +15,9 @@ double required_coordinate(std::optional<std::string_view> raw, const char* name
   const auto value = parse_decimal(*raw);
   if (!value) throw HttpError::validation(name, std::string(name) + " must be a number");
   if (*value < -bound || *value > bound) {
-    throw HttpError::validation(name, std::string(name) + " must be between " + std::to_string(-static_cast<int>(bound)) +
-                                          " and " + std::to_string(static_cast<int>(bound)));
+    throw HttpError::validation(name, std::string(name) + " must be between " +
+                                          std::to_string(-static_cast<int>(bound)) + " and " +
+                                          std::to_string(static_cast<int>(bound)));
   }
   return *value;
 }

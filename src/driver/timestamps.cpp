@@ -92,7 +92,7 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
     const std::size_t start = pos;
     int scale = 100;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      millis += (s[pos] - '0') * scale;
+      millis += static_cast<std::int64_t>(s[pos] - '0') * scale;
       scale /= 10;
       ++pos;
     }
@@ -114,7 +114,8 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   const std::int64_t days = days_from_civil(year, month, day);
-  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  const std::int64_t seconds =
+      days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second - offset_minutes * 60;
   return seconds * 1000 + millis;
 }
 

@@ -1,6 +1,7 @@
 #include "trip/trip_service.hpp"
 
 #include "core/service/dependencies.hpp"
+#include "trip/app.hpp"
 
 namespace uitgo::trip {
 namespace {
@@ -15,14 +16,15 @@ config::Spec spec() {
       .merge(service::redis_spec())
       .merge(service::migrations_spec())
       .merge(auth::jwt_spec())
-      .merge(service::internal_token_spec());
+      .merge(service::internal_token_spec())
+      .merge(settings_spec());
   return s;
 }
 
 int run(const config::Values& config) {
   service::Runtime runtime("trip-service", config);
   service::install_jwt(runtime);
-  service::install_internal_token(runtime);
+  const auto internal_token = service::install_internal_token(runtime);
   auto primary = service::make_pool(runtime, config.str("TRIP_DB_DSN"), "postgres");
   std::unique_ptr<pg::Pool> replica;
   if (config.has("TRIP_DB_REPLICA_DSN")) {
@@ -30,11 +32,14 @@ int run(const config::Values& config) {
   }
   auto redis = service::make_redis(runtime);
   service::migrate_on_start(runtime, *primary, "trip");
+  install(runtime, std::make_shared<TripApp>(runtime, *primary, *redis, internal_token));
   return runtime.run();
 }
 
 }  // namespace
 
-service::Command command() { return {"trip-service", "trips, state machine, live tracking", spec, run}; }
+service::Command command() {
+  return {"trip-service", "trips, state machine, matching outbox, live tracking", spec, run};
+}
 
 }  // namespace uitgo::trip

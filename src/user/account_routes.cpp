@@ -6,6 +6,7 @@
 #include "core/base/log.hpp"
 #include "user/account_input.hpp"
 #include "user/accounts.hpp"
+#include "user/session.hpp"
 
 namespace uitgo::user {
 namespace {
@@ -17,16 +18,6 @@ using http::Response;
 // The same message for an unknown email and a wrong password.
 HttpError bad_credentials() { return HttpError::unauthorized("invalid email or password"); }
 HttpError bad_refresh_token() { return HttpError::unauthorized("invalid refresh token"); }
-
-boost::json::object session_body(const User& user, const std::string& refresh_token, const auth::Jwt& jwt) {
-  return {{"id", user.id},
-          {"email", user.email},
-          {"name", user.name},
-          {"role", user.role},
-          {"accessToken", jwt.issue(user.id, user.role)},
-          {"refreshToken", refresh_token},
-          {"expiresIn", jwt.access_ttl().count()}};
-}
 
 awaitable<std::string> start_session(pg::Pool& db, const std::string& user_id) {
   auto body = [&](pg::Tx& tx) -> awaitable<std::string> { co_return co_await Accounts::add_refresh_token(tx, user_id, ""); };

@@ -2,6 +2,7 @@
 
 #include "core/service/dependencies.hpp"
 #include "user/account_routes.hpp"
+#include "user/driver_registration.hpp"
 #include "user/home/routes.hpp"
 #include "user/passwords.hpp"
 
@@ -14,6 +15,7 @@ config::Spec spec() {
            "libpq connection string of user_db");
   s.merge(service::postgres_pool_spec()).merge(service::redis_spec()).merge(service::migrations_spec());
   s.merge(auth::jwt_spec()).merge(service::internal_token_spec()).merge(home::home_spec());
+  s.merge(driver_registration_spec());
   s.integer("PASSWORD_HASH_THREADS", 2, 1, 64,
             "threads hashing passwords (argon2id, ~65 ms and 64 MiB each); keep at or below the core count");
   s.integer("PASSWORD_HASH_QUEUE", 64, 1, 100000, "hashes waiting for a thread before login/register answer 503");
@@ -31,6 +33,7 @@ int run(const config::Values& config) {
                         static_cast<std::size_t>(config.integer("PASSWORD_HASH_QUEUE")));
   add_account_routes(runtime.router(), {.db = *db, .hasher = hasher, .jwt = *jwt});
   home::add_routes(runtime, *db, *redis);
+  add_driver_registration_route(runtime, *db, hasher, *jwt, internal_token);
   return runtime.run();
 }
 

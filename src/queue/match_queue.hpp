@@ -1,0 +1,64 @@
+// The matching queue between trip-service (producer, via the outbox relay) and
+// the matcher workers in driver-service (consumers). Semantics are SQS's, so
+// the Redis Streams backend and a later SQS backend are interchangeable:
+// at-least-once delivery, a visibility timeout after which an unacknowledged
+// message is delivered again (to any consumer), a delivery count, and a
+// dead-letter queue after MATCH_MAX_DELIVERIES. Consumers must be idempotent.
+//
+// One instance per consumer (worker): ack/retry_later/dead_letter take a
+// Message received by the same instance, and receive() is not called
+// concurrently on one instance. publish() and stats() may be called from
+// anywhere at any time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/async.hpp"
+
+namespace uitgo::queue {
+
+struct Message {
+  std::string id;               // backend message id (stream entry id / SQS MessageId)
+  std::string receipt;          // what ack/retry need (stream entry id / SQS ReceiptHandle)
+  std::string body;             // the TripEvent JSON
+  int deliveries = 1;           // 1 on first delivery; retry_later's re-deliveries count too
+  std::int64_t sent_at_ms = 0;  // when publish() first sent it (Unix ms)
+};
+
+struct QueueStats {
+  std::int64_t depth = 0;          // waiting + in flight + delayed (retry_later)
+  std::int64_t in_flight = 0;      // delivered, not yet acknowledged
+  std::int64_t delayed = 0;        // waiting for a retry_later delay to pass
+  std::int64_t oldest_age_ms = 0;  // age of the oldest message waiting or in flight (since publish)
+  std::int64_t dead_letter_depth = 0;
+};
+
+class MatchQueue {
+ public:
+  virtual ~MatchQueue() = default;
+
+  // Returns the message id. Never drops a message (no size cap).
+  virtual awaitable<std::string> publish(std::string body) = 0;
+  // Long poll: waits up to `wait` for messages; may return fewer than `max`.
+  // Also delivers messages whose visibility timeout expired (redelivery), and
+  // moves those past the delivery limit to the dead-letter queue instead.
+  virtual awaitable<std::vector<Message>> receive(std::size_t max, Millis wait) = 0;
+  // Done with the message: it is never delivered again. A receipt that is no
+  // longer ours (the visibility timeout expired and another consumer took the
+  // message) is ignored: the other consumer now owns it.
+  virtual awaitable<void> ack(const Message& message) = 0;
+  // Not done yet: deliver it again after `delay` (backoff), counting a delivery.
+  // A message that already had MATCH_MAX_DELIVERIES deliveries goes to the
+  // dead-letter queue instead.
+  virtual awaitable<void> retry_later(const Message& message, Millis delay) = 0;
+  // Give up on a message at once (e.g. a body that cannot be parsed): it goes
+  // to the dead-letter queue with `reason`. (SQS: send to the DLQ, delete.)
+  virtual awaitable<void> dead_letter(const Message& message, std::string reason) = 0;
+  virtual awaitable<QueueStats> stats() = 0;
+};
+
+}  // namespace uitgo::queue

@@ -1,0 +1,89 @@
+#include "queue/queue_config.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace uitgo::queue {
+
+config::Spec queue_spec() {
+  config::Spec s;
+  s.choice("MATCH_QUEUE", "redis", {"redis", "sqs"},
+           "matching queue backend: redis (Redis Stream + consumer group); sqs is not built yet")
+      .string("MATCH_STREAM", "trip:match",
+              "Redis key of the matching stream; <key>:delayed holds retry delays, <key>:dlq is the dead-letter stream")
+      .string("MATCH_GROUP", "matchers", "consumer group of the matcher workers on MATCH_STREAM")
+      .integer("MATCH_VISIBILITY_TIMEOUT_MS", 30000, 100, 43200000,
+               "a message received but not acknowledged within this time is delivered again (to any worker)")
+      .integer("MATCH_MAX_DELIVERIES", 5, 1, 1000,
+               "deliveries of one message before it moves to the dead-letter stream");
+  return s;
+}
+
+QueueSettings QueueSettings::from(const config::Values& config) {
+  QueueSettings s;
+  s.backend = config.str("MATCH_QUEUE");
+  if (s.backend == "sqs") {
+    throw config::ConfigError("MATCH_QUEUE=sqs: the SQS backend is not built yet; use MATCH_QUEUE=redis");
+  }
+  s.stream = config.str("MATCH_STREAM");
+  s.group = config.str("MATCH_GROUP");
+  if (s.stream.empty()) throw config::ConfigError("MATCH_STREAM must not be empty");
+  if (s.group.empty()) throw config::ConfigError("MATCH_GROUP must not be empty");
+  s.visibility_timeout = config.millis("MATCH_VISIBILITY_TIMEOUT_MS");
+  s.max_deliveries = static_cast<int>(config.integer("MATCH_MAX_DELIVERIES"));
+  try {
+    s.connection = redis::Options::from_url(config.str("REDIS_URL"));
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(std::string("REDIS_URL: ") + e.what());
+  }
+  s.connection.command_timeout = config.millis("REDIS_TIMEOUT_MS");
+  return s;
+}
+
+std::unique_ptr<RedisStreamQueue> make_redis_queue(asio::any_io_executor executor, redis::Client& shared,
+                                                   const QueueSettings& settings, std::string consumer,
+                                                   metrics::Registry* metrics) {
+  return std::make_unique<RedisStreamQueue>(std::move(executor), shared, settings.connection,
+                                            RedisQueueOptions{.stream = settings.stream,
+                                                              .group = settings.group,
+                                                              .consumer = std::move(consumer),
+                                                              .visibility_timeout = settings.visibility_timeout,
+                                                              .max_deliveries = settings.max_deliveries,
+                                                              .command_timeout = settings.connection.command_timeout,
+                                                              .metrics = metrics});
+}
+
+std::unique_ptr<MatchQueue> make_queue(asio::any_io_executor executor, redis::Client& shared,
+                                       const QueueSettings& settings, std::string consumer,
+                                       metrics::Registry* metrics) {
+  if (settings.backend != "redis") {
+    throw config::ConfigError("MATCH_QUEUE=" + settings.backend + ": the backend is not built yet");
+  }
+  return make_redis_queue(std::move(executor), shared, settings, std::move(consumer), metrics);
+}
+
+std::string consumer_name(std::string_view suffix) {
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::string name = host[0] != '\0' ? std::string(host.data()) : "host";
+  name += "-" + std::to_string(::getpid());
+  if (!suffix.empty()) name += "-" + std::string(suffix);
+  return name;
+}
+
+void export_stats(const QueueStats& stats, metrics::Registry& registry) {
+  registry.gauge("match_queue_depth", "matching queue messages waiting, in flight or delayed")
+      .set(static_cast<double>(stats.depth));
+  registry.gauge("match_queue_in_flight", "matching queue messages delivered and not yet acknowledged")
+      .set(static_cast<double>(stats.in_flight));
+  registry.gauge("match_queue_delayed", "matching queue messages waiting for a retry delay")
+      .set(static_cast<double>(stats.delayed));
+  registry.gauge("match_queue_oldest_age_seconds", "age of the oldest waiting or in-flight matching message")
+      .set(static_cast<double>(stats.oldest_age_ms) / 1000.0);
+  registry.gauge("match_queue_dead_letter_depth", "messages in the matching dead-letter queue")
+      .set(static_cast<double>(stats.dead_letter_depth));
+}
+
+}  // namespace uitgo::queue
