@@ -9,6 +9,8 @@
 #include <iostream>
 
 #include "core/auth/jwt.hpp"
+#include "core/http/client.hpp"
+#include "core/service/dependencies.hpp"
 #include "core/pg/migrations.hpp"
 #include "core/pg/pool.hpp"
 #include "user/passwords.hpp"
@@ -40,8 +42,10 @@ config::Spec spec() {
       .integer("SEED_DRIVERS", 0, 0, 100000, "load-test drivers to create (loadtest-driver-N@uitgo.test)")
       .string("SEED_PASSWORD", "loadtest-password", "password of the load-test accounts")
       .integer("SEED_TOKEN_TTL_SECONDS", 900, 60, 86400, "lifetime of the printed access tokens")
-      .string("SEED_OUTPUT", "-", "where to write the JSON with ids and tokens ('-' = stdout)");
-  s.merge(auth::jwt_spec());
+      .string("SEED_OUTPUT", "-", "where to write the JSON with ids and tokens ('-' = stdout)")
+      .string("DRIVER_SERVICE_URL", "",
+              "driver-service base URL; when set, every seeded driver account also gets a driver profile");
+  s.merge(auth::jwt_spec()).merge(service::internal_token_spec());
   return s;
 }
 
@@ -67,8 +71,42 @@ awaitable<std::string> upsert(pg::Pool& db, const Account& a, const std::string&
   co_return r.get<std::string>(0, 0);
 }
 
+// A plausible profile with a vehicle, unique per driver (index 0 = the demo driver).
+std::string profile_body(const std::string& id, const Account& a, int index) {
+  char plate[16];
+  char phone[24];
+  char license[16];
+  std::snprintf(plate, sizeof plate, "59A-%05d", index);
+  std::snprintf(phone, sizeof phone, "+84 900 %06d", index);
+  std::snprintf(license, sizeof license, "DL-%07d", index);
+  const boost::json::object vehicle{
+      {"make", "Honda"}, {"model", "Vision"}, {"color", "red"}, {"year", 2022}, {"plateNumber", plate}};
+  return boost::json::serialize(boost::json::object{
+      {"id", id}, {"fullName", a.name}, {"phone", phone}, {"licenseNumber", license}, {"vehicle", vehicle}});
+}
+
+// Idempotent on driver-service's side: the same id again answers 200.
+awaitable<void> ensure_driver_profile(http::Client& drivers, const std::string& id, const Account& a, int index) {
+  const std::string body = profile_body(id, a, index);
+  const auto r = co_await drivers.request("POST", "/internal/drivers", body);
+  if (r.status != 200 && r.status != 201) {
+    throw std::runtime_error("driver profile for " + a.email + ": HTTP " + std::to_string(r.status) + " " + r.body);
+  }
+}
+
 awaitable<boost::json::object> seed(const config::Values& c, pg::Pool& db, const auth::Jwt& jwt) {
   co_await pg::run_migrations(db, std::filesystem::path(c.str("MIGRATIONS_DIR")) / "user");
+  std::unique_ptr<http::Client> drivers;
+  if (c.has("DRIVER_SERVICE_URL")) {
+    // Both named first: GCC 12 corrupts aggregates built in an expression that co_awaits.
+    auto executor = co_await asio::this_coro::executor;
+    http::ClientOptions options;
+    options.base_url = c.str("DRIVER_SERVICE_URL");
+    options.timeout = Millis(5000);
+    options.internal_token = c.str("INTERNAL_TOKEN");
+    drivers = std::make_unique<http::Client>(executor, std::move(options));
+  }
+  int driver_index = 1;  // load-test drivers; the demo driver is number 0
   boost::json::object out{{"demo", boost::json::array{}}, {"riders", boost::json::array{}},
                           {"drivers", boost::json::array{}}};
   const auto record = [&](const char* list, const Account& a, const std::string& id) {
@@ -79,6 +117,7 @@ awaitable<boost::json::object> seed(const config::Values& c, pg::Pool& db, const
     for (const auto& a : kDemoAccounts) {
       const std::string hash = PasswordHasher::hash_now(a.password);
       const std::string id = co_await upsert(db, a, hash);
+      if (drivers && a.role == "driver") co_await ensure_driver_profile(*drivers, id, a, 0);
       record("demo", a, id);
     }
   }
@@ -86,6 +125,7 @@ awaitable<boost::json::object> seed(const config::Values& c, pg::Pool& db, const
   const std::string shared_hash = PasswordHasher::hash_now(c.str("SEED_PASSWORD"));
   for (const auto& a : generated(c)) {
     const std::string id = co_await upsert(db, a, shared_hash);
+    if (drivers && a.role == "driver") co_await ensure_driver_profile(*drivers, id, a, driver_index++);
     record(a.role == "rider" ? "riders" : "drivers", a, id);
   }
   co_return out;

@@ -115,19 +115,12 @@ Client::Client(asio::any_io_executor executor, ClientOptions options) : state_(s
 
 Client::~Client() = default;
 
-awaitable<ClientResponse> Client::request(std::string method, std::string target, std::string body,
-                                          std::string request_id, std::optional<Millis> timeout) {
-  auto st = state_;
-  const Millis limit = timeout.value_or(st->options.timeout);
-  bhttp::request<bhttp::string_body> request{bhttp::string_to_verb(method), target, 11};
-  request.set(bhttp::field::host, st->host + ":" + st->port);
-  if (!st->options.internal_token.empty()) request.set("X-Internal-Token", st->options.internal_token);
-  if (!request_id.empty()) request.set("X-Request-Id", request_id);
-  if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
-  request.body() = std::move(body);
-  request.keep_alive(true);
-  request.prepare_payload();
+namespace {
 
+using Message = bhttp::request<bhttp::string_body>;
+
+awaitable<ClientResponse> perform(std::shared_ptr<State> st, Message request, Millis limit) {
+  const std::string what = std::string(request.method_string()) + " " + st->options.base_url + std::string(request.target());
   // A pooled connection may have been closed by the server while idle; when
   // it fails before any response byte arrived, the request never reached a
   // handler, so it is sent once more on a fresh connection.
@@ -142,14 +135,26 @@ awaitable<ClientResponse> Client::request(std::string method, std::string target
       if (keep) give_back(*st, std::move(stream));
       co_return response;
     }
-    if (result.ec == beast::error::timeout) {
-      throw TimeoutError(method + " " + st->options.base_url + target + " timed out");
-    }
-    if (!(reused && !result.got_response_bytes)) {
-      throw UnavailableError(method + " " + st->options.base_url + target + " failed: " + result.ec.message());
-    }
+    if (result.ec == beast::error::timeout) throw TimeoutError(what + " timed out");
+    if (!(reused && !result.got_response_bytes)) throw UnavailableError(what + " failed: " + result.ec.message());
   }
-  throw UnavailableError(method + " " + st->options.base_url + target + " failed");
+  throw UnavailableError(what + " failed");
+}
+
+}  // namespace
+
+awaitable<ClientResponse> Client::request(std::string_view method, std::string_view target, std::string_view body,
+                                          std::string_view request_id, std::optional<Millis> timeout) {
+  const auto& st = *state_;
+  Message request{bhttp::string_to_verb(method), target, 11};
+  request.set(bhttp::field::host, st.host + ":" + st.port);
+  if (!st.options.internal_token.empty()) request.set("X-Internal-Token", st.options.internal_token);
+  if (!request_id.empty()) request.set("X-Request-Id", request_id);
+  if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
+  request.body() = std::string(body);
+  request.keep_alive(true);
+  request.prepare_payload();
+  return perform(state_, std::move(request), timeout.value_or(st.options.timeout));
 }
 
 }  // namespace uitgo::http

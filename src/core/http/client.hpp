@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,8 +40,11 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   // `request_id` is forwarded as X-Request-Id so logs line up across services.
-  awaitable<ClientResponse> request(std::string method, std::string target, std::string body = {},
-                                    std::string request_id = {}, std::optional<Millis> timeout = {});
+  // Not a coroutine itself: the arguments are copied into the request before
+  // it returns, so callers may pass literals and temporaries inside co_await
+  // (GCC 12 destroys by-value coroutine arguments built there twice).
+  awaitable<ClientResponse> request(std::string_view method, std::string_view target, std::string_view body = {},
+                                    std::string_view request_id = {}, std::optional<Millis> timeout = {});
 
   struct State;  // defined in client.cpp; public only so helpers there can name it
 

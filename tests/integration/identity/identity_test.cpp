@@ -227,13 +227,18 @@ TEST(Identity, ForgedAndExpiredTokensAreRejected) {
       real.sign({.sub = id, .role = "rider", .jti = "x", .iat = now - 3600, .exp = now - 60}),  // expired
       "garbage",
   };
-  for (const auto& token : forged) {
-    const auto r = call("GET", "/auth/me", nullptr, token);
-    EXPECT_EQ(r.status, 401) << token;
-    EXPECT_EQ(str(body_of(r), "code"), "unauthorized");
+  // One protected route of each service: they all share the core verifier.
+  for (const std::string path : {"/auth/me", "/v1/trips", "/v1/drivers/search?lat=10.77&lng=106.7"}) {
+    for (const auto& token : forged) {
+      const auto r = call("GET", path, nullptr, token);
+      EXPECT_EQ(r.status, 401) << path << " " << token;
+      EXPECT_EQ(str(body_of(r), "code"), "unauthorized") << path;
+    }
+    EXPECT_EQ(call("GET", path, nullptr, good).status, 200) << path;
+    EXPECT_EQ(call("GET", path).status, 401) << path;
   }
-  EXPECT_EQ(call("GET", "/auth/me", nullptr, good).status, 200);
-  EXPECT_EQ(call("GET", "/auth/me").status, 401);
+  const auto driver_only = call("GET", "/v1/drivers/me", nullptr, good);
+  EXPECT_EQ(driver_only.status, 403) << "a rider's valid token on a driver route";
 }
 
 TEST(Identity, AdminRoutesNeedTheAdminRole) {
