@@ -1,6 +1,6 @@
 #include "trip/trip_input.hpp"
 
-#include <openssl/evp.h>
+#include "core/base/digest.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -117,22 +117,7 @@ std::string CreateTripRequest::canonical() const {
   return boost::json::serialize(o);
 }
 
-std::string CreateTripRequest::fingerprint() const {
-  const auto text = canonical();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0x0f];
-  }
-  return hex;
-}
+std::string CreateTripRequest::fingerprint() const { return sha256_hex(canonical()); }
 
 StatusRequest StatusRequest::from_json(const json::Fields& f) {
   const auto text = f.required_string("status", {.min_length = 1, .max_length = 32});

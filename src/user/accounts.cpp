@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "core/base/digest.hpp"
 #include "core/base/errors.hpp"
 
 namespace uitgo::user {
@@ -9,8 +10,8 @@ namespace {
 
 constexpr int kRefreshTtlDays = 30;
 
-#define UITGO_USER_COLUMNS                                                                       \
-  "id::text AS id, name, email, phone, role, disabled, password_hash, "                         \
+#define UITGO_USER_COLUMNS                                              \
+  "id::text AS id, name, email, phone, role, disabled, password_hash, " \
   "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS created_at"
 
 User read_user(const pg::Result& r, int row = 0) {
@@ -41,19 +42,13 @@ std::string new_opaque_token() {
 }  // namespace
 
 boost::json::object User::to_json() const {
-  boost::json::object o{{"id", id}, {"name", name},           {"email", email},
-                        {"role", role}, {"createdAt", created_at}, {"disabled", disabled}};
+  boost::json::object o{
+      {"id", id}, {"name", name}, {"email", email}, {"role", role}, {"createdAt", created_at}, {"disabled", disabled}};
   o["phone"] = phone ? boost::json::value(*phone) : boost::json::value(nullptr);
   return o;
 }
 
-std::string token_digest(const std::string& token) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
+std::string token_digest(const std::string& token) { return sha256_hex(token); }
 
 awaitable<User> Accounts::create(pg::Tx& tx, const NewUser& u) {
   try {

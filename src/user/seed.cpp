@@ -10,9 +10,9 @@
 
 #include "core/auth/jwt.hpp"
 #include "core/http/client.hpp"
-#include "core/service/dependencies.hpp"
 #include "core/pg/migrations.hpp"
 #include "core/pg/pool.hpp"
+#include "core/service/dependencies.hpp"
 #include "user/passwords.hpp"
 
 namespace uitgo::user {
@@ -107,11 +107,11 @@ awaitable<boost::json::object> seed(const config::Values& c, pg::Pool& db, const
     drivers = std::make_unique<http::Client>(executor, std::move(options));
   }
   int driver_index = 1;  // load-test drivers; the demo driver is number 0
-  boost::json::object out{{"demo", boost::json::array{}}, {"riders", boost::json::array{}},
-                          {"drivers", boost::json::array{}}};
+  boost::json::object out{
+      {"demo", boost::json::array{}}, {"riders", boost::json::array{}}, {"drivers", boost::json::array{}}};
   const auto record = [&](const char* list, const Account& a, const std::string& id) {
-    out[list].as_array().push_back(boost::json::object{
-        {"id", id}, {"email", a.email}, {"role", a.role}, {"accessToken", jwt.issue(id, a.role)}});
+    out[list].as_array().push_back(
+        boost::json::object{{"id", id}, {"email", a.email}, {"role", a.role}, {"accessToken", jwt.issue(id, a.role)}});
   };
   if (c.flag("SEED_DEMO")) {
     for (const auto& a : kDemoAccounts) {

@@ -120,7 +120,8 @@ namespace {
 using Message = bhttp::request<bhttp::string_body>;
 
 awaitable<ClientResponse> perform(std::shared_ptr<State> st, Message request, Millis limit) {
-  const std::string what = std::string(request.method_string()) + " " + st->options.base_url + std::string(request.target());
+  const std::string what =
+      std::string(request.method_string()) + " " + st->options.base_url + std::string(request.target());
   // A pooled connection may have been closed by the server while idle; when
   // it fails before any response byte arrived, the request never reached a
   // handler, so it is sent once more on a fresh connection.

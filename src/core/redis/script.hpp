@@ -19,7 +19,4 @@ class Script {
   std::string sha1_;
 };
 
-// Lower-case hex SHA1 of `data`.
-std::string sha1_hex(const std::string& data);
-
 }  // namespace uitgo::redis
