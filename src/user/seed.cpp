@@ -61,6 +61,24 @@ std::vector<Account> generated(const config::Values& c) {
   return out;
 }
 
+// Demo home content, only into empty tables so an admin's edits are never undone.
+awaitable<void> seed_home_content(pg::Pool& db) {
+  co_await db.query(
+      "INSERT INTO promotions (title, description, code, image_url, expires_at) "
+      "SELECT * FROM (VALUES "
+      "('Giảm 20% chuyến đầu tiên', 'Áp dụng cho chuyến xe máy đầu tiên của bạn', 'WELCOME20', "
+      "  'https://cdn.uitgo.dev/promo/welcome.png', now() + interval '90 days'), "
+      "('Đi làm tiết kiệm', 'Giảm 15.000đ cho chuyến từ 7h đến 9h sáng', 'SANG15', NULL::text, "
+      "  now() + interval '30 days')) AS v "
+      "WHERE NOT EXISTS (SELECT 1 FROM promotions)");
+  co_await db.query(
+      "INSERT INTO news (title, body, image_url) "
+      "SELECT * FROM (VALUES "
+      "('UIT-Go có mặt tại TP.HCM', 'Đặt xe máy và ô tô tại mọi quận nội thành.', NULL::text), "
+      "('Tài xế mới', 'Đăng ký làm tài xế ngay trong ứng dụng.', NULL::text)) AS v "
+      "WHERE NOT EXISTS (SELECT 1 FROM news)");
+}
+
 // Idempotent: an existing account keeps its password; its id is returned.
 awaitable<std::string> upsert(pg::Pool& db, const Account& a, const std::string& password_hash) {
   auto r = co_await db.query(
@@ -114,6 +132,7 @@ awaitable<boost::json::object> seed(const config::Values& c, pg::Pool& db, const
         boost::json::object{{"id", id}, {"email", a.email}, {"role", a.role}, {"accessToken", jwt.issue(id, a.role)}});
   };
   if (c.flag("SEED_DEMO")) {
+    co_await seed_home_content(db);
     for (const auto& a : kDemoAccounts) {
       const std::string hash = PasswordHasher::hash_now(a.password);
       const std::string id = co_await upsert(db, a, hash);
