@@ -2,6 +2,7 @@
 
 #include "core/service/dependencies.hpp"
 #include "driver/app.hpp"
+#include "driver/matcher.hpp"
 
 namespace uitgo::driver {
 namespace {
@@ -15,18 +16,22 @@ config::Spec spec() {
       .merge(service::migrations_spec())
       .merge(auth::jwt_spec())
       .merge(service::internal_token_spec())
-      .merge(settings_spec());
+      .merge(settings_spec())
+      .merge(matcher_spec());
   return s;
 }
 
 int run(const config::Values& config) {
   service::Runtime runtime("driver-service", config);
   service::install_jwt(runtime);
-  service::install_internal_token(runtime);
+  const auto internal_token = service::install_internal_token(runtime);
   auto db = service::make_pool(runtime, config.str("DRIVER_DB_DSN"), "postgres");
   auto redis = service::make_redis(runtime);
   service::migrate_on_start(runtime, *db, "driver");
-  install(runtime, std::make_shared<DriverApp>(runtime, *db, *redis, Settings::from(config)));
+  auto app = std::make_shared<DriverApp>(runtime, *db, *redis, Settings::from(config));
+  install(runtime, app);
+  install_matcher(runtime, std::make_shared<Matcher>(runtime, app, *db, *redis, MatcherSettings::from(config),
+                                                     queue::QueueSettings::from(config), internal_token));
   return runtime.run();
 }
 

@@ -34,11 +34,13 @@ constexpr const char* kUpdateVehicle =
     " year = coalesce($5::integer, year), plate_number = coalesce($6, plate_number) WHERE driver_id = $1";
 constexpr const char* kSetAvailability =
     "UPDATE drivers SET status_updated_at = CASE WHEN availability = $2 THEN status_updated_at ELSE now() END,"
+    " free_since = CASE WHEN availability = $2 THEN free_since ELSE now() END,"
     " availability = $2, updated_at = now() WHERE id = $1 RETURNING id";
 constexpr const char* kState =
     "SELECT availability, current_trip_id::text AS current_trip_id FROM drivers WHERE id = $1";
 constexpr const char* kSetTrip = "UPDATE drivers SET current_trip_id = $2 WHERE id = $1";
-constexpr const char* kClearTrip = "UPDATE drivers SET current_trip_id = NULL WHERE id = $1 AND current_trip_id = $2";
+constexpr const char* kClearTrip =
+    "UPDATE drivers SET current_trip_id = NULL, free_since = now() WHERE id = $1 AND current_trip_id = $2";
 constexpr const char* kWarmEntries =
     "SELECT d.id::text AS id, d.availability = 'online' AS online, d.current_trip_id::text AS current_trip_id,"
     " l.lat, l.lng, (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms"

@@ -1,0 +1,168 @@
+// Matcher workers end to end through the gateway: happy path, decline and
+// offer timeout re-offers (OFFER_TIMEOUT_SECONDS=2). Each test works around
+// its own pickup point so drivers of other tests are never in range.
+#include "matching/matching_support.hpp"
+
+namespace uitgo::test::matching {
+namespace {
+
+Stack* stack = nullptr;
+
+class Environment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    owned_ = std::make_unique<Stack>(std::vector<std::pair<std::string, std::string>>{
+        {"OFFER_TIMEOUT_SECONDS", "2"}, {"MATCH_DEADLINE_SECONDS", "60"}, {"MATCH_RETRY_MAX_MS", "1000"}});
+    stack = owned_.get();
+  }
+  void TearDown() override {
+    stack = nullptr;
+    owned_.reset();
+  }
+
+ private:
+  std::unique_ptr<Stack> owned_;
+};
+
+const auto* const environment = ::testing::AddGlobalTestEnvironment(new Environment);
+
+TEST(Matching, HappyPathThroughTheGateway) {
+  const double lat = 10.70;
+  const double lng = 106.60;
+  const auto driver = stack->online_driver(lat, lng);
+  const auto rider = stack->rider_token();
+  const auto id = stack->create_trip(rider, true, lat, lng);
+  ASSERT_FALSE(id.empty());
+
+  const auto offered = stack->wait_trip(id, rider, has_driver);
+  ASSERT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
+  EXPECT_EQ(str(offered, "status"), "requested");
+  // Reserved: no longer searchable.
+  EXPECT_FALSE(drivers::contains(stack->gateway->search(lat, lng), driver));
+
+  const auto accepted = stack->driver_action(id, driver, "accept");
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  for (const char* s : {"arriving", "in_ride", "completed"}) {
+    const auto r = stack->set_trip_status(id, driver, s);
+    ASSERT_EQ(r.status, 200) << s << ": " << r.body;
+  }
+  EXPECT_EQ(str(stack->trip(id, rider), "status"), "completed");
+
+  // Free again once trip-service's release reached driver-service.
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  bool free = false;
+  while (!free && std::chrono::steady_clock::now() < until) {
+    free = drivers::contains(stack->gateway->search(lat, lng), driver);
+    if (!free) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(free) << "driver not searchable after completing the trip";
+}
+
+TEST(Matching, DeclineReoffersToAnotherDriver) {
+  const double lat = 11.20;
+  const double lng = 106.60;
+  const auto first = stack->online_driver(lat, lng);
+  const auto second = stack->online_driver(lat + 0.001, lng);
+  const auto rider = stack->rider_token();
+  const auto id = stack->create_trip(rider, true, lat, lng);
+  ASSERT_FALSE(id.empty());
+
+  const auto offered = stack->wait_trip(id, rider, has_driver);
+  const auto a = str(offered, "driverId");
+  ASSERT_TRUE(a == first || a == second) << json::serialize(offered);
+  EXPECT_EQ(a, first) << "the nearest driver is offered first";
+  const auto declined = stack->driver_action(id, a, "decline");
+  ASSERT_EQ(declined.status, 200) << declined.body;
+
+  const auto reoffered =
+      stack->wait_trip(id, rider, [&](const json::object& t) { return has_driver(t) && str(t, "driverId") != a; });
+  const auto b = str(reoffered, "driverId");
+  EXPECT_TRUE(b == first || b == second) << json::serialize(reoffered);
+  EXPECT_NE(b, a);
+  ASSERT_EQ(stack->driver_action(id, b, "decline").status, 200);
+
+  // Both declined: never offered to either again.
+  std::this_thread::sleep_for(3s);
+  const auto after = stack->trip(id, rider);
+  EXPECT_EQ(str(after, "status"), "requested") << json::serialize(after);
+  EXPECT_FALSE(has_driver(after)) << json::serialize(after);
+}
+
+TEST(Matching, OfferTimeoutReoffersToAnotherDriver) {
+  const double lat = 11.70;
+  const double lng = 106.60;
+  const auto first = stack->online_driver(lat, lng);
+  const auto second = stack->online_driver(lat + 0.001, lng);
+  const auto rider = stack->rider_token();
+  const auto id = stack->create_trip(rider, true, lat, lng);
+  ASSERT_FALSE(id.empty());
+
+  const auto offered = stack->wait_trip(id, rider, has_driver);
+  const auto a = str(offered, "driverId");
+  ASSERT_EQ(a, first) << json::serialize(offered);
+  // Nobody answers: after OFFER_TIMEOUT_SECONDS the other driver gets it.
+  const auto started = std::chrono::steady_clock::now();
+  const auto reoffered =
+      stack->wait_trip(id, rider, [&](const json::object& t) { return has_driver(t) && str(t, "driverId") != a; });
+  EXPECT_EQ(str(reoffered, "driverId"), second) << json::serialize(reoffered);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 1s);
+  // The first driver was released: searchable again.
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  bool free = false;
+  while (!free && std::chrono::steady_clock::now() < until) {
+    free = drivers::contains(stack->gateway->search(lat, lng), first);
+    if (!free) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(free);
+  ASSERT_EQ(stack->driver_action(id, second, "accept").status, 200);
+  EXPECT_EQ(str(stack->trip(id, rider), "status"), "accepted");
+}
+
+TEST(Matching, MetricsExportOutcomesAndQueueGauges) {
+  const auto r = http_request(stack->stack->driver_port, "GET", "/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("matcher_outcomes_total{outcome=\"assigned\"}"), std::string::npos);
+  EXPECT_NE(r.body.find("matcher_outcomes_total{outcome=\"no_driver\"}"), std::string::npos);
+  EXPECT_NE(r.body.find("match_queue_depth"), std::string::npos);
+  EXPECT_NE(r.body.find("matcher_time_to_assignment_seconds"), std::string::npos);
+}
+
+// Graceful shutdown leaves nothing behind: a trip created while
+// driver-service is down waits in the queue and is matched once it is back.
+TEST(Matching, TripCreatedWhileDriverServiceIsDownIsMatchedAfterRestart) {
+  const double lat = 13.50;
+  const double lng = 106.60;
+  const auto driver = stack->online_driver(lat, lng);
+  const auto stopping = std::chrono::steady_clock::now();
+  stack->stack->stop("driver-service");
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, 10s) << "workers did not stop promptly";
+  const auto rider = stack->rider_token();
+  const auto id = stack->create_trip(rider, true, lat, lng);
+  ASSERT_FALSE(id.empty());
+  std::this_thread::sleep_for(500ms);
+  EXPECT_FALSE(has_driver(stack->trip(id, rider)));
+  stack->stack->start("driver-service");
+  const auto offered = stack->wait_trip(id, rider, has_driver, 30s);
+  EXPECT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
+}
+
+// Last: it may take any free driver of the earlier tests.
+TEST(Matching, TripWithoutCoordinatesGoesToTheDriverWaitingLongest) {
+  const auto older = stack->online_driver(12.50, 106.60);
+  std::this_thread::sleep_for(1100ms);
+  const auto newer = stack->online_driver(12.50, 106.60);
+  const auto expected =
+      drivers::sql_value(stack->stack->dsn("driver_db"),
+                         "SELECT id FROM drivers WHERE availability = 'online' AND current_trip_id IS NULL"
+                         " ORDER BY free_since, id LIMIT 1");
+  const auto rider = stack->rider_token();
+  const auto id = stack->create_trip(rider, false);
+  ASSERT_FALSE(id.empty());
+  const auto offered = stack->wait_trip(id, rider, has_driver);
+  EXPECT_EQ(str(offered, "driverId"), expected) << json::serialize(offered);
+  EXPECT_NE(str(offered, "driverId"), newer);
+  (void)older;
+}
+
+}  // namespace
+}  // namespace uitgo::test::matching
