@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "driver_fixture.hpp"
+#include "support/shared_environment.hpp"
 
 using namespace std::chrono_literals;
 using namespace uitgo::test::drivers;
@@ -27,28 +28,15 @@ constexpr int kStaleSeconds = 300;  // seeding and restarts must not age drivers
 
 uitgo::test::TestStack* stack = nullptr;
 
-class ModesEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = std::make_unique<uitgo::test::TestStack>(
-        uitgo::test::StackOptions{.postgres = true,
-                                  .redis = true,
-                                  .services = true,
-                                  .env = {{"DRIVER_STALE_SECONDS", std::to_string(kStaleSeconds)},
-                                          {"LOCATION_FLUSH_MS", "60000"},
-                                          {"LOCATION_BATCH_SIZE", "10000"}}});
-    stack = owned_.get();
-  }
-  void TearDown() override {
-    stack = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<uitgo::test::TestStack> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new ModesEnvironment);
+const auto* const environment = uitgo::test::share_per_binary(stack, [] {
+  return std::make_unique<uitgo::test::TestStack>(
+      uitgo::test::StackOptions{.postgres = true,
+                                .redis = true,
+                                .services = true,
+                                .env = {{"DRIVER_STALE_SECONDS", std::to_string(kStaleSeconds)},
+                                        {"LOCATION_FLUSH_MS", "60000"},
+                                        {"LOCATION_BATCH_SIZE", "10000"}}});
+});
 
 // A driver-service of our own (SQL search) on the stack's databases; killed
 // with the test process at the latest (PR_SET_PDEATHSIG).

@@ -11,6 +11,7 @@
 
 #include "core/auth/jwt.hpp"
 #include "support/http_client.hpp"
+#include "support/shared_environment.hpp"
 #include "support/test_stack.hpp"
 
 using uitgo::test::Headers;
@@ -22,24 +23,11 @@ namespace {
 
 uitgo::test::TestStack* stack = nullptr;
 
-class IdentityEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    // A generous auth rate: the rate limit has its own stack below.
-    owned_ = std::make_unique<uitgo::test::TestStack>(uitgo::test::StackOptions{
-        .postgres = true, .redis = true, .services = true, .nginx = true, .env = {{"UITGO_AUTH_RATE", "1000r/s"}}});
-    stack = owned_.get();
-  }
-  void TearDown() override {
-    stack = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<uitgo::test::TestStack> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new IdentityEnvironment);
+const auto* const environment = uitgo::test::share_per_binary(stack, [] {
+  // A generous auth rate: the rate limit has its own stack below.
+  return std::make_unique<uitgo::test::TestStack>(uitgo::test::StackOptions{
+      .postgres = true, .redis = true, .services = true, .nginx = true, .env = {{"UITGO_AUTH_RATE", "1000r/s"}}});
+});
 
 HttpResponse call(const std::string& method, const std::string& path, const json::value& body = nullptr,
                   const std::string& token = {}) {
@@ -57,7 +45,8 @@ std::string unique_email(const std::string& tag) {
 }
 
 json::object register_user(const std::string& email, const std::string& password = "correct horse") {
-  const auto r = call("POST", "/auth/register", json::object{{"name", "Test User"}, {"email", email}, {"password", password}});
+  const auto r =
+      call("POST", "/auth/register", json::object{{"name", "Test User"}, {"email", email}, {"password", password}});
   EXPECT_EQ(r.status, 201) << r.body;
   return body_of(r);
 }
@@ -149,7 +138,8 @@ TEST(Identity, LogoutRevokesTheRefreshToken) {
 TEST(Identity, ProfileUpdate) {
   const auto session = register_user(unique_email("profile"));
   const auto token = str(session, "accessToken");
-  const auto r = call("PATCH", "/users/me", json::object{{"name", "Nguyễn Văn A"}, {"phone", "+84 90 123 4567"}}, token);
+  const auto r =
+      call("PATCH", "/users/me", json::object{{"name", "Nguyễn Văn A"}, {"phone", "+84 90 123 4567"}}, token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(body_of(r), "name"), "Nguyễn Văn A");
   EXPECT_EQ(str(body_of(r), "phone"), "+84 90 123 4567");
@@ -222,8 +212,8 @@ TEST(Identity, ForgedAndExpiredTokensAreRejected) {
   const std::string forged[] = {
       base64url(R"({"alg":"none","typ":"JWT"})") + "." + payload + ".",
       base64url(R"({"alg":"RS256","typ":"JWT"})") + "." + payload + "." + good.substr(good.rfind('.') + 1),
-      good.substr(0, good.find('.') + 1) + payload + good.substr(good.rfind('.')),  // tampered payload
-      other.issue(id, "rider"),                                                     // wrong key
+      good.substr(0, good.find('.') + 1) + payload + good.substr(good.rfind('.')),              // tampered payload
+      other.issue(id, "rider"),                                                                 // wrong key
       real.sign({.sub = id, .role = "rider", .jti = "x", .iat = now - 3600, .exp = now - 60}),  // expired
       "garbage",
   };

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "matching/matching_support.hpp"
+#include "support/shared_environment.hpp"
 
 namespace uitgo::test::matching {
 namespace {
@@ -11,25 +12,12 @@ namespace {
 constexpr int kDeadlineSeconds = 8;
 Stack* stack = nullptr;
 
-class Environment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = std::make_unique<Stack>(
-        std::vector<std::pair<std::string, std::string>>{{"MATCH_DEADLINE_SECONDS", std::to_string(kDeadlineSeconds)},
-                                                         {"OFFER_TIMEOUT_SECONDS", "30"},
-                                                         {"MATCHER_WORKERS", "4"}});
-    stack = owned_.get();
-  }
-  void TearDown() override {
-    stack = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<Stack> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new Environment);
+const auto* const environment = uitgo::test::share_per_binary(stack, [] {
+  return std::make_unique<Stack>(
+      std::vector<std::pair<std::string, std::string>>{{"MATCH_DEADLINE_SECONDS", std::to_string(kDeadlineSeconds)},
+                                                       {"OFFER_TIMEOUT_SECONDS", "30"},
+                                                       {"MATCHER_WORKERS", "4"}});
+});
 
 TEST(MatchingDeadline, NoDriverCancelsAfterTheDeadline) {
   const auto rider = stack->rider_token();

@@ -2,29 +2,17 @@
 // offer timeout re-offers (OFFER_TIMEOUT_SECONDS=2). Each test works around
 // its own pickup point so drivers of other tests are never in range.
 #include "matching/matching_support.hpp"
+#include "support/shared_environment.hpp"
 
 namespace uitgo::test::matching {
 namespace {
 
 Stack* stack = nullptr;
 
-class Environment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = std::make_unique<Stack>(std::vector<std::pair<std::string, std::string>>{
-        {"OFFER_TIMEOUT_SECONDS", "2"}, {"MATCH_DEADLINE_SECONDS", "60"}, {"MATCH_RETRY_MAX_MS", "1000"}});
-    stack = owned_.get();
-  }
-  void TearDown() override {
-    stack = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<Stack> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new Environment);
+const auto* const environment = uitgo::test::share_per_binary(stack, [] {
+  return std::make_unique<Stack>(std::vector<std::pair<std::string, std::string>>{
+      {"OFFER_TIMEOUT_SECONDS", "2"}, {"MATCH_DEADLINE_SECONDS", "60"}, {"MATCH_RETRY_MAX_MS", "1000"}});
+});
 
 TEST(Matching, HappyPathThroughTheGateway) {
   const double lat = 10.70;

@@ -1,28 +1,16 @@
 // MATCHING_MODE=sync: trip-service calls driver-service's POST /internal/match
 // before answering; the rest of the trip is the same as in async mode.
 #include "matching/matching_support.hpp"
+#include "support/shared_environment.hpp"
 
 namespace uitgo::test::matching {
 namespace {
 
 Stack* stack = nullptr;
 
-class Environment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = std::make_unique<Stack>(std::vector<std::pair<std::string, std::string>>{{"MATCHING_MODE", "sync"}});
-    stack = owned_.get();
-  }
-  void TearDown() override {
-    stack = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<Stack> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new Environment);
+const auto* const environment = uitgo::test::share_per_binary(stack, [] {
+  return std::make_unique<Stack>(std::vector<std::pair<std::string, std::string>>{{"MATCHING_MODE", "sync"}});
+});
 
 TEST(MatchingSync, HappyPath) {
   const double lat = 10.70;

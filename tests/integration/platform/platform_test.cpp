@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/shared_environment.hpp"
 #include "support/test_stack.hpp"
 
 using namespace std::chrono_literals;
@@ -27,23 +28,10 @@ namespace {
 
 uitgo::test::TestStack*& stack = uitgo::test::platform_stack;
 
-class PlatformEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = std::make_unique<uitgo::test::TestStack>(uitgo::test::StackOptions{
-        .postgres = true, .replica = true, .redis = true, .services = true, .nginx = true});
-    stack = owned_.get();
-  }
-  void TearDown() override {
-    stack = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<uitgo::test::TestStack> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new PlatformEnvironment);
+const auto* const environment = uitgo::test::share_per_binary(stack, [] {
+  return std::make_unique<uitgo::test::TestStack>(
+      uitgo::test::StackOptions{.postgres = true, .replica = true, .redis = true, .services = true, .nginx = true});
+});
 
 std::string json_code(const std::string& body) {
   const auto value = boost::json::parse(body);

@@ -4,6 +4,7 @@
 // before answering.
 #include <gtest/gtest.h>
 
+#include "support/shared_environment.hpp"
 #include "trips/trips_support.hpp"
 
 namespace uitgo::test::trips {
@@ -11,28 +12,15 @@ namespace {
 
 Harness* h = nullptr;
 
-class SyncEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = std::make_unique<Harness>(
-        std::vector<std::pair<std::string, std::string>>{{"MATCHING_MODE", "sync"},
-                                                         {"MATCH_SYNC_TIMEOUT_MS", "1000"},
-                                                         {"OUTBOX_POLL_MS", "200"},
-                                                         {"OUTBOX_RETRY_BASE_MS", "100"},
-                                                         {"OUTBOX_RETRY_MAX_MS", "400"},
-                                                         {"OFFER_EXPIRY_BACKSTOP_SECONDS", "0"}});
-    h = owned_.get();
-  }
-  void TearDown() override {
-    h = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<Harness> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new SyncEnvironment);
+const auto* const environment = uitgo::test::share_per_binary(h, [] {
+  return std::make_unique<Harness>(
+      std::vector<std::pair<std::string, std::string>>{{"MATCHING_MODE", "sync"},
+                                                       {"MATCH_SYNC_TIMEOUT_MS", "1000"},
+                                                       {"OUTBOX_POLL_MS", "200"},
+                                                       {"OUTBOX_RETRY_BASE_MS", "100"},
+                                                       {"OUTBOX_RETRY_MAX_MS", "400"},
+                                                       {"OFFER_EXPIRY_BACKSTOP_SECONDS", "0"}});
+});
 
 // A matcher stand-in: offers `driver` for every event and answers assigned.
 FakeService::Handler assigning(std::string driver_id) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "support/shared_environment.hpp"
 #include "trips/trips_support.hpp"
 
 namespace uitgo::test::trips {
@@ -14,27 +15,14 @@ namespace {
 
 Harness* h = nullptr;
 
-class TripsEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = std::make_unique<Harness>(
-        std::vector<std::pair<std::string, std::string>>{{"OUTBOX_POLL_MS", "200"},
-                                                         {"OUTBOX_RETRY_BASE_MS", "100"},
-                                                         {"OUTBOX_RETRY_MAX_MS", "400"},
-                                                         {"TRIP_MAINTENANCE_MS", "300"},
-                                                         {"OFFER_EXPIRY_BACKSTOP_SECONDS", "0"}});
-    h = owned_.get();
-  }
-  void TearDown() override {
-    h = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<Harness> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new TripsEnvironment);
+const auto* const environment = uitgo::test::share_per_binary(h, [] {
+  return std::make_unique<Harness>(
+      std::vector<std::pair<std::string, std::string>>{{"OUTBOX_POLL_MS", "200"},
+                                                       {"OUTBOX_RETRY_BASE_MS", "100"},
+                                                       {"OUTBOX_RETRY_MAX_MS", "400"},
+                                                       {"TRIP_MAINTENANCE_MS", "300"},
+                                                       {"OFFER_EXPIRY_BACKSTOP_SECONDS", "0"}});
+});
 
 json::object create_trip(const User& rider, const json::object& body = trip_body()) {
   const auto r = h->call("POST", "/v1/trips", &rider, body);
