@@ -22,7 +22,8 @@
 #   watch PID      (test harness) wait until process PID exits, then purge
 #
 # components: postgres replica redis user-service trip-service driver-service
-#             nginx; aliases: services (the three services), all
+#             nginx, and <service>-N for extra instances (see *_EXTRA_PORTS);
+#             aliases: services (every service instance), all
 #
 # environment (defaults)
 #   UITGO_RUN_DIR=<repo>/.run  data, pid files, rendered configs, logs/;
@@ -32,9 +33,16 @@
 #   UITGO_GATEWAY_PORT=8080  UITGO_USER_PORT=8081  UITGO_TRIP_PORT=8082
 #   UITGO_DRIVER_PORT=8083   UITGO_BIN=<repo>/build/uitgo
 #   UITGO_AUTH_RATE=10r/s  UITGO_AUTH_BURST=20   nginx limit for /auth/* per client IP
+#   UITGO_USER_EXTRA_PORTS / UITGO_TRIP_EXTRA_PORTS / UITGO_DRIVER_EXTRA_PORTS
+#                        space-separated ports of more instances of that service
+#                        (components <service>-2, <service>-3, ...; e.g.
+#                        UITGO_DRIVER_EXTRA_PORTS="8093 8094" runs three
+#                        driver-service processes, each with its matcher
+#                        workers); the gateway balances over all instances;
+#                        internal calls between services go to the first one
 #   UITGO_USER_UPSTREAMS / UITGO_TRIP_UPSTREAMS / UITGO_DRIVER_UPSTREAMS
 #                        space-separated host:port list for the gateway's upstream
-#                        (default: the one local instance)
+#                        (default: the local instances)
 #   UITGO_NGINX_WORKERS=auto
 #   UITGO_START_TIMEOUT=30  UITGO_STOP_TIMEOUT=20   seconds
 # Every other variable of the caller's environment reaches the services
@@ -59,13 +67,14 @@ readonly RUN_DIR
 # servers. Variables set by the caller win over the record.
 readonly SETTINGS_FILE="$RUN_DIR/settings.env"
 readonly RECORDED_SETTINGS=(UITGO_PG_PORT UITGO_PG_REPLICA_PORT UITGO_REDIS_PORT UITGO_GATEWAY_PORT
-  UITGO_USER_PORT UITGO_TRIP_PORT UITGO_DRIVER_PORT)
+  UITGO_USER_PORT UITGO_TRIP_PORT UITGO_DRIVER_PORT
+  UITGO_USER_EXTRA_PORTS UITGO_TRIP_EXTRA_PORTS UITGO_DRIVER_EXTRA_PORTS)
 load_settings() {
   local key value known
   [[ -r "$SETTINGS_FILE" ]] || return 0
   while IFS='=' read -r key value; do
     for known in "${RECORDED_SETTINGS[@]}"; do
-      if [[ "$key" == "$known" && -z "${!key:-}" && "$value" =~ ^[0-9]+$ ]]; then
+      if [[ "$key" == "$known" && -z "${!key:-}" && "$value" =~ ^[0-9]+( [0-9]+)*$ ]]; then
         export "$key=$value"
       fi
     done
@@ -83,6 +92,9 @@ readonly GATEWAY_PORT="${UITGO_GATEWAY_PORT:-8080}"
 readonly USER_PORT="${UITGO_USER_PORT:-8081}"
 readonly TRIP_PORT="${UITGO_TRIP_PORT:-8082}"
 readonly DRIVER_PORT="${UITGO_DRIVER_PORT:-8083}"
+readonly USER_EXTRA_PORTS="${UITGO_USER_EXTRA_PORTS:-}"
+readonly TRIP_EXTRA_PORTS="${UITGO_TRIP_EXTRA_PORTS:-}"
+readonly DRIVER_EXTRA_PORTS="${UITGO_DRIVER_EXTRA_PORTS:-}"
 readonly BIN="${UITGO_BIN:-$REPO_DIR/build/uitgo}"
 readonly AUTH_RATE="${UITGO_AUTH_RATE:-10r/s}"
 readonly AUTH_BURST="${UITGO_AUTH_BURST:-20}"
@@ -97,9 +109,11 @@ readonly REPLICA_SLOT=uitgo_replica
 readonly PG_SERVICE_ACCOUNT=postgres   # OS user that runs PostgreSQL when we are root
 readonly NGINX_TEMPLATE="$REPO_DIR/deploy/nginx/gateway.conf.template"
 
-# Start order; stop order is the reverse.
-readonly ALL_COMPONENTS=(postgres replica redis user-service driver-service trip-service nginx)
-readonly SERVICES=(user-service driver-service trip-service)
+# Start order; stop order is the reverse. Extra instances follow their first
+# one (see build_component_lists).
+readonly BASE_SERVICES=(user-service driver-service trip-service)
+ALL_COMPONENTS=()
+SERVICES=()
 
 # ---------------------------------------------------------------- helpers
 
@@ -220,7 +234,52 @@ port_of() {
     trip-service) echo "$TRIP_PORT" ;;
     driver-service) echo "$DRIVER_PORT" ;;
     nginx) echo "$GATEWAY_PORT" ;;
+    *-service-[0-9]*)
+      local -a extra
+      read -r -a extra <<<"$(extra_ports_of "$(base_service "$1")")"
+      echo "${extra[${1##*-} - 2]}"
+      ;;
   esac
+}
+
+# trip-service-2 -> trip-service (the subcommand an instance runs).
+base_service() { echo "${1%-[0-9]*}"; }
+
+extra_ports_of() {
+  case $1 in
+    user-service) echo "$USER_EXTRA_PORTS" ;;
+    trip-service) echo "$TRIP_EXTRA_PORTS" ;;
+    driver-service) echo "$DRIVER_EXTRA_PORTS" ;;
+  esac
+}
+
+# ALL_COMPONENTS and SERVICES with every configured service instance.
+build_component_lists() {
+  local service port n
+  local -a extra
+  ALL_COMPONENTS=(postgres replica redis)
+  SERVICES=()
+  for service in "${BASE_SERVICES[@]}"; do
+    SERVICES+=("$service")
+    read -r -a extra <<<"$(extra_ports_of "$service")"
+    n=2
+    for port in "${extra[@]}"; do
+      [[ "$port" =~ ^[0-9]+$ ]] || die "$service: bad extra port '$port' (want numbers separated by spaces)"
+      SERVICES+=("$service-$n")
+      n=$((n + 1))
+    done
+  done
+  ALL_COMPONENTS+=("${SERVICES[@]}" nginx)
+}
+build_component_lists
+
+# host:port of every local instance of a service (the gateway's default upstream).
+local_upstreams() {
+  local service=$1 c list=""
+  for c in "${SERVICES[@]}"; do
+    if [[ "$(base_service "$c")" == "$service" ]]; then list+="127.0.0.1:$(port_of "$c") "; fi
+  done
+  echo "${list% }"
 }
 
 pid_file() { echo "$PID_DIR/$1.pid"; }
@@ -255,6 +314,9 @@ port_of_setting() {
     UITGO_USER_PORT) echo "$USER_PORT" ;;
     UITGO_TRIP_PORT) echo "$TRIP_PORT" ;;
     UITGO_DRIVER_PORT) echo "$DRIVER_PORT" ;;
+    UITGO_USER_EXTRA_PORTS) echo "$USER_EXTRA_PORTS" ;;
+    UITGO_TRIP_EXTRA_PORTS) echo "$TRIP_EXTRA_PORTS" ;;
+    UITGO_DRIVER_EXTRA_PORTS) echo "$DRIVER_EXTRA_PORTS" ;;
   esac
 }
 
@@ -665,7 +727,7 @@ service_env() {
   for name in "${SECRET_NAMES[@]}"; do
     echo "$name=$(secret_value "$name")"
   done
-  case $service in
+  case $(base_service "$service") in
     user-service) echo "USER_DB_DSN=$(dsn "$PG_PORT" user_db)" ;;
     driver-service) echo "DRIVER_DB_DSN=$(dsn "$PG_PORT" driver_db)" ;;
     trip-service)
@@ -684,7 +746,7 @@ start_service() {
   local -a vars
   port=$(port_of "$service")
   log=$(log_file "$service")
-  if pid=$(generic_pid "$service" "$service"); then
+  if pid=$(generic_pid "$service" "$(base_service "$service")"); then
     info "$service: already running (pid $pid, port $port)"
     return 0
   fi
@@ -699,7 +761,7 @@ start_service() {
   # service keeps through exec), whether or not setsid had to fork.
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner bash
   nohup setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$service")" \
-    env "${vars[@]}" "$BIN" "$service" </dev/null >>"$log" 2>&1 9>&- &
+    env "${vars[@]}" "$BIN" "$(base_service "$service")" </dev/null >>"$log" 2>&1 9>&- &
   deadline=$((SECONDS + START_TIMEOUT))
   pid=""
   until http_ok "http://127.0.0.1:$port/health"; do
@@ -716,13 +778,13 @@ start_service() {
     fi
     sleep 0.1
   done
-  generic_pid "$service" "$service" >/dev/null ||
+  generic_pid "$service" "$(base_service "$service")" >/dev/null ||
     fail_start "$service" "$log" "answers on port $port but its pid file is wrong"
 }
 
 stop_service() {
   local service=$1 pid
-  if pid=$(generic_pid "$service" "$service"); then
+  if pid=$(generic_pid "$service" "$(base_service "$service")"); then
     terminate "$pid" TERM
   fi
   rm -f "$(pid_file "$service")"
@@ -760,9 +822,9 @@ render_nginx_conf() {
     -e "s|@GATEWAY_PORT@|$(sed_escape "$GATEWAY_PORT")|g" \
     -e "s|@AUTH_RATE@|$(sed_escape "$AUTH_RATE")|g" \
     -e "s|@AUTH_BURST@|$(sed_escape "$AUTH_BURST")|g" \
-    -e "s|@USER_SERVERS@|$(sed_escape "$(upstream_servers "${UITGO_USER_UPSTREAMS:-127.0.0.1:$USER_PORT}")")|g" \
-    -e "s|@TRIP_SERVERS@|$(sed_escape "$(upstream_servers "${UITGO_TRIP_UPSTREAMS:-127.0.0.1:$TRIP_PORT}")")|g" \
-    -e "s|@DRIVER_SERVERS@|$(sed_escape "$(upstream_servers "${UITGO_DRIVER_UPSTREAMS:-127.0.0.1:$DRIVER_PORT}")")|g" \
+    -e "s|@USER_SERVERS@|$(sed_escape "$(upstream_servers "${UITGO_USER_UPSTREAMS:-$(local_upstreams user-service)}")")|g" \
+    -e "s|@TRIP_SERVERS@|$(sed_escape "$(upstream_servers "${UITGO_TRIP_UPSTREAMS:-$(local_upstreams trip-service)}")")|g" \
+    -e "s|@DRIVER_SERVERS@|$(sed_escape "$(upstream_servers "${UITGO_DRIVER_UPSTREAMS:-$(local_upstreams driver-service)}")")|g" \
     "$NGINX_TEMPLATE" >"$conf.tmp"
   if grep -q '@[A-Z_]*@' "$conf.tmp"; then
     die "nginx: unrendered placeholder in $conf.tmp: $(grep -o '@[A-Z_]*@' "$conf.tmp" | head -1)"
@@ -816,14 +878,17 @@ stop_nginx() {
 # command substitution would only leave the subshell.)
 SELECTED=()
 select_components() {
-  local -A wanted=()
+  local -A wanted=() known=()
   local name c
+  for c in "${ALL_COMPONENTS[@]}"; do known[$c]=1; done
   for name in "$@"; do
     case $name in
       all) for c in "${ALL_COMPONENTS[@]}"; do wanted[$c]=1; done ;;
       services) for c in "${SERVICES[@]}"; do wanted[$c]=1; done ;;
-      postgres | replica | redis | user-service | trip-service | driver-service | nginx) wanted[$name]=1 ;;
-      *) die "unknown component '$name' (postgres replica redis user-service trip-service driver-service nginx services all)" ;;
+      *)
+        [[ -n "${known[$name]:-}" ]] || die "unknown component '$name' (${ALL_COMPONENTS[*]} services all)"
+        wanted[$name]=1
+        ;;
     esac
   done
   SELECTED=()
@@ -840,7 +905,7 @@ select_with_dependencies() {
   for c in "${SELECTED[@]}"; do
     case $c in
       replica) out+=(postgres) ;;
-      user-service | trip-service | driver-service) out+=(postgres redis) ;;
+      *-service*) out+=(postgres redis) ;;
     esac
     out+=("$c")
   done
@@ -852,7 +917,7 @@ component_pid() {
     postgres | replica) pg_pid "$1" 2>/dev/null ;;
     redis) generic_pid redis redis-server ;;
     nginx) generic_pid nginx nginx ;;
-    *) generic_pid "$1" "$1" ;;
+    *) generic_pid "$1" "$(base_service "$1")" ;;
   esac
 }
 
@@ -890,14 +955,14 @@ print_endpoints() {
   for c in "${ALL_COMPONENTS[@]}"; do
     component_pid "$c" >/dev/null || continue
     case $c in
-      nginx) printf '  %-15s http://127.0.0.1:%s  (the API; /user-service/health etc.)\n' gateway "$GATEWAY_PORT" ;;
-      postgres) printf '  %-15s %s  (also trip_db, driver_db)\n' "$c" "$(dsn "$PG_PORT" user_db)" ;;
-      replica) printf '  %-15s %s  (hot standby)\n' "$c" "$(dsn "$PG_REPLICA_PORT" trip_db)" ;;
-      redis) printf '  %-15s redis://127.0.0.1:%s/0\n' "$c" "$REDIS_PORT" ;;
-      *) printf '  %-15s http://127.0.0.1:%s\n' "$c" "$(port_of "$c")" ;;
+      nginx) printf '  %-17s http://127.0.0.1:%s  (the API; /user-service/health etc.)\n' gateway "$GATEWAY_PORT" ;;
+      postgres) printf '  %-17s %s  (also trip_db, driver_db)\n' "$c" "$(dsn "$PG_PORT" user_db)" ;;
+      replica) printf '  %-17s %s  (hot standby)\n' "$c" "$(dsn "$PG_REPLICA_PORT" trip_db)" ;;
+      redis) printf '  %-17s redis://127.0.0.1:%s/0\n' "$c" "$REDIS_PORT" ;;
+      *) printf '  %-17s http://127.0.0.1:%s\n' "$c" "$(port_of "$c")" ;;
     esac
   done
-  printf '  %-15s %s/<component>.log\n' logs "$LOG_DIR"
+  printf '  %-17s %s/<component>.log\n' logs "$LOG_DIR"
 }
 
 cmd_up() {
@@ -959,14 +1024,14 @@ cmd_status() {
   [[ $# -gt 0 ]] || set -- all
   select_components "$@"
   components=("${SELECTED[@]}")
-  printf '%-15s %-8s %-6s %s\n' COMPONENT PID PORT STATE
+  printf '%-17s %-8s %-6s %s\n' COMPONENT PID PORT STATE
   for c in "${components[@]}"; do
     if [[ -d "$RUN_DIR" ]] && pid=$(component_pid "$c"); then
       state=running
     else
       pid=- state=stopped
     fi
-    printf '%-15s %-8s %-6s %s\n' "$c" "$pid" "$(port_of "$c")" "$state"
+    printf '%-17s %-8s %-6s %s\n' "$c" "$pid" "$(port_of "$c")" "$state"
   done
   echo "run dir: $RUN_DIR"
 }
@@ -986,14 +1051,14 @@ cmd_env() {
 # applies user_db's migrations itself, so it does not depend on start order).
 cmd_seed() {
   local -a vars
-  local out="$RUN_DIR/demo-tokens.json"
+  local tokens_file="$RUN_DIR/demo-tokens.json"
   [[ -x "$BIN" ]] || die "seed: $BIN not found: run make build"
   ensure_run_dir
   ensure_secrets
   mapfile -t vars < <(service_env user-service)
-  env "${vars[@]}" SEED_OUTPUT="$out" "$BIN" seed >>"$(log_file seed)" 2>&1 ||
+  env "${vars[@]}" SEED_OUTPUT="$tokens_file" "$BIN" seed >>"$(log_file seed)" 2>&1 ||
     fail_start seed "$(log_file seed)" "uitgo seed failed"
-  info "demo accounts ready (rider@uitgo.dev, driver@uitgo.dev, admin@uitgo.dev); tokens in $out"
+  info "demo accounts ready (rider@uitgo.dev, driver@uitgo.dev, admin@uitgo.dev); tokens in $tokens_file"
 }
 
 cmd_purge() {

@@ -201,6 +201,13 @@ std::string describe_status(int status) {
   return "status " + std::to_string(status);
 }
 
+// "p2 p3 ...": the ports after the first instance's, for stack.sh.
+std::string extra_ports(const std::vector<std::uint16_t>& ports) {
+  std::string out;
+  for (std::size_t i = 1; i < ports.size(); ++i) out += (out.empty() ? "" : " ") + std::to_string(ports[i]);
+  return out;
+}
+
 }  // namespace
 
 std::uint16_t free_port() { return free_ports(1).front(); }
@@ -220,14 +227,18 @@ TestStack::TestStack(StackOptions options) : options_(std::move(options)) {
     std::string tmpl = "/tmp/uitgo-test.XXXXXX";
     if (::mkdtemp(tmpl.data()) == nullptr) throw_errno("mkdtemp " + tmpl);
     dir_ = tmpl;
-    const auto ports = free_ports(7);
+    const auto trips = static_cast<std::size_t>(std::max(1, options_.trip_instances));
+    const auto drivers = static_cast<std::size_t>(std::max(1, options_.driver_instances));
+    const auto ports = free_ports(5 + trips + drivers);
     pg_port = ports[0];
     pg_replica_port = ports[1];
     redis_port = ports[2];
     gateway_port = ports[3];
     user_port = ports[4];
-    trip_port = ports[5];
-    driver_port = ports[6];
+    trip_ports.assign(ports.begin() + 5, ports.begin() + 5 + static_cast<std::ptrdiff_t>(trips));
+    driver_ports.assign(ports.begin() + 5 + static_cast<std::ptrdiff_t>(trips), ports.end());
+    trip_port = trip_ports.front();
+    driver_port = driver_ports.front();
     try {
       start_watchdog();
       if (!components.empty()) run_script("up", components);
@@ -308,6 +319,9 @@ std::vector<std::string> TestStack::child_env() const {
       {"UITGO_USER_PORT", std::to_string(user_port)},
       {"UITGO_TRIP_PORT", std::to_string(trip_port)},
       {"UITGO_DRIVER_PORT", std::to_string(driver_port)},
+      {"UITGO_TRIP_EXTRA_PORTS", extra_ports(trip_ports)},
+      {"UITGO_DRIVER_EXTRA_PORTS", extra_ports(driver_ports)},
+      {"UITGO_USER_EXTRA_PORTS", ""},
   };
   // The test's own settings win, also over ours (e.g. a bad UITGO_BIN).
   for (const auto& [key, value] : options_.env) {

@@ -24,6 +24,11 @@ struct StackOptions {
   bool redis = true;
   bool services = false;  // user-service, trip-service, driver-service
   bool nginx = false;
+  // Processes per service (>= 1). Instance 1 is named like the service
+  // (e.g. driver-service); instance k >= 2 is the component
+  // "<service>-k" (driver-service-2). The gateway balances over all of them.
+  int trip_instances = 1;
+  int driver_instances = 1;
   // Extra environment for the servers of this stack only (e.g. MATCHING_MODE,
   // DRIVER_SEARCH); the test process's own environment is not modified.
   std::vector<std::pair<std::string, std::string>> env = {};
@@ -62,6 +67,9 @@ class TestStack {
   std::uint16_t user_port = 0;
   std::uint16_t trip_port = 0;
   std::uint16_t driver_port = 0;
+  // Ports of every instance, the first one included (trip_ports[0] == trip_port).
+  std::vector<std::uint16_t> trip_ports;
+  std::vector<std::uint16_t> driver_ports;
 
  private:
   void run_script(std::string_view action, std::string_view components) const;
