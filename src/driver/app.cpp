@@ -2,6 +2,7 @@
 
 #include "core/base/log.hpp"
 #include "driver/routes.hpp"
+#include "driver/timestamps.hpp"
 
 namespace uitgo::driver {
 
@@ -37,6 +38,12 @@ DriverApp::DriverApp(service::Runtime& runtime, pg::Pool& db, redis::Client& red
       search(make_search(settings.search_mode, db, index, profiles)),
       writer(runtime.executor(), db, runtime.metrics(), settings.writer),
       maintenance(runtime.executor(), redis, index, profiles, runtime.metrics(), settings.sweep_interval) {}
+
+awaitable<bool> DriverApp::release_reservation(const std::string& driver_id, const std::string& trip_id) {
+  const bool held_in_redis = co_await index.release(driver_id, trip_id, now_ms());
+  const bool held_in_postgres = co_await profiles.clear_trip(driver_id, trip_id);
+  co_return held_in_redis || held_in_postgres;
+}
 
 void install(service::Runtime& runtime, std::shared_ptr<DriverApp> app) {
   add_profile_routes(runtime.router(), app);

@@ -38,6 +38,11 @@ struct DriverApp {
   std::unique_ptr<DriverSearch> search;
   LocationWriter writer;
   IndexMaintenance maintenance;
+
+  // Ends the driver's reservation for `trip_id` in Redis and in Postgres
+  // (each only if it holds that trip; a driver reserved for another trip is
+  // untouched). Returns whether either held it.
+  awaitable<bool> release_reservation(const std::string& driver_id, const std::string& trip_id);
 };
 
 // Registers every driver-service route, the warm-up (on start) and the

@@ -1,5 +1,6 @@
 // Availability, live location and reservations:
 // PATCH /v1/drivers/{id}/status, PUT /v1/drivers/me/location,
+// PUT /internal/drivers/{id}/location (trip-service's live tracking),
 // POST /internal/drivers/{id}/reserve and /release.
 #include <boost/json/object.hpp>
 
@@ -52,9 +53,8 @@ awaitable<Response> set_status(DriverApp& app, Request& request) {
   co_return co_await profile_response(app, std::move(*profile));
 }
 
-awaitable<Response> update_location(DriverApp& app, Request& request) {
-  const auto id = caller_driver_id(request);
-  const auto input = json::parse_body<LocationInput>(request.body);
+// The GEO index first (searchable at once), then the buffered history.
+awaitable<void> apply_location(DriverApp& app, const std::string& id, const LocationInput& input) {
   const auto now = now_ms();
   if (input.recorded_at_ms && *input.recorded_at_ms > now + kFutureToleranceMs) {
     throw HttpError::validation("recordedAt", "recordedAt is in the future");
@@ -77,6 +77,20 @@ awaitable<Response> update_location(DriverApp& app, Request& request) {
                   .speed_kmh = input.speed_kmh,
                   .recorded_ms = input.recorded_at_ms.value_or(now),
                   .received_ms = now});
+}
+
+awaitable<Response> update_location(DriverApp& app, Request& request) {
+  const auto id = caller_driver_id(request);
+  const auto input = json::parse_body<LocationInput>(request.body);
+  co_await apply_location(app, id, input);
+  co_return Response::no_content();
+}
+
+// The same for a location that reached trip-service over a trip's WebSocket.
+awaitable<Response> update_location_internal(DriverApp& app, Request& request) {
+  const auto id = path_driver_id(request);
+  const auto input = json::parse_body<LocationInput>(request.body);
+  co_await apply_location(app, id, input);
   co_return Response::no_content();
 }
 
@@ -112,9 +126,7 @@ awaitable<Response> reserve(DriverApp& app, Request& request) {
 awaitable<Response> release(DriverApp& app, Request& request) {
   const auto id = path_driver_id(request);
   const auto input = json::parse_body<TripInput>(request.body);
-  const bool held_in_redis = co_await app.index.release(id, input.trip_id, now_ms());
-  const bool held_in_postgres = co_await app.profiles.clear_trip(id, input.trip_id);
-  if (!held_in_redis && !held_in_postgres) {
+  if (!co_await app.release_reservation(id, input.trip_id)) {
     const auto state = co_await app.profiles.state(id);
     if (!state) throw HttpError::not_found("driver not found");
     throw HttpError::conflict("the driver is not reserved for this trip");
@@ -128,6 +140,8 @@ awaitable<Response> release(DriverApp& app, Request& request) {
 void add_availability_routes(http::Router& router, std::shared_ptr<DriverApp> app) {
   router.add("PATCH", "/v1/drivers/{id}/status", route(app, set_status), http::Access::user());
   router.add("PUT", "/v1/drivers/me/location", route(app, update_location), http::Access::roles_of({"driver"}));
+  router.add("PUT", "/internal/drivers/{id}/location", route(app, update_location_internal),
+             http::Access::internal_only());
   router.add("POST", "/internal/drivers/{id}/reserve", route(app, reserve), http::Access::internal_only());
   router.add("POST", "/internal/drivers/{id}/release", route(app, release), http::Access::internal_only());
 }

@@ -34,7 +34,7 @@ config::Spec matcher_spec() {
       .integer("MATCH_RADIUS_METERS", 3000, 1, 20000, "how far from the pickup the matcher looks for drivers")
       .integer("MATCH_RETRY_BASE_MS", 1000, 10, 600000, "first retry delay when no driver is free (doubles)")
       .integer("MATCH_RETRY_MAX_MS", 10000, 10, 600000, "longest retry delay when no driver is free");
-  s.merge(queue::queue_spec());
+  s.merge(queue::queue_spec()).merge(reservation_audit_spec());
   return s;
 }
 
@@ -46,7 +46,8 @@ MatcherSettings MatcherSettings::from(const config::Values& c) {
           .match_deadline = std::chrono::seconds(c.integer("MATCH_DEADLINE_SECONDS")),
           .radius_meters = static_cast<double>(c.integer("MATCH_RADIUS_METERS")),
           .retry_base = c.millis("MATCH_RETRY_BASE_MS"),
-          .retry_max = c.millis("MATCH_RETRY_MAX_MS")};
+          .retry_max = c.millis("MATCH_RETRY_MAX_MS"),
+          .audit = AuditSettings::from(c)};
 }
 
 // The fields of GET /internal/trips/{id} the matcher uses.
@@ -120,7 +121,8 @@ Matcher::Matcher(service::Runtime& runtime, std::shared_ptr<DriverApp> app, pg::
                                                      .max_idle = 32,
                                                      .internal_token = std::move(internal_token)}),
       time_to_assign_(metrics_.histogram("matcher_time_to_assignment_seconds",
-                                         "from trip creation to the first offer made by the matcher")) {
+                                         "from trip creation to the first offer made by the matcher")),
+      audit_(runtime.executor(), app_, trips_, metrics_, settings_.audit) {
   for (const char* o : {"assigned", "no_driver", "cancelled", "error", "stale"}) {
     metrics_.counter("matcher_outcomes_total", "matcher decisions by outcome", {{"outcome", o}});
   }
@@ -135,6 +137,7 @@ void Matcher::start() {
     running_.fetch_add(1);
     asio::co_spawn(executor_, worker(i), asio::detached);
   }
+  audit_.start();
   log::info("matcher workers started", {{"workers", settings_.workers},
                                         {"offerTimeoutSeconds", settings_.offer_timeout.count()},
                                         {"deadlineSeconds", settings_.match_deadline.count()}});
@@ -142,6 +145,7 @@ void Matcher::start() {
 
 awaitable<void> Matcher::stop() {
   stopping_ = true;
+  co_await audit_.stop();
   // Workers notice within one receive wait (1 s) plus the message in hand.
   asio::steady_timer pause(executor_);
   const auto until = Clock::now() + std::chrono::seconds(15);
@@ -363,8 +367,7 @@ awaitable<bool> Matcher::reserve(const std::string& driver_id, const std::string
 
 awaitable<void> Matcher::release(const std::string& driver_id, const std::string& trip_id) {
   try {
-    co_await app_->index.release(driver_id, trip_id, now_ms());
-    co_await app_->profiles.clear_trip(driver_id, trip_id);
+    co_await app_->release_reservation(driver_id, trip_id);
   } catch (const std::exception& e) {
     log::error("matcher could not release a driver",
                {{"driverId", driver_id}, {"tripId", trip_id}, {"error", e.what()}});

@@ -42,6 +42,7 @@
 #include "core/redis/client.hpp"
 #include "core/service/runtime.hpp"
 #include "driver/app.hpp"
+#include "driver/reservation_audit.hpp"
 #include "queue/match_queue.hpp"
 #include "queue/queue_config.hpp"
 #include "queue/trip_event.hpp"
@@ -50,7 +51,8 @@ namespace uitgo::driver {
 
 // MATCHER_WORKERS, TRIP_SERVICE_URL, TRIP_SERVICE_TIMEOUT_MS,
 // OFFER_TIMEOUT_SECONDS, MATCH_DEADLINE_SECONDS, MATCH_RADIUS_METERS,
-// MATCH_RETRY_BASE_MS, MATCH_RETRY_MAX_MS (+ queue::queue_spec()).
+// MATCH_RETRY_BASE_MS, MATCH_RETRY_MAX_MS (+ queue::queue_spec(),
+// reservation_audit_spec()).
 config::Spec matcher_spec();
 
 struct MatcherSettings {
@@ -62,6 +64,7 @@ struct MatcherSettings {
   double radius_meters = 3000;
   Millis retry_base{1000};
   Millis retry_max{10000};
+  AuditSettings audit;
   static MatcherSettings from(const config::Values& config);
 };
 
@@ -117,6 +120,7 @@ class Matcher {
   std::atomic<bool> stopping_{false};
   std::atomic<int> running_{0};
   metrics::Histogram& time_to_assign_;
+  ReservationAudit audit_;  // uses trips_: declared after it
 };
 
 // Registers POST /internal/match, and starts/stops the workers with the runtime.

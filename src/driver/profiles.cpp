@@ -38,9 +38,13 @@ constexpr const char* kSetAvailability =
     " availability = $2, updated_at = now() WHERE id = $1 RETURNING id";
 constexpr const char* kState =
     "SELECT availability, current_trip_id::text AS current_trip_id FROM drivers WHERE id = $1";
-constexpr const char* kSetTrip = "UPDATE drivers SET current_trip_id = $2 WHERE id = $1";
+constexpr const char* kSetTrip = "UPDATE drivers SET current_trip_id = $2, trip_checked_at = now() WHERE id = $1";
 constexpr const char* kClearTrip =
     "UPDATE drivers SET current_trip_id = NULL, free_since = now() WHERE id = $1 AND current_trip_id = $2";
+constexpr const char* kClaimUnchecked =
+    "UPDATE drivers d SET trip_checked_at = now() FROM (SELECT id FROM drivers WHERE current_trip_id IS NOT NULL"
+    " AND trip_checked_at < now() - make_interval(secs => $1::bigint) ORDER BY trip_checked_at LIMIT $2::int"
+    " FOR UPDATE SKIP LOCKED) due WHERE d.id = due.id RETURNING d.id::text AS id, d.current_trip_id::text AS trip_id";
 constexpr const char* kWarmEntries =
     "SELECT d.id::text AS id, d.availability = 'online' AS online, d.current_trip_id::text AS current_trip_id,"
     " l.lat, l.lng, (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms"
@@ -190,6 +194,17 @@ awaitable<bool> Profiles::set_trip(const std::string& id, const std::string& tri
 awaitable<bool> Profiles::clear_trip(const std::string& id, const std::string& trip_id) {
   const auto r = co_await db_.query(kClearTrip, {id, trip_id});
   co_return r.affected_rows() > 0;
+}
+
+awaitable<std::vector<HeldReservation>> Profiles::claim_unchecked_reservations(std::chrono::seconds older_than,
+                                                                               int limit) {
+  const auto r = co_await db_.query(kClaimUnchecked, {static_cast<std::int64_t>(older_than.count()), limit});
+  std::vector<HeldReservation> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({.driver_id = r.get<std::string>(i, "id"), .trip_id = r.get<std::string>(i, "trip_id")});
+  }
+  co_return out;
 }
 
 awaitable<std::vector<WarmEntry>> Profiles::warm_entries(std::int64_t fresh_since_ms) {

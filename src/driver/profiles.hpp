@@ -2,6 +2,7 @@
 // who is a driver, availability and the trip a driver is reserved for.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,11 @@ namespace uitgo::driver {
 struct DriverState {
   bool online = false;
   std::optional<std::string> current_trip_id;
+};
+
+struct HeldReservation {
+  std::string driver_id;
+  std::string trip_id;
 };
 
 class Profiles {
@@ -49,6 +55,11 @@ class Profiles {
   awaitable<bool> set_trip(const std::string& id, const std::string& trip_id);
   // Clears it only if it is `trip_id`; returns whether it was.
   awaitable<bool> clear_trip(const std::string& id, const std::string& trip_id);
+
+  // Up to `limit` reservations not confirmed for `older_than`, marked as
+  // checked now (so other processes skip them for as long); SKIP LOCKED lets
+  // several processes share the work.
+  awaitable<std::vector<HeldReservation>> claim_unchecked_reservations(std::chrono::seconds older_than, int limit);
 
   // Every online or reserved driver, with its last location when it was
   // received at or after `fresh_since_ms`.

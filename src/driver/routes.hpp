@@ -8,6 +8,8 @@
 //   GET   /v1/drivers/search                rider, admin
 //   POST  /internal/drivers                 X-Internal-Token: create for user-service (idempotent)
 //   DELETE /internal/drivers/{id}           X-Internal-Token: compensation of the above → 204
+//   PUT   /internal/drivers/{id}/location   X-Internal-Token: as /v1/drivers/me/location for that driver
+//                                                    (trip-service forwards WebSocket locations)
 //   POST  /internal/drivers/{id}/reserve    X-Internal-Token: {tripId} → 200 | 409 not free
 //   POST  /internal/drivers/{id}/release    X-Internal-Token: {tripId} → 200 | 409 not held
 #pragma once

@@ -1,6 +1,9 @@
 // Matcher workers end to end through the gateway: happy path, decline and
 // offer timeout re-offers (OFFER_TIMEOUT_SECONDS=2). Each test works around
 // its own pickup point so drivers of other tests are never in range.
+#include <fstream>
+#include <regex>
+
 #include "matching/matching_support.hpp"
 #include "support/shared_environment.hpp"
 
@@ -11,7 +14,13 @@ Stack* stack = nullptr;
 
 const auto* const environment = uitgo::test::share_per_binary(stack, [] {
   return std::make_unique<Stack>(std::vector<std::pair<std::string, std::string>>{
-      {"OFFER_TIMEOUT_SECONDS", "2"}, {"MATCH_DEADLINE_SECONDS", "60"}, {"MATCH_RETRY_MAX_MS", "1000"}});
+      {"OFFER_TIMEOUT_SECONDS", "2"},
+      {"MATCH_DEADLINE_SECONDS", "60"},
+      {"MATCH_RETRY_MAX_MS", "1000"},
+      // The reservation audit checks every second here, so every test of
+      // this binary also shows it never releases a driver an open trip holds.
+      {"RESERVATION_AUDIT_SECONDS", "1"},
+      {"RESERVATION_RECHECK_SECONDS", "3"}});
 });
 
 TEST(Matching, HappyPathThroughTheGateway) {
@@ -115,6 +124,26 @@ TEST(Matching, MetricsExportOutcomesAndQueueGauges) {
   EXPECT_NE(r.body.find("matcher_time_to_assignment_seconds"), std::string::npos);
 }
 
+// The alert rules only name metrics the services really export.
+TEST(Matching, AlertRulesNameExportedMetrics) {
+  std::ifstream file(std::string(UITGO_SOURCE_DIR) + "/deploy/prometheus/alerts.yml");
+  ASSERT_TRUE(file) << "deploy/prometheus/alerts.yml missing";
+  const auto exported = http_request(stack->stack->driver_port, "GET", "/metrics").body +
+                        http_request(stack->stack->trip_port, "GET", "/metrics").body;
+  const std::regex metric(R"(\b(match_queue_\w+|outbox_\w+|matcher_\w+)\b)");
+  std::string line;
+  int names = 0;
+  while (std::getline(file, line)) {
+    if (line.find("expr:") == std::string::npos) continue;
+    for (std::sregex_iterator it(line.begin(), line.end(), metric), end; it != end; ++it) {
+      ++names;
+      EXPECT_NE(exported.find((*it)[1].str()), std::string::npos) << (*it)[1].str() << " is not exported";
+    }
+  }
+  EXPECT_GE(names, 5);
+  EXPECT_NE(exported.find("match_queue_depth"), std::string::npos);
+}
+
 // Graceful shutdown leaves nothing behind: a trip created while
 // driver-service is down waits in the queue and is matched once it is back.
 TEST(Matching, TripCreatedWhileDriverServiceIsDownIsMatchedAfterRestart) {
@@ -132,6 +161,29 @@ TEST(Matching, TripCreatedWhileDriverServiceIsDownIsMatchedAfterRestart) {
   stack->stack->start("driver-service");
   const auto offered = stack->wait_trip(id, rider, has_driver, 30s);
   EXPECT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
+}
+
+// A reservation for a trip that never got the driver (a matcher killed
+// between reserve and offer) is found by the audit and released.
+TEST(Matching, OrphanReservationIsReleasedByTheAudit) {
+  const double lat = 14.10;
+  const double lng = 106.60;
+  const auto driver = stack->online_driver(lat, lng);
+  const auto body = json::serialize(json::object{{"tripId", new_uuid()}});
+  const auto reserved = stack->direct->internal("POST", "/internal/drivers/" + driver + "/reserve", body);
+  ASSERT_EQ(reserved.status, 200) << reserved.body;
+  EXPECT_FALSE(drivers::contains(stack->gateway->search(lat, lng), driver));
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  bool free = false;
+  while (!free && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(200ms);
+    free = drivers::contains(stack->gateway->search(lat, lng), driver);
+  }
+  EXPECT_TRUE(free) << "the orphan reservation was not released";
+  EXPECT_EQ(
+      drivers::sql_value(stack->stack->dsn("driver_db"),
+                         "SELECT count(*) FROM drivers WHERE current_trip_id IS NOT NULL AND id = '" + driver + "'"),
+      "0");
 }
 
 // Last: it may take any free driver of the earlier tests.

@@ -32,9 +32,14 @@ struct Stack {
   std::unique_ptr<Api> gateway;  // public calls through nginx
   std::unique_ptr<Api> direct;   // driver-service's internal endpoints
 
-  explicit Stack(std::vector<std::pair<std::string, std::string>> env) {
-    stack = std::make_unique<TestStack>(
-        StackOptions{.postgres = true, .redis = true, .services = true, .nginx = true, .env = std::move(env)});
+  // `driver_instances` driver-service processes, each with its matcher workers.
+  explicit Stack(std::vector<std::pair<std::string, std::string>> env, int driver_instances = 1) {
+    stack = std::make_unique<TestStack>(StackOptions{.postgres = true,
+                                                     .redis = true,
+                                                     .services = true,
+                                                     .nginx = true,
+                                                     .driver_instances = driver_instances,
+                                                     .env = std::move(env)});
     gateway = std::make_unique<Api>(*stack, stack->gateway_port);
     direct = std::make_unique<Api>(*stack, stack->driver_port);
   }
