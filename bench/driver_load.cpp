@@ -9,6 +9,13 @@
 //       GET /v1/drivers/search at random points of the same area (rider token);
 //   driver_load locations --port P --secrets F [--drivers 10000] [--seconds 15] [--connections 32]
 //       PUT /v1/drivers/me/location for random drivers (their own tokens).
+//   driver_load trips     --port P --secrets F [--seconds 15] [--connections 32]
+//                         [--rate R] [--trips N]
+//       POST /v1/trips (64 riders, pickups and drop-offs at random points of
+//       the same area), expecting 201. --rate R paces the requests at R per
+//       second in total (open model: each request has a scheduled start and
+//       latency counts from it, so a slow answer cannot hide the queueing it
+//       causes); --trips N stops after N requests (no warm-up then).
 //
 // Each connection sends its next request when the previous answer arrived
 // (keep-alive). The first --warmup seconds (default 2) are not counted.
@@ -22,6 +29,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
@@ -56,6 +64,8 @@ struct Options {
   int connections = 32;
   double radius = 3000;
   int limit = 10;
+  double rate = 0;  // trips mode: requests per second in total (0 = as fast as answers come)
+  int trips = 0;    // trips mode: stop after this many (0 = run for --seconds)
 };
 
 std::string driver_id(int i) {
@@ -119,7 +129,7 @@ class Load {
     const auto jwt_secret = secret(o_.secrets, "JWT_SECRET");
     internal_ = secret(o_.secrets, "INTERNAL_TOKEN");
     jwt_ = std::make_unique<uitgo::auth::Jwt>(jwt_secret, std::chrono::hours(2));
-    if (o_.mode != "search") {
+    if (o_.mode == "seed" || o_.mode == "locations") {
       for (int i = 0; i < o_.drivers; ++i) driver_tokens_.push_back(jwt_->issue(driver_id(i), "driver"));
     }
     for (int i = 0; i < 64; ++i) {
@@ -132,6 +142,8 @@ class Load {
   int run() {
     asio::io_context io(1);
     const auto started = Clock::now();
+    started_ = started;
+    if (o_.trips > 0) o_.warmup = 0;
     measure_from_ = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.warmup));
     stop_at_ = measure_from_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.seconds));
     next_seed_ = 0;
@@ -164,6 +176,15 @@ class Load {
   Request next(std::mt19937_64& rng, int step, int seed) {
     std::uniform_real_distribution<double> lat(kMinLat, kMaxLat), lng(kMinLng, kMaxLng);
     char body[256];
+    if (o_.mode == "trips") {
+      std::snprintf(body, sizeof body,
+                    R"({"originText":"Bench pickup","destText":"Bench drop-off","serviceId":"car",)"
+                    R"("originLat":%.6f,"originLng":%.6f,"destLat":%.6f,"destLng":%.6f})",
+                    lat(rng), lng(rng), lat(rng), lng(rng));
+      return {http("POST", "/v1/trips", body,
+                   "Authorization: Bearer " + rider_tokens_[rng() % rider_tokens_.size()] + "\r\n"),
+              201};
+    }
     if (o_.mode == "search") {
       char target[160];
       std::snprintf(target, sizeof target, "/v1/drivers/search?lat=%.6f&lng=%.6f&radius=%g&limit=%d", lat(rng),
@@ -212,10 +233,22 @@ class Load {
         }
         continue;
       }
-      const auto now = Clock::now();
-      if (now >= stop_at_) co_return;
+      auto sent = Clock::now();
+      if (o_.trips > 0 && issued_ >= o_.trips) co_return;
+      if (o_.trips == 0 && sent >= stop_at_) co_return;
+      ++issued_;
+      if (o_.rate > 0) {
+        // The next slot of the schedule; wait for it unless it has passed.
+        const auto due = started_ + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(static_cast<double>(slot_++) / o_.rate));
+        if (due > sent) {
+          asio::steady_timer wait(executor, due);
+          co_await wait.async_wait(asio::use_awaitable);
+        }
+        if (o_.trips == 0 && due >= stop_at_) co_return;
+        sent = due;
+      }
       const auto request = next(rng, 0, 0);
-      const auto sent = Clock::now();
       const auto [status, body] = co_await exchange(socket, buffer, request.text);
       const auto done = Clock::now();
       if (sent < measure_from_) continue;
@@ -248,12 +281,19 @@ class Load {
       const auto i = std::min(s.micros.size() - 1, static_cast<std::size_t>(p * static_cast<double>(s.micros.size())));
       return s.micros[i] / 1000.0;
     };
-    const double rps = static_cast<double>(s.micros.size()) / o_.seconds;
+    const double seconds = o_.trips > 0 ? std::chrono::duration<double>(elapsed).count() : o_.seconds;
+    const double rps = static_cast<double>(s.micros.size()) / seconds;
     std::printf("%s: %zu ok in %.0f s = %.0f req/s, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, errors %llu",
-                o_.mode.c_str(), s.micros.size(), o_.seconds, rps, pct(0.50), pct(0.95), pct(0.99),
+                o_.mode.c_str(), s.micros.size(), seconds, rps, pct(0.50), pct(0.95), pct(0.99),
                 static_cast<unsigned long long>(s.errors));
     if (o_.mode == "search" && !s.micros.empty()) {
       std::printf(", %.2f drivers per answer", static_cast<double>(s.items) / static_cast<double>(s.micros.size()));
+    }
+    if (o_.mode == "trips") {
+      std::printf(
+          " (%d connections, %s)\n", o_.connections,
+          o_.rate > 0 ? ("paced at " + std::to_string(static_cast<int>(o_.rate)) + "/s").c_str() : "closed loop");
+      return;
     }
     std::printf(" (%d connections, radius %g m, limit %d)\n", o_.connections, o_.radius, o_.limit);
   }
@@ -263,13 +303,15 @@ class Load {
   std::unique_ptr<uitgo::auth::Jwt> jwt_;
   std::vector<std::string> driver_tokens_;
   std::vector<std::string> rider_tokens_;
-  Clock::time_point measure_from_, stop_at_;
+  Clock::time_point started_, measure_from_, stop_at_;
   int next_seed_ = 0;
+  int issued_ = 0;          // trips mode: requests started
+  std::uint64_t slot_ = 0;  // trips mode with --rate: next schedule slot
 };
 
 int usage() {
-  std::cerr << "usage: driver_load seed|search|locations --port P --secrets FILE [--drivers N] [--seconds S]"
-               " [--warmup S] [--connections C] [--radius M] [--limit N]\n";
+  std::cerr << "usage: driver_load seed|search|locations|trips --port P --secrets FILE [--drivers N] [--seconds S]"
+               " [--warmup S] [--connections C] [--radius M] [--limit N] [--rate R] [--trips N]\n";
   return 2;
 }
 
@@ -279,7 +321,7 @@ int main(int argc, char** argv) {
   if (argc < 2) return usage();
   Options o;
   o.mode = argv[1];
-  if (o.mode != "seed" && o.mode != "search" && o.mode != "locations") return usage();
+  if (o.mode != "seed" && o.mode != "search" && o.mode != "locations" && o.mode != "trips") return usage();
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--port")
@@ -298,6 +340,10 @@ int main(int argc, char** argv) {
       o.radius = std::stod(value);
     else if (flag == "--limit")
       o.limit = std::stoi(value);
+    else if (flag == "--rate")
+      o.rate = std::stod(value);
+    else if (flag == "--trips")
+      o.trips = std::stoi(value);
     else
       return usage();
   }

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Trip creation and matching on a private stack (gateway, the three services,
+# PostgreSQL, Redis), each phase on a fresh stack so one cannot slow the next:
+#   1. time to assignment: async mode, trips paced at RATE/s for `seconds`
+#      with DRIVERS drivers online (there is a free driver for every trip);
+#      p50/p95 of offered_at - created_at over those trips (from trip_db);
+#   2. trip creation, async vs sync (MATCHING_MODE), DRIVERS drivers online:
+#      a) paced at RATE/s (every trip finds a driver: the sync path pays for a
+#         whole match inside the request); b) closed loop with `connections`
+#         connections as fast as answers come (after the first DRIVERS trips
+#         no driver is free, so sync requests end in a cheap no_driver);
+#   3. backlog drain: BACKLOG trips created while every driver-service
+#      process (MATCHER_PROCESSES of them) is stopped, BACKLOG drivers online
+#      and MATCH_RADIUS_METERS=20000 (a free driver anywhere in the area is
+#      in reach); then the processes start and the time until the stream's
+#      backlog is gone is measured: every event delivered and settled
+#      (consumer group lag 0, nothing pending), i.e. every trip offered a
+#      driver or scheduled for a retry; plus how many were offered a driver.
+# Offers and the matching deadline are set to an hour so drivers stay
+# reserved and nothing is cancelled while a phase runs. Load generator
+# (bench/driver_load) and servers share this machine's cores.
+#
+# usage: UITGO_RUN_DIR=/tmp/x UITGO_PG_PORT=.. UITGO_REDIS_PORT=.. UITGO_GATEWAY_PORT=..
+#          UITGO_USER_PORT=.. UITGO_TRIP_PORT=.. UITGO_DRIVER_PORT=..
+#          scripts/bench-matching.sh [seconds=10] [connections=32] [drivers=1000] [rate=100] [backlog=10000]
+# environment: UITGO_BIN (default build/uitgo), DRIVER_LOAD (default bench/driver_load next to UITGO_BIN),
+#              MATCHER_PROCESSES=3, MATCHER_WORKERS=4 (per process)
+set -euo pipefail
+
+seconds=${1:-10}
+connections=${2:-32}
+drivers=${3:-1000}
+rate=${4:-100}
+backlog=${5:-10000}
+processes=${MATCHER_PROCESSES:-3}
+export MATCHER_WORKERS=${MATCHER_WORKERS:-4}
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
+die() {
+  echo "bench-matching: $*" >&2
+  exit 1
+}
+
+[[ -n "${UITGO_RUN_DIR:-}" ]] || die "set UITGO_RUN_DIR (and the UITGO_*_PORT variables) to a private stack"
+export UITGO_BIN=${UITGO_BIN:-$REPO_DIR/build/uitgo}
+load=${DRIVER_LOAD:-$(dirname "$UITGO_BIN")/bench/driver_load}
+[[ -x "$UITGO_BIN" ]] || die "$UITGO_BIN not found"
+[[ -x "$load" ]] || die "$load not found (build the driver_load target, UITGO_BUILD_BENCH=ON)"
+command -v psql >/dev/null || die "psql is not installed"
+command -v redis-cli >/dev/null || die "redis-cli is not installed"
+((processes >= 1)) || die "MATCHER_PROCESSES must be at least 1"
+
+gateway_port=${UITGO_GATEWAY_PORT:-8080}
+driver_port=${UITGO_DRIVER_PORT:-8083}
+pg_port=${UITGO_PG_PORT:-15432}
+redis_port=${UITGO_REDIS_PORT:-16379}
+secrets="$UITGO_RUN_DIR/secrets.env"
+stack() { "$SCRIPT_DIR/stack.sh" "$@"; }
+trap 'stack purge >/dev/null 2>&1 || true' EXIT
+
+# Extra driver-service processes on the ports after UITGO_DRIVER_PORT + 100.
+extra=""
+for ((i = 1; i < processes; i++)); do extra+="$((driver_port + 100 + i)) "; done
+export UITGO_DRIVER_EXTRA_PORTS="${extra% }"
+driver_components="driver-service"
+for ((i = 2; i <= processes; i++)); do driver_components+=" driver-service-$i"; done
+
+export LOG_LEVEL=warn DRIVER_STALE_SECONDS=3600 OFFER_TIMEOUT_SECONDS=3600 MATCH_DEADLINE_SECONDS=3600
+export MATCH_RETRY_MAX_MS=2000
+
+trip_sql() {
+  PGPASSWORD=uitgo psql -h 127.0.0.1 -p "$pg_port" -U uitgo -d trip_db -tA -c "$1"
+}
+
+# Fresh stack in MODE with N drivers online at random points over HCMC.
+fresh_stack() {
+  local mode=$1 n=$2
+  stack purge >/dev/null 2>&1 || true
+  MATCHING_MODE=$mode stack up postgres redis services nginx >/dev/null 2>&1 || die "stack up failed (see $UITGO_RUN_DIR/logs)"
+  "$load" seed --port "$driver_port" --secrets "$secrets" --drivers "$n" --connections "$connections" >&2
+}
+
+# "p50 p95 count" of the time from creation to the first offer, in ms.
+assignment_times() {
+  trip_sql "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
+                   round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::numeric, 1), count(*)
+            FROM (SELECT extract(epoch FROM offered_at - created_at) * 1000 AS ms FROM trips
+                  WHERE offered_at IS NOT NULL) x" | tr '|' ' '
+}
+
+# Waits until `condition` (SQL returning true/false) holds; prints seconds taken.
+wait_until() {
+  local condition=$1 limit=$2 started=$SECONDS
+  until [[ "$(trip_sql "SELECT $condition")" == t ]]; do
+    ((SECONDS - started < limit)) || die "timed out after ${limit}s waiting for: $condition"
+    sleep 0.2
+  done
+  echo $((SECONDS - started))
+}
+
+# True when the matchers' consumer group has read every entry and holds none
+# unacknowledged (XINFO GROUPS: lag and pending).
+stream_drained() {
+  local info
+  info=$(redis-cli -p "$redis_port" XINFO GROUPS trip:match 2>/dev/null | tr '\n' ' ')
+  [[ "$info" =~ pending\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]] &&
+    [[ "$info" =~ lag\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]]
+}
+
+trips() { "$load" trips --port "$gateway_port" --secrets "$secrets" "$@"; }
+
+echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores; $drivers drivers; $processes driver-service processes" \
+  "x $MATCHER_WORKERS matcher workers"
+
+fresh_stack async "$drivers"
+trips --rate "$rate" --seconds "$seconds" --connections "$connections" --warmup 0 >/dev/null
+sleep 2
+read -r tta_p50 tta_p95 tta_n < <(assignment_times)
+echo "time to assignment (async, ${rate}/s for ${seconds}s): p50 ${tta_p50} ms, p95 ${tta_p95} ms over $tta_n trips"
+
+for mode in async sync; do
+  fresh_stack "$mode" "$drivers"
+  echo "$mode paced:  $(trips --rate "$rate" --seconds "$seconds" --connections "$connections" --warmup 0)"
+  fresh_stack "$mode" "$drivers"
+  echo "$mode closed: $(trips --seconds "$seconds" --connections "$connections")"
+done
+
+MATCH_RADIUS_METERS=20000 fresh_stack async "$backlog"
+# shellcheck disable=SC2086 # one word per component
+stack stop $driver_components >/dev/null
+echo "backlog: $(trips --trips "$backlog" --connections "$connections")"
+wait_until "(SELECT count(*) FROM outbox WHERE sent_at IS NULL) = 0" 300 >/dev/null
+started=$(date +%s.%N)
+# shellcheck disable=SC2086
+stack start $driver_components >/dev/null
+until stream_drained; do sleep 0.1; done
+elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+read -r d_p50 d_p95 d_n < <(assignment_times)
+echo "backlog of $backlog trip events drained in ${elapsed} s (driver-service start included)" \
+  "= $(awk -v n="$backlog" -v t="$elapsed" 'BEGIN { printf "%.0f", n / t }') events/s; $d_n trips offered a driver;" \
+  "time to assignment over the backlog p50 ${d_p50} ms p95 ${d_p95} ms"
