@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "driver/driver_service.hpp"
+#include "loadgen/command.hpp"
 #include "queue/dlq_command.hpp"
 #include "trip/trip_service.hpp"
 #include "user/seed.hpp"
@@ -15,7 +16,7 @@ using uitgo::service::Command;
 
 std::vector<Command> commands() {
   return {uitgo::user::command(), uitgo::trip::command(), uitgo::driver::command(), uitgo::user::seed_command(),
-          uitgo::queue::dlq_command()};
+          uitgo::queue::dlq_command(), uitgo::loadgen::command()};
 }
 
 int usage(std::ostream& out, int code) {

@@ -1,0 +1,175 @@
+// `uitgo loadgen` end to end: load-test accounts seeded through
+// `scripts/stack.sh seed`, the smoke profile shortened to 5 s through the
+// gateway, a short trip_matching run with simulated drivers, and bad input
+// (exit status 2 with one line on stderr). Nothing here depends on timing:
+// thresholds are off (--no-thresholds) and only counts and statuses are checked.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "support/shared_environment.hpp"
+#include "support/test_stack.hpp"
+
+namespace uitgo::test {
+namespace {
+
+namespace json = boost::json;
+
+TestStack* stack = nullptr;
+
+const auto* const environment = share_per_binary(stack, [] {
+  auto s = std::make_unique<TestStack>(StackOptions{.services = true, .nginx = true});
+  // Three load-test riders and drivers (with driver profiles) into
+  // <dir>/demo-tokens.json, the same way `make loadtest` gets its tokens.
+  const std::string seed = "UITGO_RUN_DIR='" + s->dir() +
+                           "' UITGO_BIN='" UITGO_BINARY
+                           "' SEED_DEMO=false SEED_RIDERS=3 SEED_DRIVERS=3 '" UITGO_SOURCE_DIR
+                           "/scripts/stack.sh' seed >/dev/null 2>&1";
+  if (std::system(seed.c_str()) != 0) throw std::runtime_error("stack.sh seed failed");
+  return s;
+});
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Outcome {
+  int status = -1;
+  std::string out;  // stdout, or the --out file when one was given
+  std::string err;
+};
+
+std::string tokens_file() { return stack->dir() + "/demo-tokens.json"; }
+std::string api_base() { return "http://127.0.0.1:" + std::to_string(stack->gateway_port); }
+
+// Runs `uitgo loadgen ARGS` from the source tree; stdout and stderr captured.
+Outcome loadgen(const std::string& args) {
+  static int run = 0;
+  const std::string err_file = stack->dir() + "/loadgen-" + std::to_string(++run) + ".err";
+  const std::string command = "cd '" UITGO_SOURCE_DIR
+                              "' && env -u ACCESS_TOKEN -u TARGET_RPS -u DURATION -u VUS "
+                              "-u DRIVERS '" UITGO_BINARY "' loadgen " +
+                              args + " 2>'" + err_file + "'";
+  Outcome o;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return o;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) o.out.append(buf, n);
+  const int status = ::pclose(pipe);
+  o.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.err = read_file(err_file);
+  return o;
+}
+
+int lines(const std::string& text) {
+  int n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+std::uint64_t count(const json::object& summary, const std::string& metric, const char* field) {
+  return summary.at("metrics").at(metric).at(field).to_number<std::uint64_t>();
+}
+
+TEST(Loadgen, SmokeProfileThroughTheGateway) {
+  const std::string out = stack->dir() + "/smoke.json";
+  const std::string csv = stack->dir() + "/smoke.csv";
+  const auto r = loadgen("smoke --duration 5s --api-base " + api_base() + " --tokens " + tokens_file() +
+                         " --no-thresholds --fail-on-error --quiet --out " + out + " --timeseries " + csv);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto summary = json::parse(read_file(out)).as_object();
+  EXPECT_EQ(summary.at("profile").as_string(), "smoke");
+  EXPECT_GT(count(summary, "http_reqs", "count"), 0u);
+  EXPECT_EQ(count(summary, "http_req_failed", "passes"), 0u) << json::serialize(summary.at("scenarios"));
+  EXPECT_EQ(count(summary, "checks", "fails"), 0u);
+  EXPECT_EQ(count(summary, "http_reqs{scenario:smoke}", "count"), count(summary, "http_reqs", "count"));
+  for (const auto& [status, n] : summary.at("scenarios").at("smoke").at("statuses").as_object()) {
+    EXPECT_TRUE(status == "200" || status == "201") << status << " x" << json::serialize(n);
+  }
+  const auto& duration = summary.at("metrics").at("http_req_duration").as_object();
+  for (const char* key : {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"}) EXPECT_TRUE(duration.contains(key));
+  const auto series = read_file(csv);
+  EXPECT_EQ(series.rfind("t,scenario,requests,errors,p50_ms,p95_ms,p99_ms\n", 0), 0u) << series;
+  EXPECT_NE(series.find(",smoke,"), std::string::npos);
+}
+
+TEST(Loadgen, TripMatchingWithSimulatedDrivers) {
+  const auto r = loadgen("trip_matching --target-rps 5 --duration 2s --var SEARCH_RPS=5 --drivers 3 --api-base " +
+                         api_base() + " --tokens " + tokens_file() + " --no-thresholds --fail-on-error --quiet");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto summary = json::parse(r.out).as_object();
+  EXPECT_GT(count(summary, "http_reqs{scenario:riders}", "count"), 0u);
+  EXPECT_GT(count(summary, "http_reqs{scenario:driverSearch}", "count"), 0u);
+  EXPECT_EQ(count(summary, "http_req_failed", "passes"), 0u) << json::serialize(summary.at("scenarios"));
+  const auto& drivers = summary.at("drivers").as_object();
+  EXPECT_EQ(drivers.at("online").as_int64(), 3) << json::serialize(drivers);
+  EXPECT_EQ(drivers.at("pingFailures").as_int64(), 0) << json::serialize(drivers);
+  EXPECT_EQ(drivers.at("pollFailures").as_int64(), 0) << json::serialize(drivers);
+}
+
+TEST(Loadgen, MalformedScenarioFileExitsTwoWithOneLine) {
+  const std::string file = stack->dir() + "/bad.json";
+  std::ofstream(file) << R"({"scenarios": {"x": {"executor": "ramping", "request": {"path": "/health"}}}})";
+  const auto r = loadgen(file + " --api-base " + api_base());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("scenarios.x.executor"), std::string::npos) << r.err;
+
+  std::ofstream(file) << "{ not json";
+  const auto broken = loadgen(file + " --api-base " + api_base());
+  EXPECT_EQ(broken.status, 2);
+  EXPECT_EQ(lines(broken.err), 1) << broken.err;
+  EXPECT_NE(broken.err.find("not valid JSON"), std::string::npos) << broken.err;
+}
+
+TEST(Loadgen, UnknownScenarioOrProfileExitsTwoWithOneLine) {
+  const auto scenario = loadgen("smoke --scenario nope --api-base " + api_base());
+  EXPECT_EQ(scenario.status, 2);
+  EXPECT_EQ(lines(scenario.err), 1) << scenario.err;
+  EXPECT_NE(scenario.err.find("unknown scenario 'nope'"), std::string::npos) << scenario.err;
+
+  const auto profile = loadgen("no_such_profile --api-base " + api_base());
+  EXPECT_EQ(profile.status, 2);
+  EXPECT_EQ(lines(profile.err), 1) << profile.err;
+  EXPECT_NE(profile.err.find("unknown profile"), std::string::npos) << profile.err;
+}
+
+TEST(Loadgen, BadSetupExitsTwoWithOneLine) {
+  const auto unreachable = loadgen("smoke --api-base http://127.0.0.1:" + std::to_string(free_port()));
+  EXPECT_EQ(unreachable.status, 2);
+  EXPECT_EQ(lines(unreachable.err), 1) << unreachable.err;
+  EXPECT_NE(unreachable.err.find("unreachable"), std::string::npos) << unreachable.err;
+
+  // A rider token alone cannot drive the simulated drivers.
+  const auto no_drivers = loadgen("trip_matching --access-token x --api-base " + api_base());
+  EXPECT_EQ(no_drivers.status, 2);
+  EXPECT_EQ(lines(no_drivers.err), 1) << no_drivers.err;
+  EXPECT_NE(no_drivers.err.find("no driver tokens"), std::string::npos) << no_drivers.err;
+
+  const auto flag = loadgen("smoke --target-rps 10 --api-base " + api_base());
+  EXPECT_EQ(flag.status, 2);
+  EXPECT_NE(flag.err.find("no variable TARGET_RPS"), std::string::npos) << flag.err;
+}
+
+// Last in this file: it stops a service (and starts it again).
+TEST(Loadgen, ServiceDownBehindTheGatewayExitsTwo) {
+  stack->stop("driver-service");
+  const auto r = loadgen("smoke --api-base " + api_base() + " --tokens " + tokens_file());
+  stack->start("driver-service");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("GET /driver-service/health answered 50"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace uitgo::test
