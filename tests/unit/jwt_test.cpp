@@ -400,10 +400,16 @@ TEST(JwtAuthenticator, AcceptsValidBearerToken) {
 
 TEST(JwtAuthenticator, AcceptsQueryTokenFallback) {
   const AuthFixture f;
-  http::Request request{.query = {{"token", f.jwt->issue("r-1", "rider")}}};
+  http::Request request{.query = {{"token", f.jwt->issue("r-1", "rider")}}, .websocket_upgrade = true};
   const auto principal = f.authenticator.authenticate(request);
   EXPECT_EQ(principal.user_id, "r-1");
   EXPECT_EQ(principal.role, "rider");
+}
+
+TEST(JwtAuthenticator, QueryTokenIsIgnoredOutsideWebSocketUpgrades) {
+  const AuthFixture f;
+  http::Request request{.query = {{"token", f.jwt->issue("r-1", "rider")}}};
+  EXPECT_EQ(f.rejection(request), "missing bearer token");
 }
 
 TEST(JwtAuthenticator, InvalidTokensGetOneGenericMessage) {
@@ -415,7 +421,7 @@ TEST(JwtAuthenticator, InvalidTokensGetOneGenericMessage) {
        {std::string("garbage"), other.issue("u", "admin"), expired, forge(R"({"alg":"none"})", valid_payload())}) {
     EXPECT_EQ(f.rejection(with_header("authorization", "Bearer " + token)), "invalid or expired token");
   }
-  http::Request bad_query{.query = {{"token", "a.b.c"}}};
+  http::Request bad_query{.query = {{"token", "a.b.c"}}, .websocket_upgrade = true};
   EXPECT_EQ(f.rejection(bad_query), "invalid or expired token");
 }
 

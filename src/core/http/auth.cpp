@@ -16,6 +16,9 @@ std::string_view bearer_token(const Request& request) {
     }
     return {};
   }
+  // Only WebSocket upgrades: elsewhere a token in the URL would end up in
+  // proxy logs and browser history for no reason.
+  if (!request.websocket_upgrade) return {};
   return request.query_param("token").value_or(std::string_view{});
 }
 

@@ -19,8 +19,9 @@ class RejectAllAuthenticator final : public Authenticator {
   Principal authenticate(const Request& request) const override;
 };
 
-// The bearer token of the Authorization header, or of ?token= (WebSocket
-// clients cannot always set headers); empty when absent.
+// The bearer token of the Authorization header, or, for WebSocket upgrade
+// requests only, of ?token= (browser WebSocket clients cannot set headers);
+// empty when absent.
 std::string_view bearer_token(const Request& request);
 
 }  // namespace uitgo::http

@@ -24,6 +24,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string remote_address;
+  bool websocket_upgrade = false;  // a valid WebSocket upgrade request (GET, Upgrade: websocket)
 
   // Filled in while the request travels through the server.
   std::string request_id;

@@ -3,6 +3,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,11 +12,16 @@
 
 namespace uitgo::http {
 
+struct WebSocketUpgrade;  // websocket.hpp
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set by upgrade_to_websocket(): the server hands the connection over
+  // instead of writing this response.
+  std::shared_ptr<WebSocketUpgrade> upgrade;
 
   static Response json(int status, const boost::json::value& body);
   static Response no_content();

@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <atomic>
 #include <map>
@@ -13,6 +14,7 @@
 
 #include "core/base/json_body.hpp"
 #include "core/base/log.hpp"
+#include "core/http/websocket_accept.hpp"
 
 namespace uitgo::http {
 namespace beast = boost::beast;
@@ -23,14 +25,16 @@ using asio::as_tuple;
 namespace {
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {
+  explicit Connection(tcp::socket socket) : executor(socket.get_executor()), stream(std::move(socket)) {
     boost::system::error_code ec;
     const auto remote = stream.socket().remote_endpoint(ec);
     if (!ec) remote_address = remote.address().to_string();
   }
+  asio::any_io_executor executor;  // the connection's strand; outlives `stream` being handed over
   beast::tcp_stream stream;
   std::string remote_address;  // looked up once, not per request
-  bool idle = true;  // touched only on the connection's strand
+  bool idle = true;            // touched only on the connection's strand
+  bool upgraded = false;       // the stream now belongs to a WebSocket
 };
 
 }  // namespace
@@ -49,6 +53,7 @@ struct Server::State {
   std::mutex connections_mutex;
   std::uint64_t next_id = 0;
   std::map<std::uint64_t, std::weak_ptr<Connection>> connections;
+  WebSocketRegistry websockets;
 };
 
 namespace {
@@ -158,6 +163,13 @@ awaitable<Response> handle_one(State& st, Request& request) {
   co_return co_await st.handler(request);
 }
 
+// Hands the connection to the WebSocket the handler accepted; returns when it closed.
+awaitable<void> become_websocket(State& st, Connection& conn, bhttp::request<bhttp::string_body> request,
+                                 Response response) {
+  conn.upgraded = true;
+  co_await detail::run_websocket(std::move(conn.stream), std::move(request), std::move(response), st.websockets);
+}
+
 awaitable<void> serve_connection(std::shared_ptr<State> st, std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
   while (!st->stopping) {
@@ -165,12 +177,28 @@ awaitable<void> serve_connection(std::shared_ptr<State> st, std::shared_ptr<Conn
     if (!raw) break;
     const unsigned version = raw->version();
     const bool keep_alive = raw->keep_alive();
+    // The handshake needs Beast's request; keep a copy only for upgrades.
+    std::optional<bhttp::request<bhttp::string_body>> upgrade_request;
+    if (beast::websocket::is_upgrade(*raw)) upgrade_request = *raw;
     Response response;
     try {
       Request request = to_request(std::move(*raw), conn->remote_address);
+      request.websocket_upgrade = upgrade_request.has_value();
       response = co_await handle_one(*st, request);
     } catch (const HttpError& e) {
       response = Response::error(e);
+    }
+    if (response.upgrade) {
+      if (upgrade_request && response.status == 101 && !st->stopping) {
+        co_await become_websocket(*st, *conn, std::move(*upgrade_request), std::move(response));
+        co_return;
+      }
+      if (st->stopping) {
+        response = Response::unavailable("shutting_down", "the server is shutting down, retry");
+      } else {
+        response = Response::error(426, "upgrade_required", "this route only accepts WebSocket upgrades");
+        response.with_header("Upgrade", "websocket");
+      }
     }
     const bool keep = keep_alive && !st->stopping;
     co_await write_response(*st, *conn, std::move(response), version, keep);
@@ -209,7 +237,7 @@ awaitable<void> accept_loop(std::shared_ptr<State> st) {
     auto conn = std::make_shared<Connection>(std::move(socket));
     std::uint64_t id = 0;
     track(*st, conn, id);
-    asio::co_spawn(conn->stream.get_executor(), serve_connection(st, conn), [st, id](std::exception_ptr failure) {
+    asio::co_spawn(conn->executor, serve_connection(st, conn), [st, id](std::exception_ptr failure) {
       untrack(*st, id);
       if (!failure) return;
       try {
@@ -263,11 +291,13 @@ awaitable<void> Server::shutdown(Millis grace) {
       if (!conn) continue;
       // On the connection's strand, so `idle` is read without a race; busy
       // connections notice `stopping` after their response and close.
-      asio::post(conn->stream.get_executor(), [conn] {
-        if (conn->idle) conn->stream.cancel();
+      // Upgraded connections are closed through `websockets` below.
+      asio::post(conn->executor, [conn] {
+        if (conn->idle && !conn->upgraded) conn->stream.cancel();
       });
     }
   }
+  st->websockets.close_all(CloseCode::going_away, "server shutting down");
   const auto deadline = Clock::now() + grace;
   asio::steady_timer poll(co_await asio::this_coro::executor);
   while (st->connection_count.load() > 0 && Clock::now() < deadline) {
