@@ -103,14 +103,16 @@ Settings Settings::from(const config::Values& c) {
   return s;
 }
 
-TripApp::TripApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const std::string& internal_token)
+TripApp::TripApp(service::Runtime& runtime, pg::Pool& db, pg::Pool* replica, redis::Client& redis,
+                 const std::string& internal_token)
     : settings(Settings::from(runtime.config())),
       db(db),
       driver_service(runtime.executor(), client_options(settings, internal_token)),
       queue(make_queue(runtime, redis, settings)),
       relay(runtime.executor(), db, runtime.metrics(), settings.relay),
       sync(driver_service, settings.sync_timeout),
-      trips(db, relay, &sync, runtime.metrics(),
+      reads(db, replica, redis, runtime.metrics(), ReadRoutingSettings::from(runtime.config())),
+      trips(db, reads, relay, &sync, runtime.metrics(),
             TripSettings{.async_mode = settings.async_mode,
                          .crash_after_commit = settings.crash_after_commit,
                          .sync_timeout = settings.sync_timeout}) {}
@@ -118,6 +120,7 @@ TripApp::TripApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, 
 TripApp::~TripApp() = default;
 
 awaitable<void> TripApp::maintenance_pass(metrics::Registry& metrics, bool prune) {
+  co_await reads.refresh_lag();
   const auto backlog = co_await relay.backlog();
   for (const char* kind : {"trip_match", "driver_release"}) {
     std::int64_t rows = 0;

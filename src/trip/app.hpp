@@ -15,6 +15,7 @@
 #include "core/service/runtime.hpp"
 #include "queue/match_queue.hpp"
 #include "trip/outbox.hpp"
+#include "trip/read_routing.hpp"
 #include "trip/sync_match.hpp"
 #include "trip/trips.hpp"
 
@@ -41,7 +42,9 @@ struct Settings {
 };
 
 struct TripApp {
-  TripApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const std::string& internal_token);
+  // `replica`: the TRIP_DB_REPLICA_DSN pool, or null.
+  TripApp(service::Runtime& runtime, pg::Pool& db, pg::Pool* replica, redis::Client& redis,
+          const std::string& internal_token);
   ~TripApp();
 
   Settings settings;
@@ -50,6 +53,7 @@ struct TripApp {
   std::unique_ptr<queue::MatchQueue> queue;  // async mode only
   OutboxRelay relay;
   SyncMatcher sync;
+  ReadRouting reads;  // replica or primary, per read (also for live-tracking reads)
   Trips trips;
 
   // The maintenance loop (started and stopped by install()).

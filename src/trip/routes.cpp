@@ -9,7 +9,9 @@
 //                                             → 422 idempotency_key_reused.
 //   GET   /v1/trips?limit&offset&status   rider/driver/admin: own trips (admin: all), newest first,
 //                                             {items, total, limit, offset}
-//   GET   /v1/trips/{id}              its rider, its driver, admin (anyone else 404)
+//   GET   /v1/trips/{id}              its rider, its driver, admin (anyone else 404); lastLocation
+//                                             {lat, lng, timestamp} once the driver sent one over the WebSocket
+//   GET   /v1/trips/{id}/ws           WebSocket (live_tracking.hpp)
 //   POST  /v1/trips/{id}/accept       the offered driver → 200 trip (accepted); repeating it → 200
 //   POST  /v1/trips/{id}/decline      the offered driver → 200 trip (requested, driverId null;
 //                                             the driver is excluded and the trip re-matched)
@@ -54,6 +56,8 @@
 #include "core/base/ids.hpp"
 #include "core/base/json_body.hpp"
 #include "trip/app.hpp"
+#include "trip/live_messages.hpp"
+#include "trip/location_store.hpp"
 
 namespace uitgo::trip {
 namespace {
@@ -116,7 +120,13 @@ awaitable<Response> list(TripApp& app, Request& request) {
 awaitable<Response> get(TripApp& app, Request& request) {
   const auto id = trip_id(request);
   const auto trip = co_await app.trips.get(request.caller(), id);
-  co_return Response::json(200, public_json(trip));
+  auto body = public_json(trip);
+  // Written by live tracking (WebSocket location messages of the driver).
+  if (const auto at = co_await app.trips.live_location(request.caller(), id)) {
+    body["lastLocation"] =
+        boost::json::object{{"lat", at->lat}, {"lng", at->lng}, {"timestamp", live::format_timestamp(at->recorded_ms)}};
+  }
+  co_return Response::json(200, body);
 }
 
 awaitable<Response> change_status(TripApp& app, Request& request) {

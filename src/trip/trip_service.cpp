@@ -2,6 +2,7 @@
 
 #include "core/service/dependencies.hpp"
 #include "trip/app.hpp"
+#include "trip/live_tracking.hpp"
 
 namespace uitgo::trip {
 namespace {
@@ -17,7 +18,9 @@ config::Spec spec() {
       .merge(service::migrations_spec())
       .merge(auth::jwt_spec())
       .merge(service::internal_token_spec())
-      .merge(settings_spec());
+      .merge(settings_spec())
+      .merge(live_spec())
+      .merge(read_routing_spec());
   return s;
 }
 
@@ -28,11 +31,16 @@ int run(const config::Values& config) {
   auto primary = service::make_pool(runtime, config.str("TRIP_DB_DSN"), "postgres");
   std::unique_ptr<pg::Pool> replica;
   if (config.has("TRIP_DB_REPLICA_DSN")) {
-    replica = service::make_pool(runtime, config.str("TRIP_DB_REPLICA_DSN"), "postgres_replica");
+    const auto deadline = ReadRoutingSettings::from(config).replica_timeout;
+    // Not a readiness condition: reads fall back to the primary (trip_replica_up says whether it answers).
+    replica = service::make_pool(runtime, config.str("TRIP_DB_REPLICA_DSN"), "postgres_replica",
+                                 service::PoolRole{.deadline = deadline, .gates_readiness = false});
   }
   auto redis = service::make_redis(runtime);
   service::migrate_on_start(runtime, *primary, "trip");
-  install(runtime, std::make_shared<TripApp>(runtime, *primary, *redis, internal_token));
+  auto app = std::make_shared<TripApp>(runtime, *primary, replica.get(), *redis, internal_token);
+  install(runtime, app);
+  install_live(runtime, app, *redis);
   return runtime.run();
 }
 

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
+#include <vector>
 
 #include "core/base/log.hpp"
 #include "trip/fare.hpp"
@@ -30,6 +31,20 @@ HttpError raced() { return invalid_transition("the trip changed meanwhile; reloa
 // The caller's id as stored (lower-case UUID), or nullopt for a token whose
 // subject is not a user id (it then sees no trip at all).
 std::optional<std::string> caller_id(const http::Principal& caller) { return normalize_uuid(caller.user_id); }
+
+// The read-your-writes identity of a caller (read_routing.hpp).
+std::string reader_id(const http::Principal& caller) { return caller_id(caller).value_or(caller.user_id); }
+
+// Everyone whose next read must show a write to `trip`: its rider and driver
+// plus `also` (the author, a driver the write removed).
+std::vector<std::string> readers_of(const Trip& trip, const std::vector<std::optional<std::string>>& also = {}) {
+  std::vector<std::string> out{trip.rider_id};
+  if (trip.driver_id) out.push_back(*trip.driver_id);
+  for (const auto& id : also) {
+    if (id) out.push_back(*id);
+  }
+  return out;
+}
 
 std::optional<Actor> actor_for(const http::Principal& caller, const Trip& trip) {
   if (caller.role == "admin") return Actor::admin;
@@ -131,8 +146,9 @@ queue::TripEvent trip_event(const Trip& trip) {
   return e;
 }
 
-Trips::Trips(pg::Pool& db, OutboxRelay& relay, SyncMatcher* sync, metrics::Registry& metrics, TripSettings settings)
-    : db_(db), relay_(relay), sync_(sync), metrics_(metrics), settings_(settings) {}
+Trips::Trips(pg::Pool& db, ReadRouting& reads, OutboxRelay& relay, SyncMatcher* sync, metrics::Registry& metrics,
+             TripSettings settings)
+    : db_(db), reads_(reads), relay_(relay), sync_(sync), metrics_(metrics), settings_(settings) {}
 
 awaitable<CreateResult> Trips::create(const http::Principal& caller, const CreateTripRequest& input,
                                       const std::optional<std::string>& key, const std::string& request_id) {
@@ -191,6 +207,8 @@ awaitable<CreateResult> Trips::create(const http::Principal& caller, const Creat
     ::_exit(1);
   }
   metrics_.counter("trips_created_total", "trips created", {{"mode", settings_.async_mode ? "async" : "sync"}}).inc();
+  auto readers = readers_of(*outcome.trip);
+  co_await reads_.wrote(std::move(readers));
   log::info("trip created", {{"tripId", outcome.trip->id}, {"riderId", *rider}, {"request_id", request_id}});
   if (settings_.async_mode) {
     relay_.notify();
@@ -236,9 +254,17 @@ awaitable<CreateResult> Trips::match_inline(Trip trip, std::int64_t outbox_id, c
 }
 
 awaitable<Trip> Trips::get(const http::Principal& caller, const std::string& id) {
-  auto trip = co_await Repository::find(db_, id);
+  const std::optional<std::string> reader = reader_id(caller);
+  auto find = [&id](pg::Pool& db) { return Repository::find(db, id); };
+  auto trip = co_await reads_.read(reader, find);
   if (!trip || !actor_for(caller, *trip)) throw not_found();
   co_return std::move(*trip);
+}
+
+awaitable<std::optional<LastLocation>> Trips::live_location(const http::Principal& caller, const std::string& id) {
+  const std::optional<std::string> reader = reader_id(caller);
+  auto fetch = [&id](pg::Pool& db) { return last_location(db, id); };
+  co_return co_await reads_.read(reader, fetch);
 }
 
 awaitable<TripPage> Trips::list(const http::Principal& caller, const ListQuery& query) {
@@ -257,13 +283,17 @@ awaitable<TripPage> Trips::list(const http::Principal& caller, const ListQuery& 
       throw HttpError::forbidden();
     }
   }
-  co_return co_await Repository::list(db_, filter);
+  const std::optional<std::string> reader = reader_id(caller);
+  auto page = [&filter](pg::Pool& db) { return Repository::list(db, filter); };
+  co_return co_await reads_.read(reader, page);
 }
 
 awaitable<Trip> Trips::change_status(const http::Principal& caller, const std::string& id, const StatusRequest& input) {
+  std::optional<std::string> driver_before;  // a withdrawn offer's driver must see the change too
   auto body = [&](pg::Tx& tx) -> awaitable<Changed> {
     auto trip = co_await Repository::find(tx, id);
     if (!trip) throw not_found();
+    driver_before = trip->driver_id;
     const auto actor = actor_for(caller, *trip);
     if (!actor) throw not_found();
     throw_verdict(check_transition(trip->status, input.status, *actor, trip->driver_id.has_value()), trip->status,
@@ -275,6 +305,9 @@ awaitable<Trip> Trips::change_status(const http::Principal& caller, const std::s
   };
   auto changed = co_await db_.transaction(body);
   if (changed.outbox) relay_.notify();
+  auto readers = readers_of(changed.trip, {reader_id(caller), driver_before});
+  co_await reads_.wrote(std::move(readers));  // before anyone is told of the change
+  co_await announce(changed.trip);
   metrics_.counter("trip_transitions_total", "trip status changes", {{"to", std::string(to_string(input.status))}})
       .inc();
   if (input.status == Status::accepted) {
@@ -305,6 +338,9 @@ awaitable<Trip> Trips::accept(const http::Principal& caller, const std::string& 
   };
   auto accepted = co_await db_.transaction(body);
   if (accepted.changed) {
+    auto readers = readers_of(accepted.trip);
+    co_await reads_.wrote(std::move(readers));  // before anyone is told of the change
+    co_await announce(accepted.trip);
     metrics_.counter("trip_transitions_total", "trip status changes", {{"to", "accepted"}}).inc();
     metrics_.counter("trip_offer_outcomes_total", "ended offers by outcome", {{"outcome", "accepted"}}).inc();
     metrics_.histogram("trip_time_to_accept_seconds", "trip creation to a driver's acceptance", {}, matching_buckets())
@@ -328,6 +364,9 @@ awaitable<Trip> Trips::decline(const http::Principal& caller, const std::string&
   };
   auto trip = co_await db_.transaction(body);
   relay_.notify();
+  auto readers = readers_of(trip, {driver});
+  co_await reads_.wrote(std::move(readers));  // before anyone is told of the change
+  co_await announce(trip);
   metrics_.counter("trip_offer_outcomes_total", "ended offers by outcome", {{"outcome", "declined"}}).inc();
   log::info("offer declined", {{"tripId", id}, {"driverId", *driver}, {"matchAttempt", trip.match_attempt}});
   co_return trip;
@@ -362,6 +401,9 @@ awaitable<OfferResult> Trips::offer(const std::string& id, const OfferRequest& i
   };
   auto result = co_await db_.transaction(body);
   if (result.fresh) {
+    auto readers = readers_of(result.trip);
+    co_await reads_.wrote(std::move(readers));  // before anyone is told of the change
+    co_await announce(result.trip);
     metrics_
         .histogram("trip_time_to_offer_seconds", "trip creation to a driver being offered (assigned) by the matcher",
                    {}, matching_buckets())
@@ -390,6 +432,9 @@ awaitable<ExpiryResult> Trips::expire_offer(const std::string& id, const std::st
   auto result = co_await db_.transaction(body);
   if (result.expired_now) {
     relay_.notify();
+    auto readers = readers_of(result.trip, {driver_id});
+    co_await reads_.wrote(std::move(readers));  // before anyone is told of the change
+    co_await announce(result.trip);
     metrics_.counter("trip_offer_outcomes_total", "ended offers by outcome", {{"outcome", "expired"}}).inc();
     log::info("offer expired", {{"tripId", id}, {"driverId", driver_id}, {"by", actor_id}, {"role", actor_role}});
   }
@@ -398,9 +443,11 @@ awaitable<ExpiryResult> Trips::expire_offer(const std::string& id, const std::st
 
 awaitable<Trip> Trips::cancel_unmatched(const std::string& id, const std::string& reason, const std::string& actor_id,
                                         std::string_view actor_role) {
+  std::optional<std::string> driver_before;  // a withdrawn offer's driver
   auto body = [&](pg::Tx& tx) -> awaitable<Changed> {
     auto trip = co_await Repository::find(tx, id);
     if (!trip) throw not_found();
+    driver_before = trip->driver_id;
     if (trip->status == Status::cancelled) co_return Changed{.trip = std::move(*trip)};  // already
     // Only an unmatched trip: once a driver accepted, the matcher has no say (409, not 403).
     const auto verdict = check_transition(trip->status, Status::cancelled, Actor::matcher, trip->driver_id.has_value());
@@ -410,9 +457,21 @@ awaitable<Trip> Trips::cancel_unmatched(const std::string& id, const std::string
   };
   auto changed = co_await db_.transaction(body);
   if (changed.outbox) relay_.notify();
+  auto readers = readers_of(changed.trip, {driver_before});
+  co_await reads_.wrote(std::move(readers));  // before anyone is told of the change
+  co_await announce(changed.trip);
   metrics_.counter("trip_transitions_total", "trip status changes", {{"to", "cancelled"}}).inc();
   log::info("trip cancelled without a driver", {{"tripId", id}, {"reason", reason}, {"by", actor_id}});
   co_return std::move(changed.trip);
+}
+
+awaitable<void> Trips::announce(const Trip& trip) {
+  if (listener_ == nullptr) co_return;
+  try {
+    co_await listener_->trip_changed(trip);
+  } catch (const std::exception& e) {
+    log::warn("trip change listener failed", {{"tripId", trip.id}, {"error", e.what()}});
+  }
 }
 
 awaitable<void> Trips::deliver_sync(const OutboxRow& row) {

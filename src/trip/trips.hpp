@@ -35,7 +35,9 @@
 #include "core/http/request.hpp"
 #include "core/pg/pool.hpp"
 #include "queue/trip_event.hpp"
+#include "trip/location_store.hpp"
 #include "trip/outbox.hpp"
+#include "trip/read_routing.hpp"
 #include "trip/repository.hpp"
 #include "trip/state_machine.hpp"
 #include "trip/sync_match.hpp"
@@ -68,15 +70,34 @@ struct OfferResult {
 
 queue::TripEvent trip_event(const Trip& trip);
 
+// Told about every committed trip change (status, offer, decline, expiry,
+// cancel), after the commit. Live tracking publishes it to WebSocket clients.
+// Failures are the listener's business: they never fail the use case.
+class TripListener {
+ public:
+  virtual ~TripListener() = default;
+  virtual awaitable<void> trip_changed(const Trip& trip) = 0;
+};
+
 class Trips {
  public:
-  Trips(pg::Pool& db, OutboxRelay& relay, SyncMatcher* sync, metrics::Registry& metrics, TripSettings settings);
+  // Writes and internal reads use `db` (the primary); get() and list() go
+  // through `reads`, and every write tells `reads` who must see it.
+  Trips(pg::Pool& db, ReadRouting& reads, OutboxRelay& relay, SyncMatcher* sync, metrics::Registry& metrics,
+        TripSettings settings);
+
+  // Set once at start, before requests arrive; null = nobody listens.
+  void set_listener(TripListener* listener) { listener_ = listener; }
 
   // Public API (the caller comes from the access token).
   awaitable<CreateResult> create(const http::Principal& caller, const CreateTripRequest& input,
                                  const std::optional<std::string>& idempotency_key, const std::string& request_id);
   awaitable<Trip> get(const http::Principal& caller, const std::string& id);
   awaitable<TripPage> list(const http::Principal& caller, const ListQuery& query);
+  // The trip's last live location, read like the trip itself (the replica
+  // when it may serve the caller). No authorization of its own: call it after
+  // get() has allowed the caller to see the trip.
+  awaitable<std::optional<LastLocation>> live_location(const http::Principal& caller, const std::string& id);
   awaitable<Trip> change_status(const http::Principal& caller, const std::string& id, const StatusRequest& input);
   awaitable<Trip> accept(const http::Principal& caller, const std::string& id);
   awaitable<Trip> decline(const http::Principal& caller, const std::string& id);
@@ -99,6 +120,10 @@ class Trips {
   awaitable<CreateResult> match_inline(Trip trip, std::int64_t outbox_id, const std::string& request_id);
 
   pg::Pool& db_;
+  ReadRouting& reads_;
+  awaitable<void> announce(const Trip& trip);
+
+  TripListener* listener_ = nullptr;
   OutboxRelay& relay_;
   SyncMatcher* sync_;
   metrics::Registry& metrics_;

@@ -2,6 +2,8 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
+
 #include "core/base/log.hpp"
 #include "core/pg/migrations.hpp"
 
@@ -53,26 +55,31 @@ std::string install_internal_token(Runtime& runtime) {
     token = "uitgo-development-internal-token-not-for-production";
   }
   if (token.size() < kMinimumLength) {
-    throw config::ConfigError("INTERNAL_TOKEN must be set to at least 32 bytes (UITGO_DEV_MODE=true allows a "
-                              "development default)");
+    throw config::ConfigError(
+        "INTERNAL_TOKEN must be set to at least 32 bytes (UITGO_DEV_MODE=true allows a "
+        "development default)");
   }
   runtime.set_internal_token(token);
   return token;
 }
 
-std::unique_ptr<pg::Pool> make_pool(Runtime& runtime, const std::string& dsn, const std::string& name) {
+std::unique_ptr<pg::Pool> make_pool(Runtime& runtime, const std::string& dsn, const std::string& name, PoolRole role) {
   const auto& c = runtime.config();
+  const auto& deadline = role.deadline;
+  const auto capped = [&](const char* key) { return deadline ? std::min(c.millis(key), *deadline) : c.millis(key); };
   auto pool = std::make_unique<pg::Pool>(runtime.executor(),
                                          pg::Options{.dsn = dsn,
                                                      .max_size = static_cast<std::size_t>(c.integer("PG_POOL_SIZE")),
-                                                     .query_timeout = c.millis("PG_QUERY_TIMEOUT_MS"),
-                                                     .connect_timeout = c.millis("PG_CONNECT_TIMEOUT_MS"),
-                                                     .acquire_timeout = c.millis("PG_ACQUIRE_TIMEOUT_MS"),
+                                                     .query_timeout = capped("PG_QUERY_TIMEOUT_MS"),
+                                                     .connect_timeout = capped("PG_CONNECT_TIMEOUT_MS"),
+                                                     .acquire_timeout = capped("PG_ACQUIRE_TIMEOUT_MS"),
                                                      .name = name});
   auto* p = pool.get();
-  runtime.add_readiness_check(name, [p, name]() -> awaitable<void> {
-    if (!co_await p->ping()) throw UnavailableError(name + " does not answer");
-  });
+  if (role.gates_readiness) {
+    runtime.add_readiness_check(name, [p, name]() -> awaitable<void> {
+      if (!co_await p->ping()) throw UnavailableError(name + " does not answer");
+    });
+  }
   auto& registry = runtime.metrics();
   registry.on_collect([p, name, &registry] {
     const auto stats = p->stats();

@@ -3,7 +3,9 @@
 // and runs migrations before the server accepts requests.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/auth/jwt.hpp"
@@ -35,8 +37,21 @@ config::Spec internal_token_spec();
 // config::ConfigError when it is missing or short outside dev mode.
 std::string install_internal_token(Runtime& runtime);
 
-// A pool on `dsn`, probed by /ready as `name` and exported as pg_pool_* metrics.
-std::unique_ptr<pg::Pool> make_pool(Runtime& runtime, const std::string& dsn, const std::string& name);
+// How a pool's server matters to the service.
+struct PoolRole {
+  // Caps the pool's query, connect and acquire timeouts (for a server the
+  // caller can do without, such as a read replica, that must fail fast).
+  std::optional<std::chrono::milliseconds> deadline = {};
+  // Whether /ready fails when the server does not answer. False for a server
+  // the service works without (a read replica: reads fall back to the
+  // primary), so its outage does not take every instance out of rotation.
+  bool gates_readiness = true;
+};
+
+// A pool on `dsn`, exported as pg_pool_*{pool=name} metrics and, if its role
+// says so, probed by /ready as `name`.
+std::unique_ptr<pg::Pool> make_pool(Runtime& runtime, const std::string& dsn, const std::string& name,
+                                    PoolRole role = {});
 std::unique_ptr<redis::Client> make_redis(Runtime& runtime);
 
 // Applies MIGRATIONS_DIR/<service>/*.sql at start, retrying while Postgres is

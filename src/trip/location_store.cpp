@@ -1,0 +1,140 @@
+#include "trip/location_store.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+
+#include <charconv>
+#include <vector>
+
+#include "core/base/log.hpp"
+
+namespace uitgo::trip {
+namespace {
+
+// Trips deleted meanwhile are skipped; an older fix never overwrites a newer one.
+constexpr const char* kUpsert =
+    "INSERT INTO trip_locations AS cur (trip_id, driver_id, lat, lng, recorded_at)"
+    " SELECT b.trip_id, b.driver_id, b.lat, b.lng, timestamptz 'epoch' + b.recorded_ms * interval '1 millisecond'"
+    " FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::float8[], $5::bigint[])"
+    "   AS b(trip_id, driver_id, lat, lng, recorded_ms)"
+    " WHERE EXISTS (SELECT 1 FROM trips t WHERE t.id = b.trip_id)"
+    " ON CONFLICT (trip_id) DO UPDATE SET driver_id = excluded.driver_id, lat = excluded.lat, lng = excluded.lng,"
+    "   recorded_at = excluded.recorded_at"
+    " WHERE excluded.recorded_at >= cur.recorded_at";
+
+constexpr const char* kLast =
+    "SELECT lat, lng, (extract(epoch FROM recorded_at) * 1000)::bigint AS recorded_ms"
+    " FROM trip_locations WHERE trip_id = $1";
+
+template <typename T>
+void append_number(std::string& out, T value) {
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+  out.append(buf, end);
+}
+
+template <typename F>
+std::string array_of(const std::vector<TripFix>& batch, F&& field) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (i) out += ',';
+    field(out, batch[i]);
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+awaitable<std::optional<LastLocation>> last_location(pg::Pool& db, const std::string& trip_id) {
+  pg::Params params{trip_id};
+  const auto result = co_await db.query(kLast, std::move(params));
+  if (result.empty()) co_return std::nullopt;
+  co_return LastLocation{.lat = result.get<double>(0, "lat"),
+                         .lng = result.get<double>(0, "lng"),
+                         .recorded_ms = result.get<std::int64_t>(0, "recorded_ms")};
+}
+
+LocationStore::LocationStore(asio::any_io_executor executor, pg::Pool& db, metrics::Registry& metrics,
+                             Millis flush_interval, std::size_t max_pending)
+    : db_(db),
+      interval_(flush_interval),
+      max_pending_(max_pending),
+      strand_(asio::make_strand(executor)),
+      timer_(strand_),
+      flushed_(metrics.counter("trip_location_flushed_total", "trip locations written to trip_locations")),
+      dropped_(metrics.counter("trip_location_dropped_total",
+                               "trip locations not stored (too many pending trips, or a failed flush)")),
+      failures_(metrics.counter("trip_location_flush_failures_total", "failed trip_locations flushes")) {}
+
+void LocationStore::add(TripFix fix) {
+  std::lock_guard lock(mutex_);
+  auto it = pending_.find(fix.trip_id);
+  if (it != pending_.end()) {
+    if (fix.recorded_ms >= it->second.recorded_ms) it->second = std::move(fix);
+    return;
+  }
+  if (pending_.size() >= max_pending_) {
+    dropped_.inc();
+    return;
+  }
+  auto key = fix.trip_id;
+  pending_.emplace(std::move(key), std::move(fix));
+}
+
+void LocationStore::start() {
+  running_ = true;
+  asio::co_spawn(strand_, run(), asio::detached);
+}
+
+awaitable<void> LocationStore::stop() {
+  stopping_ = true;
+  asio::post(strand_, [this] { timer_.cancel(); });
+  asio::steady_timer poll(co_await asio::this_coro::executor);
+  for (int i = 0; i < 500 && running_.load(); ++i) {
+    poll.expires_after(Millis(10));
+    co_await poll.async_wait(asio::as_tuple(use_awaitable));
+  }
+}
+
+awaitable<void> LocationStore::run() {
+  while (!stopping_) {
+    timer_.expires_after(interval_);
+    co_await timer_.async_wait(asio::as_tuple(use_awaitable));
+    co_await flush();
+  }
+  co_await flush();
+  running_ = false;
+}
+
+awaitable<void> LocationStore::flush() {
+  std::vector<TripFix> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.reserve(pending_.size());
+    for (auto& [id, fix] : pending_) batch.push_back(std::move(fix));
+    pending_.clear();
+  }
+  if (batch.empty()) co_return;
+  pg::Params params;
+  params.add(array_of(batch, [](std::string& o, const TripFix& f) { o += f.trip_id; }));
+  params.add(array_of(batch, [](std::string& o, const TripFix& f) { o += f.driver_id; }));
+  params.add(array_of(batch, [](std::string& o, const TripFix& f) { append_number(o, f.lat); }));
+  params.add(array_of(batch, [](std::string& o, const TripFix& f) { append_number(o, f.lng); }));
+  params.add(array_of(batch, [](std::string& o, const TripFix& f) { append_number(o, f.recorded_ms); }));
+  std::string error;
+  try {
+    co_await db_.query(kUpsert, std::move(params));
+    flushed_.inc(batch.size());
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty()) {
+    failures_.inc();
+    dropped_.inc(batch.size());
+    log::warn("trip locations flush failed", {{"trips", static_cast<std::int64_t>(batch.size())}, {"error", error}});
+  }
+}
+
+}  // namespace uitgo::trip
