@@ -10,10 +10,12 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: help deps configure build up down status test format lint clean purge
+.PHONY: help deps configure build up down status test format lint clean purge loadtest loadtest-trip-matching \
+  bench-compare
 
 help:
-	@echo "make deps | build | up | down | status | test | format | clean | purge"
+	@echo "make deps | build | up | down | status | test | format | lint | clean | purge"
+	@echo "     loadtest-trip-matching | loadtest PROFILE=... | bench-compare"
 	@echo "  up/down/status take the components of scripts/stack.sh via C=..., e.g. make up C='postgres redis'"
 
 deps:
@@ -61,3 +63,25 @@ clean:
 # Stops everything and deletes the local stack's data, pid files and logs.
 purge:
 	@scripts/stack.sh purge
+
+# Load tests (loadtests/README.md): k6 when installed, otherwise `uitgo loadgen`
+# on the same scenario files. ACCESS_TOKEN, API_BASE (default
+# http://localhost:8080), TARGET_RPS, DURATION, VUS, DRIVERS and
+# TRIP_MATCHING_RESULT / RESULT come from make variables or the environment.
+PROFILE ?= trip_matching
+LOADTEST_VARS = ACCESS_TOKEN="$(ACCESS_TOKEN)" API_BASE="$(API_BASE)" TARGET_RPS="$(TARGET_RPS)" \
+  DURATION="$(DURATION)" VUS="$(VUS)" DRIVERS="$(DRIVERS)" RESULT="$(RESULT)" \
+  TRIP_MATCHING_RESULT="$(TRIP_MATCHING_RESULT)" UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}"
+
+loadtest-trip-matching: build
+	@$(LOADTEST_VARS) scripts/loadtest.sh trip_matching
+
+loadtest: build
+	@$(LOADTEST_VARS) scripts/loadtest.sh $(PROFILE)
+
+# The seed report's before/after table on this machine (scripts/bench-compare.sh):
+# baseline (sync, SQL search, no cache) vs optimized (async, GEO, cache) at
+# increasing rates, physical limits, charts; writes docs/perf/ and the
+# bench-compare section of docs/PERFORMANCE.md. RATES, STEP_DURATION, ... tune it.
+bench-compare: build
+	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" scripts/bench-compare.sh

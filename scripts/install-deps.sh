@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages UIT-Go needs to build, test and run locally.
+# Installs the Debian 12 packages UIT-Go needs to build, test and run locally;
+# with --bench also those of `make bench-compare` (jq, gnuplot).
 #
 # Idempotent: asks dpkg which packages are missing and only then runs
 # `apt-get update` + `apt-get install`, so a second run costs ~0.1 s and needs
@@ -18,13 +19,16 @@ readonly PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 redis-server nginx-light wrk
 )
+# Only for `make bench-compare` (scripts/install-deps.sh --bench): JSON and charts.
+readonly BENCH_PACKAGES=(jq gnuplot-nox)
+WANTED=("${PACKAGES[@]}")
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
 
 # Prints the packages of PACKAGES that are not fully installed.
 missing_packages() {
   local pkg status
-  for pkg in "${PACKAGES[@]}"; do
+  for pkg in "${WANTED[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
     if [[ "$status" != "installed" ]]; then
       printf '%s\n' "$pkg"
@@ -51,10 +55,18 @@ main() {
     return 1
   fi
 
+  case ${1:-} in
+    "") ;;
+    --bench) WANTED+=("${BENCH_PACKAGES[@]}") ;;
+    *)
+      log "usage: scripts/install-deps.sh [--bench]"
+      return 2
+      ;;
+  esac
   local missing
   mapfile -t missing < <(missing_packages)
   if [[ ${#missing[@]} -eq 0 ]]; then
-    log "all ${#PACKAGES[@]} packages are installed"
+    log "all ${#WANTED[@]} packages are installed"
     return 0
   fi
 

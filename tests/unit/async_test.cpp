@@ -58,10 +58,9 @@ TEST(WithDeadline, FailureKeepsItsOwnTypeInsteadOfBecomingATimeout) {
   // until ctest's timeout instead of seeing invalid_argument.
   EXPECT_THROW(run(with_deadline(fail_now(), std::chrono::hours(1), "op")), std::invalid_argument);
   auto void_op = [] { return with_deadline(fail_now_void(), std::chrono::hours(1), "op"); };
-  EXPECT_THROW(
-      run([&]() -> awaitable<int> {
-        co_await void_op();
-        co_return 0;
-      }()),
-      std::invalid_argument);
+  EXPECT_THROW(run([&]() -> awaitable<int> {
+                 co_await void_op();
+                 co_return 0;
+               }()),
+               std::invalid_argument);
 }

@@ -49,7 +49,9 @@ struct Fixture {
     });
     router.add(
         "POST", "/internal/thing",
-        [](Request& r) -> awaitable<Response> { co_return Response::json(200, {{"user", r.principal.has_value()}}); },
+        [](Request& r) -> awaitable<Response> {
+          co_return Response::json(200, {{"user", r.principal.has_value()}});
+        },
         http::Access::internal_only());
     pipeline = std::make_unique<http::Pipeline>(router, std::make_shared<FakeAuthenticator>());
     pipeline->use(http::request_id_middleware());
