@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "core/auth/jwt.hpp"
+#include "secrets_file.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -74,14 +75,7 @@ std::string driver_id(int i) {
   return buf;
 }
 
-std::string secret(const std::string& file, const std::string& name) {
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(name + "=", 0) == 0) return line.substr(name.size() + 1);
-  }
-  throw std::runtime_error(name + " not found in " + file);
-}
+using uitgo::bench::secret;
 
 struct Request {
   std::string text;

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "core/auth/jwt.hpp"
+#include "secrets_file.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -62,14 +63,7 @@ struct Options {
   int warmup = 5;
 };
 
-std::string secret(const std::string& file, const std::string& name) {
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(name + "=", 0) == 0) return line.substr(name.size() + 1);
-  }
-  throw std::runtime_error(name + " not found in " + file);
-}
+using uitgo::bench::secret;
 
 std::string new_uuid(std::mt19937_64& rng) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -4,9 +4,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 
-#include <charconv>
 
 #include "core/base/log.hpp"
+#include "core/pg/array_literal.hpp"
 
 namespace uitgo::driver {
 namespace {
@@ -31,23 +31,8 @@ constexpr const char* kWriteBatch =
     " ON CONFLICT (driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, recorded_at = excluded.recorded_at"
     " WHERE excluded.recorded_at >= cur.recorded_at";
 
-template <typename T>
-void append_number(std::string& out, T value) {
-  char buf[32];
-  const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
-  out.append(buf, end);
-}
-
-template <typename F>
-std::string array_of(const std::vector<LocationRecord>& batch, F&& field) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (i) out += ',';
-    field(out, batch[i]);
-  }
-  out += '}';
-  return out;
-}
+using pg::append_number;
+using pg::array_literal;
 
 void append_optional(std::string& out, const std::optional<double>& v) {
   if (v) {
@@ -198,13 +183,13 @@ awaitable<bool> LocationWriter::flush_all() {
 
 awaitable<void> LocationWriter::write(const std::vector<LocationRecord>& batch) {
   pg::Params params;
-  params.add(array_of(batch, [](std::string& o, const LocationRecord& r) { o += r.driver_id; }));
-  params.add(array_of(batch, [](std::string& o, const LocationRecord& r) { append_number(o, r.lat); }));
-  params.add(array_of(batch, [](std::string& o, const LocationRecord& r) { append_number(o, r.lng); }));
-  params.add(array_of(batch, [](std::string& o, const LocationRecord& r) { append_optional(o, r.heading); }));
-  params.add(array_of(batch, [](std::string& o, const LocationRecord& r) { append_optional(o, r.speed_kmh); }));
-  params.add(array_of(batch, [](std::string& o, const LocationRecord& r) { append_number(o, r.recorded_ms); }));
-  params.add(array_of(batch, [](std::string& o, const LocationRecord& r) { append_number(o, r.received_ms); }));
+  params.add(array_literal(batch, [](std::string& o, const LocationRecord& r) { o += r.driver_id; }));
+  params.add(array_literal(batch, [](std::string& o, const LocationRecord& r) { append_number(o, r.lat); }));
+  params.add(array_literal(batch, [](std::string& o, const LocationRecord& r) { append_number(o, r.lng); }));
+  params.add(array_literal(batch, [](std::string& o, const LocationRecord& r) { append_optional(o, r.heading); }));
+  params.add(array_literal(batch, [](std::string& o, const LocationRecord& r) { append_optional(o, r.speed_kmh); }));
+  params.add(array_literal(batch, [](std::string& o, const LocationRecord& r) { append_number(o, r.recorded_ms); }));
+  params.add(array_literal(batch, [](std::string& o, const LocationRecord& r) { append_number(o, r.received_ms); }));
   co_await db_.query(kWriteBatch, std::move(params));
 }
 

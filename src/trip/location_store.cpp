@@ -4,10 +4,10 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
-#include <charconv>
 #include <vector>
 
 #include "core/base/log.hpp"
+#include "core/pg/array_literal.hpp"
 
 namespace uitgo::trip {
 namespace {
@@ -27,23 +27,8 @@ constexpr const char* kLast =
     "SELECT lat, lng, (extract(epoch FROM recorded_at) * 1000)::bigint AS recorded_ms"
     " FROM trip_locations WHERE trip_id = $1";
 
-template <typename T>
-void append_number(std::string& out, T value) {
-  char buf[32];
-  const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
-  out.append(buf, end);
-}
-
-template <typename F>
-std::string array_of(const std::vector<TripFix>& batch, F&& field) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (i) out += ',';
-    field(out, batch[i]);
-  }
-  out += '}';
-  return out;
-}
+using pg::append_number;
+using pg::array_literal;
 
 }  // namespace
 
@@ -118,11 +103,11 @@ awaitable<void> LocationStore::flush() {
   }
   if (batch.empty()) co_return;
   pg::Params params;
-  params.add(array_of(batch, [](std::string& o, const TripFix& f) { o += f.trip_id; }));
-  params.add(array_of(batch, [](std::string& o, const TripFix& f) { o += f.driver_id; }));
-  params.add(array_of(batch, [](std::string& o, const TripFix& f) { append_number(o, f.lat); }));
-  params.add(array_of(batch, [](std::string& o, const TripFix& f) { append_number(o, f.lng); }));
-  params.add(array_of(batch, [](std::string& o, const TripFix& f) { append_number(o, f.recorded_ms); }));
+  params.add(array_literal(batch, [](std::string& o, const TripFix& f) { o += f.trip_id; }));
+  params.add(array_literal(batch, [](std::string& o, const TripFix& f) { o += f.driver_id; }));
+  params.add(array_literal(batch, [](std::string& o, const TripFix& f) { append_number(o, f.lat); }));
+  params.add(array_literal(batch, [](std::string& o, const TripFix& f) { append_number(o, f.lng); }));
+  params.add(array_literal(batch, [](std::string& o, const TripFix& f) { append_number(o, f.recorded_ms); }));
   std::string error;
   try {
     co_await db_.query(kUpsert, std::move(params));

@@ -1,0 +1,34 @@
+// Postgres array literals ("{1.5,2,3}") for array parameters, so that a batch
+// of rows travels as one parameter per column and is written by one statement
+// (`unnest($1::uuid[], $2::float8[], ...)`) instead of one statement per row.
+// Elements must not need quoting: numbers, UUIDs, NULL.
+#pragma once
+
+#include <charconv>
+#include <string>
+#include <vector>
+
+namespace uitgo::pg {
+
+// Appends a number exactly as std::to_chars prints it (shortest round-trip
+// form for doubles, no locale).
+template <typename T>
+void append_number(std::string& out, T value) {
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+  out.append(buf, end);
+}
+
+// "{e1,e2,...}" where `element(out, item)` appends each item's element.
+template <typename Item, typename Element>
+std::string array_literal(const std::vector<Item>& items, Element&& element) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    element(out, items[i]);
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace uitgo::pg
