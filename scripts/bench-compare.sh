@@ -27,11 +27,18 @@
 # latency.png and throughput.png (gnuplot: per-second trip create p95 and
 # request rate of both configurations' highest passing step), the raw
 # summaries and time series; and the tables replace the section between the
-# bench-compare markers of docs/PERFORMANCE.md.
+# bench-compare markers of docs/PERFORMANCE.md. `scripts/bench-compare.sh
+# --report-only` renders those again from OUT_DIR/raw without running anything
+# (same environment as the run, for the header line).
 #
 # environment (defaults)
-#   RATES="25 50 100 200 400 800"   trip-create rates to try, ascending
-#   STEP_DURATION=20s  SEARCH_RPS=40  ONLINE_DRIVERS=1000  SIM_DRIVERS=20
+#   RATES="50 100 200 400 800 1200 1600"   trip-create rates to try, ascending
+#   STEP_DURATION=20s  SEARCH_RPS=40  ONLINE_DRIVERS=5000  SIM_DRIVERS=20
+#   OFFER_SECONDS=10   unanswered offers end after this long in both modes
+#                      (matcher offer timeout, trip-service backstop), so the
+#                      online drivers come back and the baseline keeps doing
+#                      whole matches instead of cheap no_driver answers
+#   OPTIMIZED_MATCHER_WORKERS=8   matcher coroutines in the optimized run
 #   OUT_DIR=docs/perf  UITGO_BIN=build/uitgo  DRIVER_LOAD=build/bench/driver_load
 #   BENCH_PORT_BASE=21000  (ports BASE..BASE+9 on 127.0.0.1)
 #   UPDATE_PERFORMANCE_MD=1  (0: leave docs/PERFORMANCE.md alone)
@@ -41,10 +48,12 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
 readonly SCRIPT_DIR REPO_DIR
 
-RATES=${RATES:-25 50 100 200 400 800}
+RATES=${RATES:-50 100 200 400 800 1200 1600}
 STEP_DURATION=${STEP_DURATION:-20s}
 SEARCH_RPS=${SEARCH_RPS:-40}
-ONLINE_DRIVERS=${ONLINE_DRIVERS:-1000}
+ONLINE_DRIVERS=${ONLINE_DRIVERS:-5000}
+OFFER_SECONDS=${OFFER_SECONDS:-10}
+OPTIMIZED_MATCHER_WORKERS=${OPTIMIZED_MATCHER_WORKERS:-8}
 SIM_DRIVERS=${SIM_DRIVERS:-20}
 OUT_DIR=$(realpath -m "${OUT_DIR:-$REPO_DIR/docs/perf}")
 export UITGO_BIN=${UITGO_BIN:-$REPO_DIR/build/uitgo}
@@ -72,6 +81,7 @@ export UITGO_PG_PORT=$PORT_BASE UITGO_PG_REPLICA_PORT=$((PORT_BASE + 1)) UITGO_R
 export UITGO_GATEWAY_PORT=$((PORT_BASE + 3)) UITGO_USER_PORT=$((PORT_BASE + 4)) UITGO_TRIP_PORT=$((PORT_BASE + 5))
 export UITGO_DRIVER_PORT=$((PORT_BASE + 6))
 export LOG_LEVEL=warn DRIVER_STALE_SECONDS=3600
+export OFFER_TIMEOUT_SECONDS=$OFFER_SECONDS OFFER_EXPIRY_BACKSTOP_SECONDS=$OFFER_SECONDS
 readonly API="http://127.0.0.1:$UITGO_GATEWAY_PORT"
 stack() { "$SCRIPT_DIR/stack.sh" "$@"; }
 cleanup() {
@@ -86,7 +96,7 @@ mkdir -p "$OUT_DIR/raw"
 config_env() {
   case $1 in
     baseline) echo "MATCHING_MODE=sync DRIVER_SEARCH=sql HOME_CACHE_ENABLED=false" ;;
-    optimized) echo "MATCHING_MODE=async DRIVER_SEARCH=geo HOME_CACHE_ENABLED=true" ;;
+    optimized) echo "MATCHING_MODE=async DRIVER_SEARCH=geo HOME_CACHE_ENABLED=true MATCHER_WORKERS=$OPTIMIZED_MATCHER_WORKERS" ;;
   esac
 }
 
@@ -198,12 +208,15 @@ report() {
   cat <<EOF
 Run $(date -u +%Y-%m-%d) on $(nproc) cores ($(uname -m)), \`make bench-compare\` (scripts/bench-compare.sh):
 RATES="$RATES", STEP_DURATION=$STEP_DURATION, SEARCH_RPS=$SEARCH_RPS, ONLINE_DRIVERS=$ONLINE_DRIVERS,
-SIM_DRIVERS=$SIM_DRIVERS. Load generator and servers share the same cores.
+SIM_DRIVERS=$SIM_DRIVERS, OFFER_SECONDS=$OFFER_SECONDS, optimized MATCHER_WORKERS=$OPTIMIZED_MATCHER_WORKERS (one
+driver-service process in both). Load generator and servers share the same cores, so every figure is a
+lower bound of what the servers alone could do.
 
 | Metric | Seed baseline | Seed optimized | Baseline here (sync, SQL search, no cache) | Optimized here (async queue, Redis GEO, cache) |
 | --- | --- | --- | --- | --- |
-| Trip create throughput (steady, < 1 % errors) | 120 req/s before 50% errors | 420 req/s, <1% errors | ${b_best} req/s (next step: $(jq -r '"failed \(.metrics["http_req_failed{scenario:riders}"].rate * 100 | round)%, dropped \(.scenarios.riders.droppedIterations)"' "$OUT_DIR/raw/baseline-$(next_rate "$b_best").json" 2>/dev/null || echo "none tried")) | ${o_best} req/s (next step: $(jq -r '"failed \(.metrics["http_req_failed{scenario:riders}"].rate * 100 | round)%, dropped \(.scenarios.riders.droppedIterations)"' "$OUT_DIR/raw/optimized-$(next_rate "$o_best").json" 2>/dev/null || echo "none tried")) |
+| Trip create throughput (steady, < 1 % errors) | 120 req/s before 50% errors | 420 req/s, <1% errors | ${b_best} req/s $(why_stopped baseline "$b_best") | ${o_best} req/s $(why_stopped optimized "$o_best") |
 | Trip create p95 (at that rate) | 820 ms | 210 ms | $(value "$b" "$p95") ms | $(value "$o" "$p95") ms |
+| Trip create p95 at the same rate (${b_best}/s) | — | — | $(value "$b" "$p95") ms | $(value "optimized-$b_best" "$p95") ms |
 | Driver search p95 | 380 ms | 95 ms | $(value "$b" "$search") ms | $(value "$o" "$search") ms |
 | CPU of driver-service (% of one core, whole step) | pegged at 95% (2 vCPU) | 55% (ASG 3–6) | $(value "$b" .driverServiceCpuPercent)% | $(value "$o" .driverServiceCpuPercent)% |
 | Matching queue at peak (waiting + in flight + scheduled retries) / time to settle every event after the last step | n/a | 600 events / drained in < 15 s | n/a (sync) | $(value "$o" '.matchQueueDepth.max // "n/a"') events / $(cat "$OUT_DIR/raw/optimized-drain") s |
@@ -217,8 +230,9 @@ Physical limits measured in the same run, and the optimized figures as a share o
 | Redis GEOSEARCH 3 km (redis-benchmark, 32 clients) | ${geo_rps} req/s, p95 ${geo_p95} ms | search p95 $(value "$o" "$search") ms at ${SEARCH_RPS} req/s | p95 $(awk -v a="$(value "$o" "$search")" -v b="$geo_p95" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }')× |
 | nginx + trivial upstream (wrk, 64 connections) | ${nginx_rps} req/s | $(value "$o" '.metrics.http_reqs.rate') req/s (all requests of the step) | $(awk -v a="$(value "$o" '.metrics.http_reqs.rate')" -v b="$nginx_rps" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }') |
 
-Charts: [latency.png](perf/latency.png), [throughput.png](perf/throughput.png) (per second, the highest passing
-step of each configuration). Raw summaries and time series: docs/perf/raw/.
+Charts: [latency.png](perf/latency.png) (trip create p95 per second, both at ${b_best}/s),
+[throughput.png](perf/throughput.png) (trips answered per second at each one's highest passing rate).
+Summaries and time series of every step: docs/perf/raw/ (not committed; \`--report-only\` re-renders).
 EOF
 }
 
@@ -235,27 +249,46 @@ next_rate() {
   echo none
 }
 
+# "(next step N/s: ...)" from the failing step's summary, or a note that the
+# best rate was the highest one tried.
+why_stopped() {
+  local config=$1 best=$2 next summary
+  next=$(next_rate "$best")
+  summary="$OUT_DIR/raw/$config-$next.json"
+  if [[ "$next" == none || ! -f "$summary" ]]; then
+    echo "(the highest rate tried: the limit is above it)"
+    return
+  fi
+  jq -r --arg next "$next" '"(at \($next)/s: \(.metrics["http_req_failed{scenario:riders}"].rate * 100 | round)% failed, \(.scenarios.riders.droppedIterations) of \(.scenarios.riders.iterations + .scenarios.riders.droppedIterations) arrivals dropped, p95 \(.metrics["http_req_duration{scenario:riders}"]["p(95)"] | round) ms)"' "$summary"
+}
+
+# latency.png: per-second trip create p95 of both configurations at the same
+# rate (the baseline's highest passing one); throughput.png: trips answered
+# per second at each configuration's highest passing rate.
 charts() {
-  local b o
-  b="$OUT_DIR/raw/baseline-$(cat "$OUT_DIR/raw/baseline-best").csv"
-  o="$OUT_DIR/raw/optimized-$(cat "$OUT_DIR/raw/optimized-best").csv"
-  [[ -f "$b" && -f "$o" ]] || {
+  local b_best o_best same_b same_o top_o
+  b_best=$(cat "$OUT_DIR/raw/baseline-best")
+  o_best=$(cat "$OUT_DIR/raw/optimized-best")
+  same_b="$OUT_DIR/raw/baseline-$b_best.csv"
+  same_o="$OUT_DIR/raw/optimized-$b_best.csv"
+  top_o="$OUT_DIR/raw/optimized-$o_best.csv"
+  if [[ ! -f "$same_b" || ! -f "$same_o" || ! -f "$top_o" ]]; then
     say "no passing step in one configuration: charts skipped"
     return 0
-  }
+  fi
   gnuplot <<EOF
 set datafile separator ","
 set terminal pngcairo size 900,450 noenhanced
-set xlabel "seconds"
+set xlabel "seconds (10 s ramp-up, steady stage, 5 s ramp-down)"
 set key top left
 set output "$OUT_DIR/latency.png"
-set title "POST /v1/trips p95 per second (ms)"
-plot "< grep ',riders,' $b" using 1:6 with lines title "baseline (sync, sql, no cache)", \
-     "< grep ',riders,' $o" using 1:6 with lines title "optimized (async, geo, cache)"
+set title "POST /v1/trips p95 per second (ms), both at ${b_best} trips/s"
+plot "< grep ',riders,' $same_b" using 1:6 with lines title "baseline (sync, sql, no cache)", \
+     "< grep ',riders,' $same_o" using 1:6 with lines title "optimized (async, geo, cache)"
 set output "$OUT_DIR/throughput.png"
-set title "POST /v1/trips answered per second"
-plot "< grep ',riders,' $b" using 1:3 with lines title "baseline", \
-     "< grep ',riders,' $o" using 1:3 with lines title "optimized"
+set title "POST /v1/trips answered per second at each configuration's highest passing rate"
+plot "< grep ',riders,' $same_b" using 1:3 with lines title "baseline, ${b_best}/s", \
+     "< grep ',riders,' $top_o" using 1:3 with lines title "optimized, ${o_best}/s"
 EOF
 }
 
@@ -272,6 +305,14 @@ update_performance_md() {
 }
 
 main() {
+  if [[ "${1:-}" == --report-only ]]; then
+    # Re-renders the tables, charts and docs section from OUT_DIR/raw.
+    report >"$OUT_DIR/bench-compare.md"
+    charts
+    update_performance_md
+    cat "$OUT_DIR/bench-compare.md"
+    return
+  fi
   say "run dir $UITGO_RUN_DIR, results in $OUT_DIR"
   run_config baseline
   run_config optimized
