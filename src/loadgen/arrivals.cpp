@@ -23,7 +23,7 @@ constexpr double kEpsilon = 1e-9;
 }  // namespace
 
 ArrivalSchedule::ArrivalSchedule(double start_rate, std::vector<Stage> stages)
-    : start_rate_(start_rate), stages_(std::move(stages)), stage_from_(start_rate) {}
+    : stages_(std::move(stages)), stage_from_(start_rate) {}
 
 std::optional<double> ArrivalSchedule::next() {
   while (stage_ < stages_.size()) {

@@ -25,7 +25,6 @@ class ArrivalSchedule {
   static std::uint64_t total(double start_rate, const std::vector<Stage>& stages);
 
  private:
-  double start_rate_;
   std::vector<Stage> stages_;
   std::size_t stage_ = 0;
   double stage_offset_ = 0;  // seconds at which stage_ begins

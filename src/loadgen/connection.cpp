@@ -69,7 +69,7 @@ awaitable<Reply> perform(Connection::Impl* c, Message request, Clock::duration t
     boost::system::error_code ec = wec;
     bhttp::response_parser<bhttp::string_body> parser;
     if (!ec) {
-      parser.body_limit(16 * 1024 * 1024);
+      parser.body_limit(std::uint64_t{16} * 1024 * 1024);
       auto [rec, n] = co_await bhttp::async_read(*c->stream, c->buffer, parser, as_tuple(use_awaitable));
       ec = rec;
       read = n;

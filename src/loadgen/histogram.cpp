@@ -16,7 +16,7 @@ std::size_t bucket_count() { return Histogram::index_of(Histogram::kMaxValue) + 
 std::size_t Histogram::index_of(std::uint64_t value) {
   value = std::min(value, kMaxValue);
   if (value < kSub) return static_cast<std::size_t>(value);
-  const int exponent = std::bit_width(value) - 1;  // >= kSubBits
+  const int exponent = static_cast<int>(std::bit_width(value)) - 1;  // >= kSubBits
   const int shift = exponent - kSubBits;
   const std::uint64_t sub = (value >> shift) - kSub;  // [0, kSub)
   return static_cast<std::size_t>(kSub + static_cast<std::uint64_t>(shift) * kSub + sub);
@@ -63,7 +63,8 @@ void Histogram::clear() {
 double Histogram::percentile(double p) const {
   if (count_ == 0) return 0.0;
   p = std::clamp(p, 0.0, 100.0);
-  const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * count_)));
+  const auto rank =
+      std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     seen += counts_[i];

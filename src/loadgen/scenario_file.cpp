@@ -487,8 +487,13 @@ void select_scenarios(Profile& profile, const std::string& names) {
                                     [&](const Scenario& s) { return s.name == name; });
     if (found == profile.scenarios.end()) {
       std::string known;
-      for (const auto& s : profile.scenarios) known += (known.empty() ? "" : ", ") + s.name;
-      throw ScenarioError("unknown scenario '" + name + "' in profile " + profile.name + " (it has: " + known + ")");
+      for (const auto& s : profile.scenarios) {
+        if (!known.empty()) known += ", ";
+        known += s.name;
+      }
+      std::string message = "unknown scenario '";
+      message.append(name).append("' in profile ").append(profile.name).append(" (it has: ").append(known).append(")");
+      throw ScenarioError(message);
     }
     kept.push_back(*found);
   }

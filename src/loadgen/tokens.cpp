@@ -57,8 +57,11 @@ void add_account(Tokens& out, const json::value& entry, const std::string& list,
   a.token = std::string(token->as_string());
   std::string role = list == "riders" ? "rider" : list == "drivers" ? "driver" : "";
   if (const auto* r = o->if_contains("role"); r && r->is_string()) role = std::string(r->as_string());
-  if (role == "rider") out.riders.push_back(std::move(a));
-  if (role == "driver") out.drivers.push_back(std::move(a));
+  if (role == "rider") {
+    out.riders.push_back(std::move(a));
+  } else if (role == "driver") {
+    out.drivers.push_back(std::move(a));
+  }
 }
 
 }  // namespace

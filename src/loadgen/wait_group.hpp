@@ -14,7 +14,7 @@ namespace uitgo::loadgen {
 
 class WaitGroup {
  public:
-  explicit WaitGroup(asio::any_io_executor executor) : timer_(std::move(executor), Clock::time_point::max()) {}
+  explicit WaitGroup(asio::any_io_executor executor) : timer_(executor, Clock::time_point::max()) {}
 
   void add() { ++pending_; }
   void done() {

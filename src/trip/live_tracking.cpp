@@ -37,7 +37,7 @@ config::Spec live_spec() {
       .integer("WS_PING_SECONDS", 20, 1, 3600, "WebSocket ping interval")
       .integer("WS_IDLE_SECONDS", 60, 1, 86400, "a WebSocket with no traffic (pongs included) for this long is closed")
       .integer("WS_MAX_MESSAGE_BYTES", 4096, 64, 1048576, "largest client message; larger closes the socket with 1009")
-      .integer("WS_SOCKET_SEND_BUFFER", 0, 0, 16 * 1024 * 1024,
+      .integer("WS_SOCKET_SEND_BUFFER", 0, 0, std::int64_t{16} * 1024 * 1024,
                "SO_SNDBUF of WebSocket connections in bytes; 0 = the OS default (auto-tuned, up to megabytes per "
                "stalled client before WS_SEND_QUEUE's drop policy applies)")
       .integer("WS_PUBLISH_TIMEOUT_MS", 250, 10, 60000, "deadline of one Redis PUBLISH of a trip event")

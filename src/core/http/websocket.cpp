@@ -96,7 +96,7 @@ struct WebSocket::Impl : std::enable_shared_from_this<WebSocket::Impl> {
     if (closing) return;
     closing = true;
     close_reason.code = static_cast<std::uint16_t>(code);
-    close_reason.reason = std::move(reason);
+    close_reason.reason = reason;
     wake.cancel();
     // A peer that neither reads nor answers the close frame is cut off.
     kill.expires_after(options.handshake_timeout);

@@ -46,7 +46,7 @@ class Connection {
   asio::ip::tcp::socket socket_;
   ReplyReader reader_;
   std::string writing_;
-  std::array<char, 16 * 1024> read_buffer_;
+  std::array<char, std::size_t{16} * 1024> read_buffer_;
 };
 
 }  // namespace uitgo::redis::detail
