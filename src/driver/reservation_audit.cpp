@@ -71,7 +71,9 @@ awaitable<int> ReservationAudit::run_once() {
   int released = 0;
   for (const auto& h : held) {
     if (stopping_) break;
-    if (co_await check(h) != ReservationVerdict::orphan) continue;
+    // Named first: GCC 12 has miscompiled `if (co_await f() != value)` (SIGILL).
+    const auto verdict = co_await check(h);
+    if (verdict != ReservationVerdict::orphan) continue;
     if (co_await app_->release_reservation(h.driver_id, h.trip_id)) {
       ++released;
       released_.inc();

@@ -66,15 +66,22 @@ void DriverFleet::spawn(awaitable<void> work) {
   asio::co_spawn(context_.executor, std::move(work), [this](std::exception_ptr) { running_.done(); });
 }
 
-awaitable<void> DriverFleet::online(Driver& d) {
+// PATCH /v1/drivers/{id}/status; returns the answer's status.
+awaitable<int> DriverFleet::set_status(Driver& d, bool online) {
   Outgoing request;
   request.method = "PATCH";
   request.target = "/v1/drivers/" + d.account.id + "/status";
-  request.body = R"({"status":"online"})";
+  request.body = online ? R"({"status":"online"})" : R"({"status":"offline"})";
   request.bearer = d.account.token;
   const auto reply = co_await d.trips->send(request, context_.timeout);
   ++stats_.statuses[reply.status];
-  if (reply.status != 200) {
+  co_return reply.status;
+}
+
+awaitable<void> DriverFleet::online(Driver& d) {
+  // Named first: GCC 12 miscompiled `if (co_await set_status(...) != 200)` here (SIGILL).
+  const int status = co_await set_status(d, true);
+  if (status != 200) {
     ++stats_.online_failures;
     co_return;
   }
@@ -175,15 +182,7 @@ void DriverFleet::start() {
   }
 }
 
-awaitable<void> DriverFleet::offline(Driver& d) {
-  Outgoing request;
-  request.method = "PATCH";
-  request.target = "/v1/drivers/" + d.account.id + "/status";
-  request.body = R"({"status":"offline"})";
-  request.bearer = d.account.token;
-  const auto reply = co_await d.trips->send(request, context_.timeout);
-  ++stats_.statuses[reply.status];
-}
+awaitable<void> DriverFleet::offline(Driver& d) { co_await set_status(d, false); }
 
 awaitable<void> DriverFleet::finish() {
   co_await running_.wait();

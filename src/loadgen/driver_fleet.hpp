@@ -39,6 +39,7 @@ class DriverFleet {
     std::unique_ptr<Connection> trips;
   };
 
+  awaitable<int> set_status(Driver& d, bool online);
   awaitable<void> online(Driver& d);
   awaitable<void> ping(Driver& d);
   awaitable<void> location_loop(Driver& d);

@@ -46,13 +46,7 @@ TEST(Matching, HappyPathThroughTheGateway) {
   EXPECT_EQ(str(stack->trip(id, rider), "status"), "completed");
 
   // Free again once trip-service's release reached driver-service.
-  const auto until = std::chrono::steady_clock::now() + 10s;
-  bool free = false;
-  while (!free && std::chrono::steady_clock::now() < until) {
-    free = drivers::contains(stack->gateway->search(lat, lng), driver);
-    if (!free) std::this_thread::sleep_for(100ms);
-  }
-  EXPECT_TRUE(free) << "driver not searchable after completing the trip";
+  EXPECT_TRUE(stack->wait_searchable(driver, lat, lng)) << "driver not searchable after completing the trip";
 }
 
 TEST(Matching, DeclineReoffersToAnotherDriver) {
@@ -104,13 +98,7 @@ TEST(Matching, OfferTimeoutReoffersToAnotherDriver) {
   EXPECT_EQ(str(reoffered, "driverId"), second) << json::serialize(reoffered);
   EXPECT_GE(std::chrono::steady_clock::now() - started, 1s);
   // The first driver was released: searchable again.
-  const auto until = std::chrono::steady_clock::now() + 10s;
-  bool free = false;
-  while (!free && std::chrono::steady_clock::now() < until) {
-    free = drivers::contains(stack->gateway->search(lat, lng), first);
-    if (!free) std::this_thread::sleep_for(100ms);
-  }
-  EXPECT_TRUE(free);
+  EXPECT_TRUE(stack->wait_searchable(first, lat, lng));
   ASSERT_EQ(stack->driver_action(id, second, "accept").status, 200);
   EXPECT_EQ(str(stack->trip(id, rider), "status"), "accepted");
 }
@@ -173,13 +161,7 @@ TEST(Matching, OrphanReservationIsReleasedByTheAudit) {
   const auto reserved = stack->direct->internal("POST", "/internal/drivers/" + driver + "/reserve", body);
   ASSERT_EQ(reserved.status, 200) << reserved.body;
   EXPECT_FALSE(drivers::contains(stack->gateway->search(lat, lng), driver));
-  const auto until = std::chrono::steady_clock::now() + 30s;
-  bool free = false;
-  while (!free && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(200ms);
-    free = drivers::contains(stack->gateway->search(lat, lng), driver);
-  }
-  EXPECT_TRUE(free) << "the orphan reservation was not released";
+  EXPECT_TRUE(stack->wait_searchable(driver, lat, lng, 30s)) << "the orphan reservation was not released";
   EXPECT_EQ(
       drivers::sql_value(stack->stack->dsn("driver_db"),
                          "SELECT count(*) FROM drivers WHERE current_trip_id IS NOT NULL AND id = '" + driver + "'"),

@@ -101,6 +101,18 @@ struct Stack {
                          driver_token(driver_id));
   }
 
+  // Polls driver search at (lat, lng) until `driver` is among the results or
+  // `timeout` passes; whether it was found (released drivers come back).
+  bool wait_searchable(const std::string& driver, double lat, double lng,
+                       std::chrono::milliseconds timeout = 10s) const {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (drivers::contains(gateway->search(lat, lng), driver)) return true;
+      if (std::chrono::steady_clock::now() >= until) return false;
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+
   std::string trip_sql(const std::string& query) const { return drivers::sql_value(stack->dsn("trip_db"), query); }
 };
 
