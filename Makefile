@@ -47,7 +47,7 @@ test: build
 
 format:
 	@git ls-files -co --exclude-standard -- '*.cpp' '*.hpp' '*.h' '*.cc' | xargs -r clang-format -i
-	@if command -v shellcheck >/dev/null; then shellcheck scripts/*.sh .ci/run; fi
+	@if command -v shellcheck >/dev/null; then shellcheck scripts/*.sh scripts/stack/*.sh .ci/run; fi
 
 # Static analysis: cppcheck (fast) and clang-tidy over every translation unit
 # in compile_commands.json (as long as a build; run it before larger changes).

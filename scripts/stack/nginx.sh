@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# nginx.sh - the gateway: nginx.conf rendered from
+# deploy/nginx/gateway.conf.template into the run dir, then started there.
+
+readonly NGINX_TEMPLATE="$REPO_DIR/deploy/nginx/gateway.conf.template"
+readonly AUTH_RATE="${UITGO_AUTH_RATE:-10r/s}"
+readonly AUTH_BURST="${UITGO_AUTH_BURST:-20}"
+readonly NGINX_WORKERS="${UITGO_NGINX_WORKERS:-auto}"
+
+# Escapes a value for the replacement side of a sed s|||.
+sed_escape() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
+
+upstream_servers() {
+  local list=$1 addr out=""
+  for addr in $list; do
+    [[ "$addr" =~ ^[A-Za-z0-9.:_-]+:[0-9]+$ ]] || die "nginx: bad upstream address '$addr' (want host:port)"
+    out+="server $addr; "
+  done
+  echo "$out"
+}
+
+# The escaped `server ...;` lines of one service's upstream (user, trip or
+# driver): UITGO_<SERVICE>_UPSTREAMS, or else its local instances.
+upstream_of() {
+  local name=$1 override
+  override="UITGO_${name^^}_UPSTREAMS"
+  sed_escape "$(upstream_servers "${!override:-$(local_upstreams "$name-service")}")"
+}
+
+render_nginx_conf() {
+  local conf=$1 user_directive=""
+  [[ -r "$NGINX_TEMPLATE" ]] || die "nginx: template $NGINX_TEMPLATE missing"
+  [[ "$AUTH_RATE" =~ ^[0-9]+r/[sm]$ ]] || die "UITGO_AUTH_RATE must look like 10r/s or 600r/m (got '$AUTH_RATE')"
+  [[ "$AUTH_BURST" =~ ^[0-9]+$ ]] || die "UITGO_AUTH_BURST must be a number (got '$AUTH_BURST')"
+  # As root the master drops workers to an unprivileged account. Workers only
+  # use sockets and file descriptors the master opened (bodies stay in memory,
+  # see the template), so they need no access to the run dir.
+  if is_root; then
+    user_directive="user nobody $(id -gn nobody 2>/dev/null || echo nogroup);"
+  fi
+  sed -e "s|@USER_DIRECTIVE@|$(sed_escape "$user_directive")|g" \
+    -e "s|@WORKER_PROCESSES@|$(sed_escape "$NGINX_WORKERS")|g" \
+    -e "s|@RUN_DIR@|$(sed_escape "$RUN_DIR")|g" \
+    -e "s|@LOG_DIR@|$(sed_escape "$LOG_DIR")|g" \
+    -e "s|@GATEWAY_PORT@|$(sed_escape "$GATEWAY_PORT")|g" \
+    -e "s|@AUTH_RATE@|$(sed_escape "$AUTH_RATE")|g" \
+    -e "s|@AUTH_BURST@|$(sed_escape "$AUTH_BURST")|g" \
+    -e "s|@USER_SERVERS@|$(upstream_of user)|g" \
+    -e "s|@TRIP_SERVERS@|$(upstream_of trip)|g" \
+    -e "s|@DRIVER_SERVERS@|$(upstream_of driver)|g" \
+    "$NGINX_TEMPLATE" >"$conf.tmp"
+  if grep -q '@[A-Z_]*@' "$conf.tmp"; then
+    die "nginx: unrendered placeholder in $conf.tmp: $(grep -o '@[A-Z_]*@' "$conf.tmp" | head -1)"
+  fi
+  mv "$conf.tmp" "$conf"
+}
+
+gateway_up() { component_pid nginx >/dev/null && http_ok "http://127.0.0.1:$GATEWAY_PORT/health"; }
+
+start_nginx() {
+  local prefix="$RUN_DIR/nginx" log
+  already_running nginx && return 0
+  log=$(log_file nginx)
+  command -v nginx >/dev/null || die "nginx not installed (run make deps)"
+  check_port_free nginx "$GATEWAY_PORT"
+  mkdir -p "$prefix/tmp"
+  render_nginx_conf "$prefix/nginx.conf"
+  rm -f "$(pid_file nginx)"
+  # -e: the error log before the config is read (the compiled-in default is
+  # /var/log/nginx or stderr); -p: relative paths resolve inside the run dir.
+  local -a cmd=(nginx -p "$prefix/" -c "$prefix/nginx.conf" -e "$LOG_DIR/nginx-error.log")
+  if ! "${cmd[@]}" -t -q </dev/null >>"$log" 2>&1; then
+    fail_start nginx "$log" "configuration test failed for $prefix/nginx.conf"
+  fi
+  info "nginx: starting gateway on 127.0.0.1:$GATEWAY_PORT"
+  log_marker nginx
+  "${cmd[@]}" </dev/null >>"$log" 2>&1 9>&- || fail_start nginx "$log" "nginx failed to start (see also $LOG_DIR/nginx-error.log)"
+  wait_started gateway_up ||
+    fail_start nginx "$LOG_DIR/nginx-error.log" "gateway not answering after ${START_TIMEOUT}s"
+}
