@@ -44,9 +44,8 @@
 #   UPDATE_PERFORMANCE_MD=1  (0: leave docs/PERFORMANCE.md alone)
 set -euo pipefail
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
-readonly SCRIPT_DIR REPO_DIR
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RATES=${RATES:-50 100 200 400 800 1200 1600}
 STEP_DURATION=${STEP_DURATION:-20s}
@@ -56,36 +55,26 @@ OFFER_SECONDS=${OFFER_SECONDS:-10}
 OPTIMIZED_MATCHER_WORKERS=${OPTIMIZED_MATCHER_WORKERS:-8}
 SIM_DRIVERS=${SIM_DRIVERS:-20}
 OUT_DIR=$(realpath -m "${OUT_DIR:-$REPO_DIR/docs/perf}")
-export UITGO_BIN=${UITGO_BIN:-$REPO_DIR/build/uitgo}
-LOAD=${DRIVER_LOAD:-$(dirname "$UITGO_BIN")/bench/driver_load}
 PORT_BASE=${BENCH_PORT_BASE:-21000}
 
-die() {
-  echo "bench-compare: $*" >&2
-  exit 1
-}
-say() { echo "bench-compare: $*" >&2; }
-
-[[ -x "$UITGO_BIN" ]] || die "$UITGO_BIN not found: run make build"
-[[ -x "$LOAD" ]] || die "$LOAD not found: build the driver_load target (UITGO_BUILD_BENCH=ON)"
+require_uitgo_bin
+require_bench_tool driver_load
 "$SCRIPT_DIR/install-deps.sh" --bench
-for tool in jq gnuplot redis-benchmark wrk psql; do
-  command -v "$tool" >/dev/null || die "$tool is not installed (scripts/install-deps.sh --bench)"
-done
+require_tools --hint "scripts/install-deps.sh --bench" jq gnuplot redis-benchmark wrk psql
 PGBENCH=$(ls /usr/lib/postgresql/15/bin/pgbench 2>/dev/null || command -v pgbench || true)
 [[ -x "$PGBENCH" ]] || die "pgbench not found (package postgresql-15)"
 
 export UITGO_RUN_DIR
 UITGO_RUN_DIR=$(mktemp -d /tmp/uitgo-bench-compare.XXXXXX)
+use_private_stack
 export UITGO_PG_PORT=$PORT_BASE UITGO_PG_REPLICA_PORT=$((PORT_BASE + 1)) UITGO_REDIS_PORT=$((PORT_BASE + 2))
 export UITGO_GATEWAY_PORT=$((PORT_BASE + 3)) UITGO_USER_PORT=$((PORT_BASE + 4)) UITGO_TRIP_PORT=$((PORT_BASE + 5))
 export UITGO_DRIVER_PORT=$((PORT_BASE + 6))
 export LOG_LEVEL=warn DRIVER_STALE_SECONDS=3600
 export OFFER_TIMEOUT_SECONDS=$OFFER_SECONDS OFFER_EXPIRY_BACKSTOP_SECONDS=$OFFER_SECONDS
 readonly API="http://127.0.0.1:$UITGO_GATEWAY_PORT"
-stack() { "$SCRIPT_DIR/stack.sh" "$@"; }
 cleanup() {
-  stack purge >/dev/null 2>&1 || true
+  purge_stack
   rm -rf "$UITGO_RUN_DIR"
 }
 trap cleanup EXIT
@@ -111,22 +100,16 @@ driver_cpu_seconds() {
   awk -v u="${12}" -v s="${13}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (u + s) / hz }'
 }
 
-# True when the matchers' consumer group has read every entry and holds none.
-stream_drained() {
-  local info
-  info=$(redis-cli -p "$UITGO_REDIS_PORT" XINFO GROUPS trip:match 2>/dev/null | tr '\n' ' ')
-  [[ -z "$info" ]] && return 0
-  [[ "$info" =~ pending\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]] &&
-    [[ "$info" =~ lag\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]]
-}
+# Matching has settled: every event handled, or no stream at all (sync).
+stream_settled() { [[ -z "$(match_groups_info)" ]] || match_stream_drained; }
 
 up_stack() {
   local config=$1
-  stack purge >/dev/null 2>&1 || true
+  purge_stack
   # shellcheck disable=SC2046 # one word per variable
   env $(config_env "$config") "$SCRIPT_DIR/stack.sh" up postgres redis services nginx >/dev/null 2>&1 ||
     die "stack up failed for $config (logs in $UITGO_RUN_DIR/logs)"
-  "$LOAD" seed --port "$UITGO_DRIVER_PORT" --secrets "$UITGO_RUN_DIR/secrets.env" --drivers "$ONLINE_DRIVERS" \
+  "$DRIVER_LOAD" seed --port "$UITGO_DRIVER_PORT" --secrets "$STACK_SECRETS" --drivers "$ONLINE_DRIVERS" \
     >/dev/null
   SEED_RIDERS=50 SEED_DRIVERS=$SIM_DRIVERS SEED_TOKEN_TTL_SECONDS=7200 stack seed >/dev/null 2>&1 ||
     die "seeding load-test accounts failed"
@@ -169,7 +152,7 @@ run_config() {
   echo "${best:-none}" >"$OUT_DIR/raw/$config-best"
   started=$(date +%s.%N)
   local limit=$((SECONDS + 600))
-  until stream_drained || ((SECONDS > limit)); do sleep 0.2; done
+  until stream_settled || ((SECONDS > limit)); do sleep 0.2; done
   awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }' >"$OUT_DIR/raw/$config-drain"
   if [[ "$config" == optimized ]]; then measure_limits; fi
 }
@@ -177,18 +160,16 @@ run_config() {
 # ---------------------------------------------------------------- physical limits
 
 measure_limits() {
-  local out geo pg nginx
-  out=$(redis-benchmark -p "$UITGO_REDIS_PORT" -n 20000 -c 32 GEOSEARCH drivers:free FROMLONLAT 106.70 10.77 \
-    BYRADIUS 3 km ASC COUNT 10)
-  geo=$(awk '/throughput summary/ {rps=$3} /latency summary/ {getline; getline; p95=$4} END {printf "%s %s", rps, p95}' <<<"$out")
-  PGPASSWORD=uitgo psql -h 127.0.0.1 -p "$UITGO_PG_PORT" -U uitgo -d trip_db -q \
+  local geo_rps geo_p95 pg nginx
+  read -r geo_rps _ geo_p95 _ < <(raw_geosearch)
+  stack_psql trip_db -q \
     -c "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload text, at timestamptz DEFAULT now())"
   echo "INSERT INTO bench_insert (payload) VALUES ('trip');" >"$UITGO_RUN_DIR/insert.sql"
-  pg=$(PGPASSWORD=uitgo "$PGBENCH" -h 127.0.0.1 -p "$UITGO_PG_PORT" -U uitgo -n -c 16 -j 2 -T 10 \
+  pg=$(PGPASSWORD=$PG_PASSWORD "$PGBENCH" -h 127.0.0.1 -p "$UITGO_PG_PORT" -U "$PG_USER" -n -c 16 -j 2 -T 10 \
     -f "$UITGO_RUN_DIR/insert.sql" trip_db 2>/dev/null | awk '/^tps/ {printf "%.0f", $3}')
-  nginx=$(wrk -t 2 -c 64 -d 10s --latency "$API/trip-service/health" | awk '/Requests\/sec/ {printf "%.0f", $2}')
-  echo "$geo $pg $nginx" >"$OUT_DIR/raw/limits"
-  say "limits: GEOSEARCH $geo (req/s p95 ms), pgbench INSERT $pg tps, nginx + trivial upstream $nginx req/s"
+  nginx=$(wrk_measure 10 64 "$API/trip-service/health" | awk '{printf "%.0f", $1}')
+  echo "$geo_rps $geo_p95 $pg $nginx" >"$OUT_DIR/raw/limits"
+  say "limits: GEOSEARCH $geo_rps $geo_p95 (req/s p95 ms), pgbench INSERT $pg tps, nginx + trivial upstream $nginx req/s"
 }
 
 # ---------------------------------------------------------------- report

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Driver search and location-update throughput on a private stack (issue #3):
+# Driver search and location-update throughput on a private stack:
 #   1. starts postgres, redis and driver-service (DRIVER_SEARCH=geo) with
 #      scripts/stack.sh in UITGO_RUN_DIR;
 #   2. seeds N online drivers at random points over Ho Chi Minh City
@@ -24,65 +24,48 @@ seconds=${1:-15}
 connections=${2:-32}
 drivers=${3:-10000}
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
-die() {
-  echo "bench-drivers: $*" >&2
-  exit 1
-}
-
-[[ -n "${UITGO_RUN_DIR:-}" ]] || die "set UITGO_RUN_DIR (and the UITGO_*_PORT variables) to a private stack"
-export UITGO_BIN=${UITGO_BIN:-$REPO_DIR/build/uitgo}
-load=${DRIVER_LOAD:-$(dirname "$UITGO_BIN")/bench/driver_load}
-[[ -x "$UITGO_BIN" ]] || die "$UITGO_BIN not found"
-[[ -x "$load" ]] || die "$load not found (build the driver_load target, UITGO_BUILD_BENCH=ON)"
-command -v redis-benchmark >/dev/null || die "redis-benchmark is not installed"
-
-driver_port=${UITGO_DRIVER_PORT:-8083}
-redis_port=${UITGO_REDIS_PORT:-16379}
-stack() { "$SCRIPT_DIR/stack.sh" "$@"; }
-if [[ "${BENCH_KEEP:-0}" != 1 ]]; then trap 'stack purge >/dev/null 2>&1 || true' EXIT; fi
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+use_private_stack
+require_uitgo_bin
+require_bench_tool driver_load
+require_tools redis-benchmark
+purge_stack_on_exit
 
 # Drivers must not age out between seeding and the last run.
 export DRIVER_STALE_SECONDS=3600 LOG_LEVEL=warn
 DRIVER_SEARCH=geo stack up postgres redis driver-service >/dev/null
-secrets="$UITGO_RUN_DIR/secrets.env"
 
-raw_geosearch() {
-  local out
-  out=$(redis-benchmark -p "$redis_port" -n 20000 -c 32 GEOSEARCH drivers:free FROMLONLAT 106.70 10.77 \
-    BYRADIUS 3 km ASC COUNT 10)
-  awk '/throughput summary/ {rps=$3} /latency summary/ {getline; getline; p50=$3; p95=$4; p99=$5}
-       END {printf "%s %s %s %s\n", rps, p50, p95, p99}' <<<"$out"
-}
+# driver_load MODE ARGS...: the load tool against driver-service.
+driver_load() { "$DRIVER_LOAD" "$1" --port "$(stack_port DRIVER)" --secrets "$STACK_SECRETS" "${@:2}"; }
+search() { driver_load search --seconds "$seconds" --connections "$connections"; }
 
 # "<req/s> <p50> <p95> <p99>" from a driver_load line.
 parse_load() {
   sed -E 's/.*= ([0-9.]+) req\/s, p50 ([0-9.]+) ms, p95 ([0-9.]+) ms, p99 ([0-9.]+) ms.*/\1 \2 \3 \4/' <<<"$1"
 }
 
-echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores; $drivers drivers; ${seconds}s per run, $connections connections"
-"$load" seed --port "$driver_port" --secrets "$secrets" --drivers "$drivers" --connections "$connections"
+echo "$(run_stamp); $drivers drivers; ${seconds}s per run, $connections connections"
+driver_load seed --drivers "$drivers" --connections "$connections"
 sleep 2 # the history batch writer flushes every second
-echo "online drivers in drivers:free: $(redis-cli -p "$redis_port" ZCARD drivers:free)"
+echo "online drivers in drivers:free: $(stack_redis ZCARD drivers:free)"
 
-geo_line=$("$load" search --port "$driver_port" --secrets "$secrets" --seconds "$seconds" --connections "$connections")
+geo_line=$(search)
 echo "$geo_line"
 read -r geo_raw_rps geo_raw_p50 geo_raw_p95 geo_raw_p99 < <(raw_geosearch)
 
 stack stop driver-service >/dev/null # graceful: flushes the history buffer
 DRIVER_SEARCH=sql stack start driver-service >/dev/null
-sql_line=$("$load" search --port "$driver_port" --secrets "$secrets" --seconds "$seconds" --connections "$connections")
+sql_line=$(search)
 echo "$sql_line"
 read -r sql_raw_rps sql_raw_p50 sql_raw_p95 sql_raw_p99 < <(raw_geosearch)
 
 # Last: the pings' upserts of driver_last_locations leave dead rows behind that
 # slow the SQL search until autovacuum catches up (the search mode does not
 # matter for location updates).
-loc_line=$("$load" locations --port "$driver_port" --secrets "$secrets" --drivers "$drivers" --seconds "$seconds" \
-  --connections "$connections")
+loc_line=$(driver_load locations --drivers "$drivers" --seconds "$seconds" --connections "$connections")
 echo "$loc_line"
-sql_after_line=$("$load" search --port "$driver_port" --secrets "$secrets" --seconds "$seconds" --connections "$connections")
+sql_after_line=$(search)
 echo "$sql_after_line"
 read -r after_raw_rps after_raw_p50 after_raw_p95 after_raw_p99 < <(raw_geosearch)
 

@@ -20,31 +20,22 @@ trips=${1:-1000}
 seconds=${2:-30}
 interval_ms=${3:-1000}
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
-die() {
-  echo "bench-live: $*" >&2
-  exit 1
-}
-
-[[ -n "${UITGO_RUN_DIR:-}" ]] || die "set UITGO_RUN_DIR (and the UITGO_*_PORT variables) to a private stack"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+use_private_stack
 [[ -n "${UITGO_TRIP_EXTRA_PORTS:-}" ]] || die "set UITGO_TRIP_EXTRA_PORTS to the port of the second trip-service"
-export UITGO_BIN=${UITGO_BIN:-$REPO_DIR/build/uitgo}
-load=${WS_FANOUT:-$(dirname "$UITGO_BIN")/bench/ws_fanout}
-[[ -x "$UITGO_BIN" ]] || die "$UITGO_BIN not found"
-[[ -x "$load" ]] || die "$load not found (build the ws_fanout target, UITGO_BUILD_BENCH=ON)"
-
-trip_port=${UITGO_TRIP_PORT:-8082}
+require_uitgo_bin
+require_bench_tool ws_fanout
+trip_port=$(stack_port TRIP)
 second_port=${UITGO_TRIP_EXTRA_PORTS%% *}
-stack() { "$SCRIPT_DIR/stack.sh" "$@"; }
-if [[ "${BENCH_KEEP:-0}" != 1 ]]; then trap 'stack purge >/dev/null 2>&1 || true' EXIT; fi
+purge_stack_on_exit
 
 export LOG_LEVEL=warn WS_FORWARD_LOCATIONS=false OFFER_EXPIRY_BACKSTOP_SECONDS=0 PG_POOL_SIZE=8
 stack up postgres redis trip-service trip-service-2 >/dev/null
 
-echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores; $trips trips ($((2 * trips)) sockets), ${seconds}s," \
+echo "$(run_stamp); $trips trips ($((2 * trips)) sockets), ${seconds}s," \
   "one location per driver every ${interval_ms} ms"
-"$load" --ports "$trip_port,$second_port" --secrets "$UITGO_RUN_DIR/secrets.env" --trips "$trips" \
+"$WS_FANOUT" --ports "$trip_port,$second_port" --secrets "$STACK_SECRETS" --trips "$trips" \
   --seconds "$seconds" --interval-ms "$interval_ms"
 for port in "$trip_port" "$second_port"; do
   curl -fsS "http://127.0.0.1:$port/metrics" |

@@ -35,29 +35,16 @@ backlog=${5:-10000}
 processes=${MATCHER_PROCESSES:-3}
 export MATCHER_WORKERS=${MATCHER_WORKERS:-4}
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
-die() {
-  echo "bench-matching: $*" >&2
-  exit 1
-}
-
-[[ -n "${UITGO_RUN_DIR:-}" ]] || die "set UITGO_RUN_DIR (and the UITGO_*_PORT variables) to a private stack"
-export UITGO_BIN=${UITGO_BIN:-$REPO_DIR/build/uitgo}
-load=${DRIVER_LOAD:-$(dirname "$UITGO_BIN")/bench/driver_load}
-[[ -x "$UITGO_BIN" ]] || die "$UITGO_BIN not found"
-[[ -x "$load" ]] || die "$load not found (build the driver_load target, UITGO_BUILD_BENCH=ON)"
-command -v psql >/dev/null || die "psql is not installed"
-command -v redis-cli >/dev/null || die "redis-cli is not installed"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+use_private_stack
+require_uitgo_bin
+require_bench_tool driver_load
+require_tools psql redis-cli
 ((processes >= 1)) || die "MATCHER_PROCESSES must be at least 1"
 
-gateway_port=${UITGO_GATEWAY_PORT:-8080}
-driver_port=${UITGO_DRIVER_PORT:-8083}
-pg_port=${UITGO_PG_PORT:-15432}
-redis_port=${UITGO_REDIS_PORT:-16379}
-secrets="$UITGO_RUN_DIR/secrets.env"
-stack() { "$SCRIPT_DIR/stack.sh" "$@"; }
-trap 'stack purge >/dev/null 2>&1 || true' EXIT
+driver_port=$(stack_port DRIVER)
+trap purge_stack EXIT
 
 # Extra driver-service processes on the ports after UITGO_DRIVER_PORT + 100.
 extra=""
@@ -69,16 +56,14 @@ for ((i = 2; i <= processes; i++)); do driver_components+=" driver-service-$i"; 
 export LOG_LEVEL=warn DRIVER_STALE_SECONDS=3600 OFFER_TIMEOUT_SECONDS=3600 MATCH_DEADLINE_SECONDS=3600
 export MATCH_RETRY_MAX_MS=2000
 
-trip_sql() {
-  PGPASSWORD=uitgo psql -h 127.0.0.1 -p "$pg_port" -U uitgo -d trip_db -tA -c "$1"
-}
+trip_sql() { stack_psql trip_db -tA -c "$1"; }
 
 # Fresh stack in MODE with N drivers online at random points over HCMC.
 fresh_stack() {
   local mode=$1 n=$2
-  stack purge >/dev/null 2>&1 || true
+  purge_stack
   MATCHING_MODE=$mode stack up postgres redis services nginx >/dev/null 2>&1 || die "stack up failed (see $UITGO_RUN_DIR/logs)"
-  "$load" seed --port "$driver_port" --secrets "$secrets" --drivers "$n" --connections "$connections" >&2
+  "$DRIVER_LOAD" seed --port "$driver_port" --secrets "$STACK_SECRETS" --drivers "$n" --connections "$connections" >&2
 }
 
 # "p50 p95 count" of the time from creation to the first offer, in ms.
@@ -99,18 +84,9 @@ wait_until() {
   echo $((SECONDS - started))
 }
 
-# True when the matchers' consumer group has read every entry and holds none
-# unacknowledged (XINFO GROUPS: lag and pending).
-stream_drained() {
-  local info
-  info=$(redis-cli -p "$redis_port" XINFO GROUPS trip:match 2>/dev/null | tr '\n' ' ')
-  [[ "$info" =~ pending\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]] &&
-    [[ "$info" =~ lag\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]]
-}
+trips() { "$DRIVER_LOAD" trips --port "$(stack_port GATEWAY)" --secrets "$STACK_SECRETS" "$@"; }
 
-trips() { "$load" trips --port "$gateway_port" --secrets "$secrets" "$@"; }
-
-echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores; $drivers drivers; $processes driver-service processes" \
+echo "$(run_stamp); $drivers drivers; $processes driver-service processes" \
   "x $MATCHER_WORKERS matcher workers"
 
 fresh_stack async "$drivers"
@@ -134,7 +110,7 @@ wait_until "(SELECT count(*) FROM outbox WHERE sent_at IS NULL) = 0" 300 >/dev/n
 started=$(date +%s.%N)
 # shellcheck disable=SC2086
 stack start $driver_components >/dev/null
-until stream_drained; do sleep 0.1; done
+until match_stream_drained; do sleep 0.1; done
 elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 read -r d_p50 d_p95 d_n < <(assignment_times)
 echo "backlog of $backlog trip events drained in ${elapsed} s (driver-service start included)" \

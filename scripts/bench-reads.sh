@@ -28,27 +28,18 @@ seconds=${1:-10}
 connections=${2:-32}
 trips=${3:-50}
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
-die() {
-  echo "bench-reads: $*" >&2
-  exit 1
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+use_private_stack
+require_uitgo_bin
+require_tools wrk curl openssl redis-cli
 
-[[ -n "${UITGO_RUN_DIR:-}" ]] || die "set UITGO_RUN_DIR (and the UITGO_*_PORT variables) to a private stack"
-export UITGO_BIN=${UITGO_BIN:-$REPO_DIR/build/uitgo}
-[[ -x "$UITGO_BIN" ]] || die "$UITGO_BIN not found"
-for tool in wrk curl openssl redis-cli; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
-
-trip_port=${UITGO_TRIP_PORT:-8082}
-redis_port=${UITGO_REDIS_PORT:-16379}
-base="http://127.0.0.1:$trip_port"
-stack() { "$SCRIPT_DIR/stack.sh" "$@"; }
-if [[ "${BENCH_KEEP:-0}" != 1 ]]; then trap 'stack purge >/dev/null 2>&1 || true' EXIT; fi
+base="http://127.0.0.1:$(stack_port TRIP)"
+purge_stack_on_exit
 
 export LOG_LEVEL=warn
 stack up postgres replica redis trip-service >/dev/null
-jwt_secret=$(sed -n 's/^JWT_SECRET=//p' "$UITGO_RUN_DIR/secrets.env")
+jwt_secret=$(stack_secret JWT_SECRET)
 
 # An HS256 access token as trip-service expects it (sub, role, iat, exp, jti).
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
@@ -72,13 +63,8 @@ for ((i = 0; i < trips; i++)); do
 done
 [[ -n "$trip_id" ]] || die "could not create trips"
 
-# One wrk run; prints "req/s p50 p99".
-measure() {
-  local out
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "$auth" "$1")
-  awk '/^Requests\/sec/ {rps=$2} $1 == "50%" {p50=$2} $1 == "99%" {p99=$2} /Non-2xx/ {bad=$NF}
-       END {if (bad) {print "bench-reads: non-2xx answers: " bad > "/dev/stderr"}; print rps, p50, p99}' <<<"$out"
-}
+# One wrk run with the rider's token; prints "req/s p50 p99".
+measure() { wrk_measure "$seconds" "$connections" -H "$auth" "$1"; }
 reads_metric() {
   curl -fsS "$base/metrics" | awk '/^trip_reads_total/ {printf "%s%s", sep, $0; sep="; "} END {print ""}'
 }
@@ -96,7 +82,7 @@ run_setup() {
 }
 
 sleep 1 # the replica replays the last trips
-redis-cli -p "$redis_port" DEL "trip:ryw:$rider" >/dev/null
+stack_redis DEL "trip:ryw:$rider" >/dev/null
 run_setup "replica"
 # A write of the rider (cancel its last trip): its reads now check the replica's replay position.
 curl -fsS -o /dev/null -H "$auth" -H 'Content-Type: application/json' -d '{"status":"cancelled"}' \
@@ -106,7 +92,7 @@ stack stop trip-service replica >/dev/null
 stack start trip-service >/dev/null
 run_setup "primary"
 
-echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores; $trips trips of one rider;" \
+echo "$(run_stamp); $trips trips of one rider;" \
   "wrk -t2 -c$connections -d${seconds}s --latency -H 'Authorization: Bearer <rider>' <url>"
 echo
 echo "| reads from | request | requests/s | p50 | p99 |"

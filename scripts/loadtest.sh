@@ -24,18 +24,14 @@
 #   LOADTEST_RUNNER=auto|k6|loadgen  force one runner
 set -euo pipefail
 
-REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+DIE_STATUS=2
 PROFILE=${1:-trip_matching}
 API_BASE=${API_BASE:-http://localhost:8080}
-BIN=${UITGO_BIN:-$REPO_DIR/build/uitgo}
 RUN_DIR=${UITGO_RUN_DIR:-$REPO_DIR/.run}
 RUNNER=${LOADTEST_RUNNER:-auto}
 SCENARIO_FILE="$REPO_DIR/loadtests/scenarios/$PROFILE.json"
-
-die() {
-  echo "loadtest: $*" >&2
-  exit 2
-}
 
 [[ "$PROFILE" =~ ^[A-Za-z0-9_-]+$ ]] || die "bad profile name '$PROFILE'"
 [[ -f "$SCENARIO_FILE" ]] || die "unknown profile '$PROFILE' (no $SCENARIO_FILE)"
@@ -59,12 +55,12 @@ done
 if [[ "$RUNNER" == k6 ]]; then
   script="$REPO_DIR/loadtests/k6/profile.js"
   [[ "$PROFILE" == trip_matching ]] && script="$REPO_DIR/loadtests/k6/trip_matching.js"
-  echo "loadtest: k6 run $script (profile $PROFILE) against $API_BASE -> $RESULT" >&2
+  say "k6 run $script (profile $PROFILE) against $API_BASE -> $RESULT"
   exec k6 run -e PROFILE="$PROFILE" -e RESULT="$RESULT" "$script"
 fi
 
-echo "loadtest: k6 is not installed; using \`uitgo loadgen\` with the same scenario file instead" >&2
-[[ -x "$BIN" ]] || die "$BIN not found: run make build"
+say "k6 is not installed; using \`uitgo loadgen\` with the same scenario file instead"
+require_uitgo_bin
 args=("$PROFILE" --scenarios-dir "$REPO_DIR/loadtests/scenarios" --api-base "$API_BASE" --out "$RESULT"
   --timeseries "${RESULT%.json}.csv")
 if [[ -n "${ACCESS_TOKEN:-}" ]]; then
@@ -76,10 +72,9 @@ elif [[ -f "$RUN_DIR/secrets.env" ]]; then
   # profiles), valid for two hours (SEED_TOKEN_TTL_SECONDS) so that long
   # profiles such as soak keep working; `make up`'s own tokens live 15 minutes.
   SEED_RIDERS=${SEED_RIDERS:-20} SEED_DRIVERS=${SEED_DRIVERS:-20} SEED_TOKEN_TTL_SECONDS=${SEED_TOKEN_TTL_SECONDS:-7200} \
-    UITGO_RUN_DIR="$RUN_DIR" UITGO_BIN="$BIN" \
-    "$REPO_DIR/scripts/stack.sh" seed
+    UITGO_RUN_DIR="$RUN_DIR" stack seed
   args+=(--tokens "$RUN_DIR/demo-tokens.json")
 fi
 # shellcheck disable=SC2206 # LOADGEN_ARGS is split on purpose
 [[ -n "${LOADGEN_ARGS:-}" ]] && args+=(${LOADGEN_ARGS})
-exec "$BIN" loadgen "${args[@]}"
+exec "$UITGO_BIN" loadgen "${args[@]}"

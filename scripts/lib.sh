@@ -1,0 +1,125 @@
+# shellcheck shell=bash disable=SC2034 # names for the scripts that source this file
+# lib.sh - what the bench scripts and loadtest.sh share: paths, messages, the
+# uitgo binary and bench tools, a private stack run by scripts/stack.sh (its
+# ports, secrets, purge on exit) and small psql / redis-cli / wrk helpers.
+#
+# usage, after `set -euo pipefail`:  source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
+# shellcheck source=stack/defaults.sh
+source "$SCRIPT_DIR/stack/defaults.sh"
+
+# Messages start with the script's name; die exits with DIE_STATUS.
+SCRIPT_NAME=$(basename "$0" .sh)
+DIE_STATUS=1
+
+say() { echo "$SCRIPT_NAME: $*" >&2; }
+die() {
+  say "$@"
+  exit "$DIE_STATUS"
+}
+
+# require_tools [--hint TEXT] TOOL...: dies naming the first tool missing from PATH.
+require_tools() {
+  local hint="" tool
+  if [[ "${1:-}" == --hint ]]; then
+    hint=" ($2)"
+    shift 2
+  fi
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || die "$tool is not installed$hint"
+  done
+}
+
+# Exports UITGO_BIN (default build/uitgo, as stack.sh) and dies unless it exists.
+require_uitgo_bin() {
+  export UITGO_BIN=${UITGO_BIN:-$REPO_DIR/build/uitgo}
+  [[ -x "$UITGO_BIN" ]] || die "$UITGO_BIN not found: run make build"
+}
+
+# require_bench_tool NAME: sets the variable NAME in capitals (e.g. DRIVER_LOAD)
+# to the bench program NAME: that variable's value from the environment, or
+# bench/NAME next to UITGO_BIN; dies unless it exists.
+require_bench_tool() {
+  local name=$1 var=${1^^}
+  printf -v "$var" '%s' "${!var:-$(dirname "$UITGO_BIN")/bench/$name}"
+  [[ -x "${!var}" ]] || die "${!var} not found (build the $name target, UITGO_BUILD_BENCH=ON)"
+}
+
+# "Run <UTC minute> on <N> cores": how every bench report starts.
+run_stamp() { echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores"; }
+
+# ---------------------------------------------------------------- the stack
+
+# stack_port NAME: the port stack.sh uses for NAME (PG, PG_REPLICA, REDIS,
+# GATEWAY, USER, TRIP, DRIVER): UITGO_<NAME>_PORT or stack.sh's default.
+stack_port() {
+  local var="UITGO_$1_PORT" default="DEFAULT_$1_PORT"
+  echo "${!var:-${!default}}"
+}
+
+stack() { "$SCRIPT_DIR/stack.sh" "$@"; }
+
+# Dies unless UITGO_RUN_DIR names a run dir for a private stack; sets
+# STACK_SECRETS to its secrets file (written by the first `stack up`).
+use_private_stack() {
+  [[ -n "${UITGO_RUN_DIR:-}" ]] || die "set UITGO_RUN_DIR (and the UITGO_*_PORT variables) to a private stack"
+  STACK_SECRETS="$UITGO_RUN_DIR/secrets.env"
+}
+
+# Stops the private stack and deletes its run dir; never fails.
+purge_stack() { stack purge >/dev/null 2>&1 || true; }
+
+# Purges the private stack when the script exits, unless BENCH_KEEP=1.
+purge_stack_on_exit() {
+  if [[ "${BENCH_KEEP:-0}" != 1 ]]; then trap purge_stack EXIT; fi
+}
+
+# The value of one secret of the private stack (JWT_SECRET, INTERNAL_TOKEN).
+stack_secret() { sed -n "s/^$1=//p" "$STACK_SECRETS"; }
+
+# ---------------------------------------------------------------- clients
+
+# stack_psql DB ARGS...: psql on the stack's primary as its database role.
+stack_psql() {
+  local db=$1
+  shift
+  PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$(stack_port PG)" -U "$PG_USER" -d "$db" "$@"
+}
+
+stack_redis() { redis-cli -p "$(stack_port REDIS)" "$@"; }
+
+# XINFO GROUPS of the matching stream trip:match on one line; empty when the
+# stream does not exist (sync matching never creates it).
+match_groups_info() { stack_redis XINFO GROUPS trip:match 2>/dev/null | tr '\n' ' '; }
+
+# True when the matchers' consumer group has read every entry and holds none
+# unacknowledged (XINFO GROUPS: lag and pending).
+match_stream_drained() {
+  local info
+  info=$(match_groups_info)
+  [[ "$info" =~ pending\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]] &&
+    [[ "$info" =~ lag\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]]
+}
+
+# Raw `redis-benchmark -n 20000 -c 32` GEOSEARCH 3 km around the centre of
+# Ho Chi Minh City on the drivers' key; prints "<req/s> <p50> <p95> <p99>" (ms).
+raw_geosearch() {
+  local out
+  out=$(redis-benchmark -p "$(stack_port REDIS)" -n 20000 -c 32 GEOSEARCH drivers:free FROMLONLAT 106.70 10.77 \
+    BYRADIUS 3 km ASC COUNT 10)
+  awk '/throughput summary/ {rps=$3} /latency summary/ {getline; getline; p50=$3; p95=$4; p99=$5}
+       END {printf "%s %s %s %s\n", rps, p50, p95, p99}' <<<"$out"
+}
+
+# wrk_measure SECONDS CONNECTIONS [WRK-OPTION...] URL: one `wrk -t2 --latency`
+# run; prints "<req/s> <p50> <p99>" as wrk writes them, and warns about
+# non-2xx answers.
+wrk_measure() {
+  local seconds=$1 connections=$2 out
+  shift 2
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@")
+  awk -v name="$SCRIPT_NAME" '/^Requests\/sec/ {rps=$2} $1 == "50%" {p50=$2} $1 == "99%" {p99=$2} /Non-2xx/ {bad=$NF}
+       END {if (bad) {print name ": non-2xx answers: " bad > "/dev/stderr"}; print rps, p50, p99}' <<<"$out"
+}
