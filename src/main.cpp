@@ -3,20 +3,20 @@
 #include <iostream>
 #include <vector>
 
-#include "driver/driver_service.hpp"
+#include "driver/service.hpp"
 #include "loadgen/command.hpp"
 #include "queue/dlq_command.hpp"
-#include "trip/trip_service.hpp"
+#include "trip/service.hpp"
 #include "user/seed.hpp"
-#include "user/user_service.hpp"
+#include "user/service.hpp"
 
 namespace {
 
 using uitgo::service::Command;
 
 std::vector<Command> commands() {
-  return {uitgo::user::command(), uitgo::trip::command(), uitgo::driver::command(), uitgo::user::seed_command(),
-          uitgo::queue::dlq_command(), uitgo::loadgen::command()};
+  return {uitgo::user::command(),      uitgo::trip::command(),      uitgo::driver::command(),
+          uitgo::user::seed_command(), uitgo::queue::dlq_command(), uitgo::loadgen::command()};
 }
 
 int usage(std::ostream& out, int code) {

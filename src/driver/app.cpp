@@ -1,8 +1,10 @@
 #include "driver/app.hpp"
 
 #include "core/base/log.hpp"
-#include "driver/routes.hpp"
-#include "driver/timestamps.hpp"
+#include "core/base/time.hpp"
+#include "core/service/peers.hpp"
+#include "driver/matcher/matcher.hpp"
+#include "driver/matcher/reservation_audit.hpp"
 
 namespace uitgo::driver {
 
@@ -31,13 +33,33 @@ Settings Settings::from(const config::Values& c) {
                      .buffer_max = static_cast<std::size_t>(c.integer("LOCATION_BUFFER_MAX"))}};
 }
 
-DriverApp::DriverApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, Settings s)
-    : settings(std::move(s)),
+DriverApp::DriverApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const std::string& internal_token)
+    : settings(Settings::from(runtime.config())),
       profiles(db),
       index(redis, settings.stale_after),
       search(make_search(settings.search_mode, db, index, profiles)),
-      writer(runtime.executor(), db, runtime.metrics(), settings.writer),
-      maintenance(runtime.executor(), redis, index, profiles, runtime.metrics(), settings.sweep_interval) {}
+      writer(runtime, db, settings.writer),
+      maintenance(runtime, redis, index, profiles, settings.sweep_interval),
+      trips(runtime.executor(), service::peer_options(runtime.config(), "TRIP_SERVICE", internal_token)) {}
+
+DriverApp::~DriverApp() = default;
+
+awaitable<bool> DriverApp::reserve(const std::string& driver_id, const std::string& trip_id) {
+  const auto outcome = co_await index.reserve(driver_id, trip_id, now_ms());
+  if (outcome == Reservation::not_free) co_return false;
+  std::exception_ptr failure;
+  try {
+    const bool recorded = co_await profiles.set_trip(driver_id, trip_id);
+    if (!recorded) throw DomainError::not_found("driver not found");
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    if (outcome == Reservation::reserved) co_await index.release(driver_id, trip_id, now_ms());
+    std::rethrow_exception(failure);
+  }
+  co_return true;
+}
 
 awaitable<bool> DriverApp::release_reservation(const std::string& driver_id, const std::string& trip_id) {
   const bool held_in_redis = co_await index.release(driver_id, trip_id, now_ms());
@@ -45,27 +67,18 @@ awaitable<bool> DriverApp::release_reservation(const std::string& driver_id, con
   co_return held_in_redis || held_in_postgres;
 }
 
-void install(service::Runtime& runtime, std::shared_ptr<DriverApp> app) {
-  add_profile_routes(runtime.router(), app);
-  add_availability_routes(runtime.router(), app);
-  add_search_routes(runtime.router(), app);
+std::shared_ptr<DriverApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis,
+                                   const std::string& internal_token) {
+  auto app = std::make_shared<DriverApp>(runtime, db, redis, internal_token);
+  app->matcher = std::make_unique<Matcher>(runtime, *app, db, redis, MatcherSettings::from(runtime.config()),
+                                           queue::QueueSettings::from(runtime.config()));
+  app->audit = std::make_unique<ReservationAudit>(runtime, *app, AuditSettings::from(runtime.config()));
+  add_routes(runtime.router(), app);
   log::info("driver search", {{"mode", app->settings.search_mode},
                               {"staleSeconds", app->settings.stale_after.count()},
                               {"flushMs", app->settings.writer.flush_interval.count()},
                               {"batchSize", static_cast<std::int64_t>(app->settings.writer.batch_size)}});
-  // After the migrations (registered earlier): rebuild the index, then start
-  // the background loops.
-  runtime.on_start([app]() -> awaitable<void> {
-    co_await app->maintenance.warm_up();
-    app->maintenance.start();
-    app->writer.start();
-  });
-  // Stop steps run after the HTTP server drained: no ping arrives any more,
-  // so the final flush writes everything.
-  runtime.on_stop([app]() -> awaitable<void> {
-    co_await app->maintenance.stop();
-    co_await app->writer.stop();
-  });
+  return app;
 }
 
 }  // namespace uitgo::driver

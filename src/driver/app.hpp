@@ -1,4 +1,7 @@
-// driver-service's parts, built once per process and shared by its routes.
+// driver-service's parts, built once per process and shared by its routes
+// (routes.cpp) and background tasks: settings, the profile store, the Redis
+// index and its upkeep, search, the location history writer, the
+// trip-service client, the matcher workers and the reservation audit.
 #pragma once
 
 #include <chrono>
@@ -9,13 +12,17 @@
 #include "core/pg/pool.hpp"
 #include "core/redis/client.hpp"
 #include "core/service/runtime.hpp"
-#include "driver/driver_index.hpp"
-#include "driver/location_writer.hpp"
-#include "driver/maintenance.hpp"
-#include "driver/profiles.hpp"
-#include "driver/search.hpp"
+#include "driver/index/driver_index.hpp"
+#include "driver/index/index_maintenance.hpp"
+#include "driver/location/location_writer.hpp"
+#include "driver/profiles/profile_store.hpp"
+#include "driver/search/search.hpp"
+#include "peers/trip_client.hpp"
 
 namespace uitgo::driver {
+
+class Matcher;
+class ReservationAudit;
 
 // DRIVER_SEARCH, DRIVER_STALE_SECONDS, DRIVER_SWEEP_MS, LOCATION_FLUSH_MS,
 // LOCATION_BATCH_SIZE, LOCATION_BUFFER_MAX.
@@ -30,23 +37,34 @@ struct Settings {
 };
 
 struct DriverApp {
-  DriverApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, Settings settings);
+  DriverApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const std::string& internal_token);
+  ~DriverApp();
+  DriverApp(const DriverApp&) = delete;
+  DriverApp& operator=(const DriverApp&) = delete;
 
   Settings settings;
-  Profiles profiles;
+  ProfileStore profiles;
   DriverIndex index;
   std::unique_ptr<DriverSearch> search;
   LocationWriter writer;
   IndexMaintenance maintenance;
+  peers::TripClient trips;
+  std::unique_ptr<Matcher> matcher;
+  std::unique_ptr<ReservationAudit> audit;
 
+  // Reserves the driver for `trip_id` in Redis (atomically: only a free,
+  // fresh driver) and records it in Postgres; a fresh reservation is undone
+  // when Postgres fails (the failure propagates). False: not free.
+  awaitable<bool> reserve(const std::string& driver_id, const std::string& trip_id);
   // Ends the driver's reservation for `trip_id` in Redis and in Postgres
   // (each only if it holds that trip; a driver reserved for another trip is
   // untouched). Returns whether either held it.
   awaitable<bool> release_reservation(const std::string& driver_id, const std::string& trip_id);
 };
 
-// Registers every driver-service route, the warm-up (on start) and the
-// flusher/sweeper shutdown (on stop).
-void install(service::Runtime& runtime, std::shared_ptr<DriverApp> app);
+// Builds the app with its tasks on `runtime` and registers every route.
+std::shared_ptr<DriverApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis,
+                                   const std::string& internal_token);
+void add_routes(http::Router& router, std::shared_ptr<DriverApp> app);
 
 }  // namespace uitgo::driver

@@ -1,22 +1,15 @@
 #include "trip/app.hpp"
 
-#include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
 #include "core/base/log.hpp"
+#include "core/service/peers.hpp"
 #include "queue/queue_config.hpp"
+#include "trip/matching/match_events.hpp"
 
 namespace uitgo::trip {
 namespace {
 
-// Sent rows and old idempotency keys are pruned this often.
+// Sent outbox rows and old idempotency keys are pruned this often.
 constexpr Millis kPruneInterval{10 * 60 * 1000};
-
-http::ClientOptions client_options(const Settings& s, const std::string& token) {
-  return {.base_url = s.driver_service_url, .timeout = s.driver_service_timeout, .internal_token = token};
-}
 
 std::unique_ptr<queue::MatchQueue> make_queue(service::Runtime& runtime, redis::Client& redis, const Settings& s) {
   if (!s.async_mode) return nullptr;
@@ -25,32 +18,57 @@ std::unique_ptr<queue::MatchQueue> make_queue(service::Runtime& runtime, redis::
   return queue::make_queue(runtime.executor(), redis, qs, "", &runtime.metrics());
 }
 
-// driver_release: POST /internal/drivers/{driverId}/release {tripId}. 2xx
-// (released), 404 (no such driver) and 409 (not reserved for this trip:
-// already released) are final; anything else is retried.
-awaitable<void> release_driver(http::Client& client, const OutboxRow& row) {
-  boost::system::error_code ec;
-  const auto value = boost::json::parse(row.payload, ec);
-  const auto* o = (!ec && value.is_object()) ? &value.as_object() : nullptr;
-  const auto* driver = o ? o->if_contains("driverId") : nullptr;
-  const auto* trip = o ? o->if_contains("tripId") : nullptr;
-  if (!driver || !driver->is_string() || !trip || !trip->is_string()) {
+// driver_release rows: 2xx (released), 404 (no such driver) and 409 (not
+// reserved for this trip: already released) are final; anything else throws
+// and the row is retried.
+awaitable<void> release_driver(peers::DriverClient& drivers, const OutboxRow& row) {
+  const auto order = parse_release_payload(row.payload);
+  if (!order) {
     log::error("outbox: malformed driver_release payload dropped", {{"outboxId", row.id}});
     co_return;
   }
-  std::string method = "POST";
-  std::string target = "/internal/drivers/" + std::string(driver->get_string()) + "/release";
-  std::string body = boost::json::serialize(boost::json::object{{"tripId", trip->get_string()}});
-  std::string request_id = "outbox-" + std::to_string(row.id);
-  const auto response =
-      co_await client.request(std::move(method), std::move(target), std::move(body), std::move(request_id));
-  if ((response.status >= 200 && response.status < 300) || response.status == 404 || response.status == 409) {
-    if (response.status != 200) {
-      log::info("driver release: final answer", {{"outboxId", row.id}, {"status", response.status}});
-    }
-    co_return;
+  const std::string request_id = "outbox-" + std::to_string(row.id);
+  const auto result = co_await drivers.release(order->driver_id, order->trip_id, request_id);
+  if (result != peers::ReleaseResult::released) {
+    log::info("driver release: final answer", {{"outboxId", row.id}, {"released", false}});
   }
-  throw UnavailableError("driver-service answered " + std::to_string(response.status) + " to a release");
+}
+
+void add_deliveries(service::Runtime& runtime, TripApp& app) {
+  if (app.settings.async_mode) {
+    app.relay.add_kind(runtime, std::string(kTripMatch), [&app](const OutboxRow& row) -> awaitable<void> {
+      const std::string body = row.payload;
+      co_await app.queue->publish(body);
+    });
+  } else {
+    app.relay.add_kind(runtime, std::string(kTripMatch),
+                       [&app](const OutboxRow& row) { return app.sync.deliver(row); });
+  }
+  app.relay.add_kind(runtime, std::string(kDriverRelease),
+                     [&app](const OutboxRow& row) { return release_driver(app.drivers, row); });
+}
+
+// Gauges (replica lag, outbox backlog, queue depth), the offer backstop and pruning.
+void add_maintenance(service::Runtime& runtime, TripApp& app) {
+  auto* metrics = &runtime.metrics();
+  const auto every = app.settings.maintenance_interval;
+  runtime.add_task({.name = "trip-gauges", .period = every}, [&app, metrics]() -> awaitable<void> {
+    co_await app.reads.refresh_lag();
+    co_await app.relay.export_backlog(*metrics);
+    if (!app.queue) co_return;
+    const auto stats = co_await app.queue->stats();
+    queue::export_stats(stats, *metrics);
+  });
+  if (app.settings.offer_backstop_seconds > 0) {
+    runtime.add_task({.name = "offer-backstop", .period = every}, [&app]() -> awaitable<void> {
+      co_await app.offers.expire_stale_offers(app.settings.offer_backstop_seconds);
+    });
+  }
+  runtime.add_task({.name = "trip-prune", .period = kPruneInterval, .first_delay = every}, [&app]() -> awaitable<void> {
+    const auto rows = co_await app.relay.prune(app.settings.outbox_retention_hours);
+    const auto keys = co_await TripStore::prune_keys(app.db, app.settings.idempotency_ttl_hours);
+    if (rows > 0 || keys > 0) log::info("pruned", {{"outboxRows", rows}, {"idempotencyKeys", keys}});
+  });
 }
 
 }  // namespace
@@ -60,8 +78,6 @@ config::Spec settings_spec() {
   s.choice("MATCHING_MODE", "async", {"async", "sync"},
            "async: trips are matched by the matcher workers through the queue (the API answers after the commit); "
            "sync: trip-service calls driver-service's POST /internal/match before answering (the baseline)")
-      .string("DRIVER_SERVICE_URL", "http://127.0.0.1:8083", "driver-service base URL (internal calls)")
-      .integer("DRIVER_SERVICE_TIMEOUT_MS", 2000, 10, 600000, "deadline of one call to driver-service (releases)")
       .integer("MATCH_SYNC_TIMEOUT_MS", 3000, 10, 600000,
                "MATCHING_MODE=sync: deadline of the inline POST /internal/match call")
       .integer("OUTBOX_POLL_MS", 1000, 10, 600000,
@@ -77,7 +93,7 @@ config::Spec settings_spec() {
                "an offer still pending after this long is expired by trip-service itself (in case the matcher "
                "that made it died); 0 disables")
       .integer("TRIP_MAINTENANCE_MS", 5000, 100, 600000,
-               "interval of the maintenance pass (backlog and queue gauges, pruning, offer backstop)")
+               "interval of the maintenance tasks (backlog and queue gauges, replica lag, offer backstop)")
       .boolean("TRIP_FAULT_CRASH_AFTER_COMMIT", false,
                "TEST ONLY fault injection: exit(1) right after a new trip commits, before its event is published");
   s.merge(queue::queue_spec());
@@ -87,8 +103,6 @@ config::Spec settings_spec() {
 Settings Settings::from(const config::Values& c) {
   Settings s;
   s.async_mode = c.str("MATCHING_MODE") == "async";
-  s.driver_service_url = c.str("DRIVER_SERVICE_URL");
-  s.driver_service_timeout = c.millis("DRIVER_SERVICE_TIMEOUT_MS");
   s.sync_timeout = c.millis("MATCH_SYNC_TIMEOUT_MS");
   s.relay = RelaySettings{.poll = c.millis("OUTBOX_POLL_MS"),
                           .batch = static_cast<int>(c.integer("OUTBOX_BATCH_SIZE")),
@@ -107,101 +121,32 @@ TripApp::TripApp(service::Runtime& runtime, pg::Pool& db, pg::Pool* replica, red
                  const std::string& internal_token)
     : settings(Settings::from(runtime.config())),
       db(db),
-      driver_service(runtime.executor(), client_options(settings, internal_token)),
+      drivers(runtime.executor(), service::peer_options(runtime.config(), "DRIVER_SERVICE", internal_token)),
       queue(make_queue(runtime, redis, settings)),
-      relay(runtime.executor(), db, runtime.metrics(), settings.relay),
-      sync(driver_service, settings.sync_timeout),
+      relay(db, runtime.metrics(), settings.relay),
       reads(db, replica, redis, runtime.metrics(), ReadRoutingSettings::from(runtime.config())),
-      trips(db, reads, relay, &sync, runtime.metrics(),
-            TripSettings{.async_mode = settings.async_mode,
-                         .crash_after_commit = settings.crash_after_commit,
-                         .sync_timeout = settings.sync_timeout}) {}
+      changes(reads, relay),
+      trips(db, reads, changes, runtime.metrics(),
+            LifecycleSettings{.async_mode = settings.async_mode,
+                              .crash_after_commit = settings.crash_after_commit,
+                              .sync_timeout = settings.sync_timeout}),
+      offers(db, changes, runtime.metrics()),
+      sync(db, drivers, offers, runtime.metrics(), settings.sync_timeout) {
+  if (!settings.async_mode) trips.set_sync_matching(&sync);
+}
 
 TripApp::~TripApp() = default;
 
-awaitable<void> TripApp::maintenance_pass(metrics::Registry& metrics, bool prune) {
-  co_await reads.refresh_lag();
-  const auto backlog = co_await relay.backlog();
-  for (const char* kind : {"trip_match", "driver_release"}) {
-    std::int64_t rows = 0;
-    double oldest = 0;
-    for (const auto& b : backlog) {
-      if (b.kind == kind) {
-        rows = b.rows;
-        oldest = b.oldest_seconds;
-      }
-    }
-    metrics.gauge("outbox_backlog", "outbox rows not delivered yet", {{"kind", kind}}).set(static_cast<double>(rows));
-    metrics.gauge("outbox_oldest_pending_seconds", "age of the oldest undelivered outbox row", {{"kind", kind}})
-        .set(oldest);
-  }
-  if (queue) {
-    const auto stats = co_await queue->stats();
-    queue::export_stats(stats, metrics);
-  }
-  if (settings.offer_backstop_seconds > 0) co_await trips.expire_stale_offers(settings.offer_backstop_seconds);
-  if (prune) {
-    const auto rows = co_await relay.prune(settings.outbox_retention_hours);
-    const auto keys = co_await Repository::prune_keys(db, settings.idempotency_ttl_hours);
-    if (rows > 0 || keys > 0) log::info("pruned", {{"outboxRows", rows}, {"idempotencyKeys", keys}});
-  }
-}
-
-awaitable<void> TripApp::maintain(metrics::Registry& metrics) {
-  maintenance_running.store(true);
-  auto last_prune = Clock::now() - kPruneInterval;
-  while (!stopping.load()) {
-    const bool prune = Clock::now() - last_prune >= kPruneInterval;
-    try {
-      co_await maintenance_pass(metrics, prune);
-      if (prune) last_prune = Clock::now();
-    } catch (const std::exception& e) {
-      log::warn("trip maintenance pass failed", {{"error", e.what()}});
-    }
-    if (stopping.load()) break;
-    maintenance_timer->expires_after(settings.maintenance_interval);
-    boost::system::error_code ec;
-    co_await maintenance_timer->async_wait(asio::redirect_error(use_awaitable, ec));
-  }
-  maintenance_running.store(false);
-}
-
-void install(service::Runtime& runtime, std::shared_ptr<TripApp> app) {
-  auto* a = app.get();
-  if (app->settings.async_mode) {
-    a->relay.add_kind(std::string(kTripMatch), [a](const OutboxRow& row) -> awaitable<void> {
-      std::string body = row.payload;
-      co_await a->queue->publish(std::move(body));
-    });
-  } else {
-    a->relay.add_kind(std::string(kTripMatch),
-                      [a](const OutboxRow& row) -> awaitable<void> { co_await a->trips.deliver_sync(row); });
-  }
-  a->relay.add_kind(std::string(kDriverRelease),
-                    [a](const OutboxRow& row) -> awaitable<void> { co_await release_driver(a->driver_service, row); });
-
+std::shared_ptr<TripApp> install(service::Runtime& runtime, pg::Pool& db, pg::Pool* replica, redis::Client& redis,
+                                 const std::string& internal_token) {
+  auto app = std::make_shared<TripApp>(runtime, db, replica, redis, internal_token);
+  app->live = std::make_unique<LiveTracking>(runtime, *app, redis, LiveSettings::from(runtime.config()));
+  add_deliveries(runtime, *app);
+  add_maintenance(runtime, *app);
   add_routes(runtime.router(), app);
-
-  auto strand = asio::make_strand(runtime.executor());
-  a->maintenance_timer = std::make_unique<asio::steady_timer>(strand);
-  auto* registry = &runtime.metrics();
-  runtime.on_start([a, strand, registry]() -> awaitable<void> {
-    a->relay.start();
-    asio::co_spawn(strand, a->maintain(*registry), asio::detached);
-    log::info("trip matching", {{"mode", a->settings.async_mode ? "async" : "sync"},
-                                {"crashAfterCommit", a->settings.crash_after_commit}});
-    co_return;
-  });
-  runtime.on_stop([a, strand, app]() -> awaitable<void> {
-    a->stopping.store(true);
-    asio::post(strand, [a] { a->maintenance_timer->cancel(); });
-    co_await a->relay.stop();
-    asio::steady_timer pause(co_await asio::this_coro::executor);
-    for (int i = 0; i < 500 && a->maintenance_running.load(); ++i) {
-      pause.expires_after(Millis(10));
-      co_await pause.async_wait(use_awaitable);
-    }
-  });
+  log::info("trip matching", {{"mode", app->settings.async_mode ? "async" : "sync"},
+                              {"crashAfterCommit", app->settings.crash_after_commit}});
+  return app;
 }
 
 }  // namespace uitgo::trip

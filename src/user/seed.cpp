@@ -9,11 +9,12 @@
 #include <iostream>
 
 #include "core/auth/jwt.hpp"
-#include "core/http/client.hpp"
 #include "core/pg/migrations.hpp"
 #include "core/pg/pool.hpp"
 #include "core/service/dependencies.hpp"
-#include "user/passwords.hpp"
+#include "core/service/peers.hpp"
+#include "peers/driver_client.hpp"
+#include "user/accounts/passwords.hpp"
 
 namespace uitgo::user {
 namespace {
@@ -43,9 +44,9 @@ config::Spec spec() {
       .string("SEED_PASSWORD", "loadtest-password", "password of the load-test accounts")
       .integer("SEED_TOKEN_TTL_SECONDS", 900, 60, 86400, "lifetime of the printed access tokens")
       .string("SEED_OUTPUT", "-", "where to write the JSON with ids and tokens ('-' = stdout)")
-      .string("DRIVER_SERVICE_URL", "",
-              "driver-service base URL; when set, every seeded driver account also gets a driver profile");
-  s.merge(auth::jwt_spec()).merge(service::internal_token_spec());
+      .boolean("SEED_DRIVER_PROFILES", true,
+               "give every seeded driver account a driver profile in driver-service (DRIVER_SERVICE_URL)");
+  s.merge(auth::jwt_spec()).merge(service::internal_token_spec()).merge(service::peer_spec("DRIVER_SERVICE"));
   return s;
 }
 
@@ -90,7 +91,7 @@ awaitable<std::string> upsert(pg::Pool& db, const Account& a, const std::string&
 }
 
 // A plausible profile with a vehicle, unique per driver (index 0 = the demo driver).
-std::string profile_body(const std::string& id, const Account& a, int index) {
+boost::json::object profile_body(const std::string& id, const Account& a, int index) {
   char plate[16];
   char phone[24];
   char license[16];
@@ -99,30 +100,25 @@ std::string profile_body(const std::string& id, const Account& a, int index) {
   std::snprintf(license, sizeof license, "DL-%07d", index);
   const boost::json::object vehicle{
       {"make", "Honda"}, {"model", "Vision"}, {"color", "red"}, {"year", 2022}, {"plateNumber", plate}};
-  return boost::json::serialize(boost::json::object{
-      {"id", id}, {"fullName", a.name}, {"phone", phone}, {"licenseNumber", license}, {"vehicle", vehicle}});
+  return {{"id", id}, {"fullName", a.name}, {"phone", phone}, {"licenseNumber", license}, {"vehicle", vehicle}};
 }
 
 // Idempotent on driver-service's side: the same id again answers 200.
-awaitable<void> ensure_driver_profile(http::Client& drivers, const std::string& id, const Account& a, int index) {
-  const std::string body = profile_body(id, a, index);
-  const auto r = co_await drivers.request("POST", "/internal/drivers", body);
-  if (r.status != 200 && r.status != 201) {
-    throw std::runtime_error("driver profile for " + a.email + ": HTTP " + std::to_string(r.status) + " " + r.body);
-  }
+awaitable<void> ensure_driver_profile(peers::DriverClient& drivers, const std::string& id, const Account& a,
+                                      int index) {
+  const auto profile = profile_body(id, a, index);
+  const std::string request_id = "seed-" + id;
+  co_await drivers.create_profile(profile, request_id);
 }
 
 awaitable<boost::json::object> seed(const config::Values& c, pg::Pool& db, const auth::Jwt& jwt) {
   co_await pg::run_migrations(db, std::filesystem::path(c.str("MIGRATIONS_DIR")) / "user");
-  std::unique_ptr<http::Client> drivers;
-  if (c.has("DRIVER_SERVICE_URL")) {
-    // Both named first: GCC 12 corrupts aggregates built in an expression that co_awaits.
+  std::unique_ptr<peers::DriverClient> drivers;
+  if (c.flag("SEED_DRIVER_PROFILES")) {
+    // Named first: GCC 12 corrupts aggregates built in an expression that co_awaits.
     auto executor = co_await asio::this_coro::executor;
-    http::ClientOptions options;
-    options.base_url = c.str("DRIVER_SERVICE_URL");
-    options.timeout = Millis(5000);
-    options.internal_token = c.str("INTERNAL_TOKEN");
-    drivers = std::make_unique<http::Client>(executor, std::move(options));
+    auto options = service::peer_options(c, "DRIVER_SERVICE", c.str("INTERNAL_TOKEN"));
+    drivers = std::make_unique<peers::DriverClient>(executor, std::move(options));
   }
   int driver_index = 1;  // load-test drivers; the demo driver is number 0
   boost::json::object out{

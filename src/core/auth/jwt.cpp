@@ -359,7 +359,7 @@ Claims Jwt::verify(std::string_view token, std::int64_t now) const {
 
 http::Principal JwtAuthenticator::authenticate(const http::Request& request) const {
   const auto token = http::bearer_token(request);
-  if (token.empty()) throw HttpError::unauthorized("missing bearer token");
+  if (token.empty()) throw DomainError::unauthenticated("missing bearer token");
   try {
     auto claims = jwt_->verify(token);
     return {.user_id = std::move(claims.sub), .role = std::move(claims.role)};
@@ -368,7 +368,7 @@ http::Principal JwtAuthenticator::authenticate(const http::Request& request) con
       log::debug("bearer token rejected",
                  {{"request_id", request.request_id}, {"route", request.route}, {"reason", e.what()}});
     }
-    throw HttpError::unauthorized("invalid or expired token");
+    throw DomainError::unauthenticated("invalid or expired token");
   }
 }
 

@@ -3,6 +3,8 @@
 // cast in Postgres, no hint about the id format).
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/base/errors.hpp"
@@ -22,10 +24,21 @@ inline bool is_uuid(std::string_view s) {
   return true;
 }
 
-// For {id} path segments: 404 when malformed.
-inline std::string_view path_uuid(std::string_view s, std::string_view what = "resource") {
-  if (!is_uuid(s)) throw HttpError::not_found(std::string(what) + " not found");
-  return s;
+// Lower-case canonical UUID text, or nullopt when `s` is not a UUID.
+inline std::optional<std::string> normalize_uuid(std::string_view s) {
+  if (!is_uuid(s)) return std::nullopt;
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// For {id} path segments: the canonical id; 404 when malformed.
+inline std::string path_uuid(std::string_view s, std::string_view what = "resource") {
+  auto id = normalize_uuid(s);
+  if (!id) throw DomainError::not_found(std::string(what) + " not found");
+  return std::move(*id);
 }
 
 }  // namespace uitgo

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "core/base/ids.hpp"
+
 namespace uitgo::json {
 namespace {
 
@@ -27,8 +29,8 @@ std::optional<double> as_number(const boost::json::value& v) {
 boost::json::object parse_object(std::string_view body) {
   boost::system::error_code ec;
   auto value = boost::json::parse(body, ec);
-  if (ec) throw HttpError::bad_request("invalid_json", "request body is not valid JSON: " + ec.message());
-  if (!value.is_object()) throw HttpError::bad_request("invalid_json", "request body must be a JSON object");
+  if (ec) throw DomainError::bad_input("invalid_json", "request body is not valid JSON: " + ec.message());
+  if (!value.is_object()) throw DomainError::bad_input("invalid_json", "request body must be a JSON object");
   return std::move(value.as_object());
 }
 
@@ -40,7 +42,7 @@ std::string error_body(std::string_view code, std::string_view message, const st
   return boost::json::serialize(body);
 }
 
-std::string error_body(const HttpError& error) { return error_body(error.code(), error.what(), error.field()); }
+std::string error_body(const DomainError& error) { return error_body(error.code(), error.what(), error.field()); }
 
 std::string Fields::qualified(std::string_view name) const {
   return prefix_.empty() ? std::string(name) : prefix_ + "." + std::string(name);
@@ -53,7 +55,7 @@ const boost::json::value* Fields::find(std::string_view name) const {
 
 void Fields::fail(std::string_view name, std::string_view problem) const {
   const auto field = qualified(name);
-  throw HttpError::validation(field, field + " " + std::string(problem));
+  throw DomainError::invalid(field, field + " " + std::string(problem));
 }
 
 std::optional<std::string> Fields::optional_string(std::string_view name, StringRule rule) const {
@@ -74,6 +76,13 @@ std::string Fields::required_string(std::string_view name, StringRule rule) cons
   auto v = optional_string(name, rule);
   if (!v) fail(name, "is required");
   return std::move(*v);
+}
+
+std::string Fields::required_uuid(std::string_view name) const {
+  const auto text = required_string(name, {.min_length = 1, .max_length = 64});
+  auto id = normalize_uuid(text);
+  if (!id) fail(name, "must be a UUID");
+  return std::move(*id);
 }
 
 std::optional<double> Fields::optional_number(std::string_view name, double min, double max) const {

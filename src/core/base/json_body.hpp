@@ -1,5 +1,5 @@
 // Parsing and validating JSON request bodies into typed structs. Every
-// failure is an HttpError naming the offending field, so a handler never
+// failure is a DomainError naming the offending field, so a handler never
 // writes half of a bad request.
 #pragma once
 
@@ -21,7 +21,7 @@ boost::json::object parse_object(std::string_view body);
 // {"error": message, "code": code[, "field": field]} — the one error shape.
 std::string error_body(std::string_view code, std::string_view message,
                        const std::optional<std::string>& field = std::nullopt);
-std::string error_body(const HttpError& error);
+std::string error_body(const DomainError& error);
 
 struct StringRule {
   std::size_t min_length = 1;
@@ -42,6 +42,8 @@ class Fields {
   std::int64_t required_int(std::string_view name, std::int64_t min, std::int64_t max) const;
   std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t min, std::int64_t max) const;
   std::optional<bool> optional_bool(std::string_view name) const;
+  // A UUID in canonical text form, returned lower-case.
+  std::string required_uuid(std::string_view name) const;
   Fields required_object(std::string_view name) const;
   std::optional<Fields> optional_object(std::string_view name) const;
 

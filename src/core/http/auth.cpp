@@ -5,7 +5,7 @@
 namespace uitgo::http {
 
 Principal RejectAllAuthenticator::authenticate(const Request&) const {
-  throw HttpError::unauthorized("authentication is not available on this service");
+  throw DomainError::unauthenticated("authentication is not available on this service");
 }
 
 std::string_view bearer_token(const Request& request) {

@@ -9,7 +9,7 @@ namespace uitgo::http {
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
-  // Returns the verified caller or throws HttpError 401.
+  // Returns the verified caller or throws DomainError (unauthenticated).
   virtual Principal authenticate(const Request& request) const = 0;
 };
 

@@ -34,7 +34,7 @@ std::string new_request_id() {
 Response map_exception(std::exception_ptr failure, const Request& request) {
   try {
     std::rethrow_exception(failure);
-  } catch (const HttpError& e) {
+  } catch (const DomainError& e) {
     return Response::error(e);
   } catch (const OverloadedError& e) {
     log::warn("overloaded", {{"request_id", request.request_id}, {"detail", e.what()}});

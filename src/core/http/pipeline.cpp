@@ -24,7 +24,7 @@ bool same_secret(std::string_view a, std::string_view b) {
 void check_role(const Access& access, const Principal& caller) {
   if (access.roles.empty()) return;
   if (std::find(access.roles.begin(), access.roles.end(), caller.role) == access.roles.end()) {
-    throw HttpError::forbidden();
+    throw DomainError::forbidden();
   }
 }
 
@@ -54,7 +54,7 @@ awaitable<Response> Pipeline::dispatch(Request& request) const {
   auto match = router_.match(request.method, request.path);
   if (match.kind == RouteMatch::Kind::not_found) {
     request.route = "unmatched";
-    throw HttpError::not_found("no route for " + request.path);
+    throw DomainError::not_found("no route for " + request.path);
   }
   if (match.kind == RouteMatch::Kind::method_not_allowed) {
     request.route = "unmatched";
@@ -68,7 +68,7 @@ awaitable<Response> Pipeline::dispatch(Request& request) const {
   if (route.access.internal) {
     const auto presented = request.header("x-internal-token").value_or(std::string_view{});
     if (internal_token_.empty() || !same_secret(presented, internal_token_)) {
-      throw HttpError::unauthorized("internal token required");
+      throw DomainError::unauthenticated("internal token required");
     }
   }
   if (route.access.authenticate) {

@@ -33,7 +33,7 @@ std::string_view Request::path_param(std::string_view name) const {
 }
 
 const Principal& Request::caller() const {
-  if (!principal) throw HttpError::unauthorized();
+  if (!principal) throw DomainError::unauthenticated();
   return *principal;
 }
 
@@ -68,7 +68,7 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
     const auto eq = part.find('=');
     auto key = percent_decode(part.substr(0, eq), true);
     auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
-    if (!key || !value) throw HttpError::bad_request("invalid_query", "malformed percent-encoding in query string");
+    if (!key || !value) throw DomainError::bad_input("invalid_query", "malformed percent-encoding in query string");
     out.emplace_back(std::move(*key), std::move(*value));
   }
   return out;

@@ -8,13 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/principal.hpp"
+
 namespace uitgo::http {
 
 // Who is calling, as established by the authentication hook.
-struct Principal {
-  std::string user_id;
-  std::string role;  // rider | driver | admin
-};
+using Principal = uitgo::Principal;
 
 struct Request {
   std::string method;                                        // upper-case: GET, POST, ...

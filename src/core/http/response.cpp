@@ -16,8 +16,26 @@ Response Response::text(int status, std::string body, std::string content_type) 
   return Response{.status = status, .content_type = std::move(content_type), .body = std::move(body)};
 }
 
-Response Response::error(const HttpError& error) {
-  return Response{.status = error.status(), .body = json::error_body(error)};
+int http_status(Refusal kind) {
+  switch (kind) {
+    case Refusal::invalid:
+      return 400;
+    case Refusal::unauthenticated:
+      return 401;
+    case Refusal::forbidden:
+      return 403;
+    case Refusal::not_found:
+      return 404;
+    case Refusal::conflict:
+      return 409;
+    case Refusal::unprocessable:
+      return 422;
+  }
+  return 400;
+}
+
+Response Response::error(const DomainError& error) {
+  return Response{.status = http_status(error.kind()), .body = json::error_body(error)};
 }
 
 Response Response::error(int status, std::string_view code, std::string_view message) {

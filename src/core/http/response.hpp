@@ -14,6 +14,9 @@ namespace uitgo::http {
 
 struct WebSocketUpgrade;  // websocket.hpp
 
+// The HTTP status of each kind of refusal: the one place that knows it.
+int http_status(Refusal kind);
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -26,7 +29,8 @@ struct Response {
   static Response json(int status, const boost::json::value& body);
   static Response no_content();
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
-  static Response error(const HttpError& error);
+  // The refusal with the status of its kind and the SPEC's error body.
+  static Response error(const DomainError& error);
   static Response error(int status, std::string_view code, std::string_view message);
   // 503 with Retry-After: the caller should back off and retry.
   static Response unavailable(std::string_view code, std::string_view message, int retry_after_seconds = 1);

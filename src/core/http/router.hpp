@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,5 +62,30 @@ class Router {
 };
 
 std::vector<std::string_view> split_path(std::string_view path);
+
+// The one way a service binds its routes: handlers are free functions
+// `awaitable<Response> name(Context&, Request&)` on the service's shared
+// context (its app), listed in one table per service (its routes.cpp):
+//
+//   http::RouteTable<TripApp> routes(router, app);
+//   routes.add("POST", "/v1/trips", Access::roles_of({"rider"}), lifecycle::create);
+template <typename Context>
+class RouteTable {
+ public:
+  using Fn = awaitable<Response> (*)(Context&, Request&);
+
+  RouteTable(Router& router, std::shared_ptr<Context> context) : router_(router), context_(std::move(context)) {}
+
+  RouteTable& add(std::string method, std::string path_template, Access access, Fn handler) {
+    router_.add(
+        std::move(method), std::move(path_template),
+        [context = context_, handler](Request& request) { return handler(*context, request); }, std::move(access));
+    return *this;
+  }
+
+ private:
+  Router& router_;
+  std::shared_ptr<Context> context_;
+};
 
 }  // namespace uitgo::http

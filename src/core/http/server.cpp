@@ -78,7 +78,7 @@ Request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& r
   const auto question = target.find('?');
   auto path = percent_decode(target.substr(0, question), false);
   if (!path || path->empty() || path->front() != '/') {
-    throw HttpError::bad_request("bad_request", "malformed request target");
+    throw DomainError::bad_input("bad_request", "malformed request target");
   }
   out.path = std::move(*path);
   if (question != std::string_view::npos) out.query = parse_query(target.substr(question + 1));
@@ -185,7 +185,7 @@ awaitable<void> serve_connection(std::shared_ptr<State> st, std::shared_ptr<Conn
       Request request = to_request(std::move(*raw), conn->remote_address);
       request.websocket_upgrade = upgrade_request.has_value();
       response = co_await handle_one(*st, request);
-    } catch (const HttpError& e) {
+    } catch (const DomainError& e) {
       response = Response::error(e);
     }
     if (response.upgrade) {

@@ -2,6 +2,7 @@
 
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <algorithm>
@@ -53,6 +54,7 @@ Runtime::Runtime(std::string name, const config::Values& config)
     : name_(std::move(name)), config_(config), authenticator_(std::make_shared<http::RejectAllAuthenticator>()) {
   log::init(name_, config_.str("LOG_LEVEL"));
   add_standard_routes();
+  add_task_routes();
 }
 
 Runtime::~Runtime() = default;
@@ -67,6 +69,39 @@ void Runtime::add_readiness_check(std::string dependency, Step check) {
 
 void Runtime::on_start(Step step) { start_steps_.push_back(std::move(step)); }
 void Runtime::on_stop(Step step) { stop_steps_.push_back(std::move(step)); }
+
+PeriodicTask& Runtime::add_task(TaskOptions options, PeriodicTask::Pass pass) {
+  tasks_.push_back(std::make_unique<PeriodicTask>(io_.get_executor(), metrics_, std::move(options), std::move(pass)));
+  return *tasks_.back();
+}
+
+// Internal only: operators and tests run a task's pass now instead of waiting
+// for its period (every task of that name, e.g. each matcher worker).
+void Runtime::add_task_routes() {
+  router_.add(
+      "GET", "/internal/tasks",
+      [this](http::Request&) -> awaitable<http::Response> {
+        boost::json::array list;
+        for (const auto& task : tasks_)
+          list.emplace_back(boost::json::object{{"name", task->name()}, {"passes", task->passes()}});
+        co_return http::Response::json(200, boost::json::object{{"tasks", std::move(list)}});
+      },
+      http::Access::internal_only());
+  router_.add(
+      "POST", "/internal/tasks/{name}/run",
+      [this](http::Request& request) -> awaitable<http::Response> {
+        const std::string name(request.path_param("name"));
+        int ran = 0;
+        for (const auto& task : tasks_) {
+          if (task->name() != name) continue;
+          co_await task->run_now();
+          ++ran;
+        }
+        if (ran == 0) throw DomainError::not_found("no background task named " + name);
+        co_return http::Response::json(200, boost::json::object{{"task", name}, {"passes", ran}});
+      },
+      http::Access::internal_only());
+}
 
 void Runtime::add_standard_routes() {
   router_.add("GET", "/health", [this](http::Request&) -> awaitable<http::Response> {
@@ -98,6 +133,7 @@ void Runtime::add_standard_routes() {
 awaitable<void> Runtime::start_up() {
   try {
     for (auto& step : start_steps_) co_await step();
+    for (auto& task : tasks_) task->start();
     server_->start();
     log::info("listening", {{"host", config_.str("HTTP_HOST")}, {"port", server_->port()}});
     co_return;
@@ -111,6 +147,8 @@ awaitable<void> Runtime::start_up() {
 awaitable<void> Runtime::shut_down() {
   log::info("shutting down: draining requests");
   co_await server_->shutdown(config_.millis("SHUTDOWN_GRACE_MS"));
+  for (auto& task : tasks_) task->request_stop();
+  for (auto& task : tasks_) co_await task->stop();
   for (auto it = stop_steps_.rbegin(); it != stop_steps_.rend(); ++it) {
     try {
       co_await (*it)();

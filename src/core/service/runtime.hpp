@@ -16,6 +16,7 @@
 #include "core/http/auth.hpp"
 #include "core/http/router.hpp"
 #include "core/http/server.hpp"
+#include "core/service/periodic_task.hpp"
 
 namespace uitgo::service {
 
@@ -42,14 +43,20 @@ class Runtime {
   void add_readiness_check(std::string dependency, Step check);
   // Runs in order before the server accepts requests; a failure exits non-zero.
   void on_start(Step step);
-  // Runs after the HTTP server drained, in reverse order of registration.
+  // Runs after the HTTP server drained and the tasks stopped, in reverse
+  // order of registration.
   void on_stop(Step step);
+  // A background task of this service: started after the start steps,
+  // stopped after the HTTP server drained (before the stop steps), listed by
+  // GET /internal/tasks and run on demand by POST /internal/tasks/{name}/run.
+  PeriodicTask& add_task(TaskOptions options, PeriodicTask::Pass pass);
 
   // Blocks until shutdown completes. Returns the process exit code.
   int run();
 
  private:
   void add_standard_routes();
+  void add_task_routes();
   awaitable<void> start_up();
   awaitable<void> shut_down();
 
@@ -63,6 +70,7 @@ class Runtime {
   std::vector<std::pair<std::string, Step>> readiness_checks_;
   std::vector<Step> start_steps_;
   std::vector<Step> stop_steps_;
+  std::vector<std::unique_ptr<PeriodicTask>> tasks_;
   std::unique_ptr<http::Server> server_;
   int exit_code_ = 0;
 };

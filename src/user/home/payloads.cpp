@@ -20,7 +20,7 @@ constexpr json::StringRule kUrl{.min_length = 1, .max_length = 2048};
 constexpr json::StringRule kTimestamp{.min_length = 1, .max_length = 64};
 
 [[noreturn]] void invalid(std::string_view field, std::string_view problem) {
-  throw HttpError::validation(std::string(field), std::string(field) + " " + std::string(problem));
+  throw DomainError::invalid(std::string(field), std::string(field) + " " + std::string(problem));
 }
 
 bool is_blank(std::string_view s) {

@@ -256,11 +256,12 @@ TEST(Identity, DisabledUsersCannotLogInOrRefresh) {
 }
 
 TEST(Identity, AuthRoutesAreRateLimitedPerClientAtTheGateway) {
-  uitgo::test::TestStack limited({.postgres = true,
-                                  .redis = true,
-                                  .services = true,
-                                  .nginx = true,
-                                  .env = {{"UITGO_AUTH_RATE", "1r/s"}, {"UITGO_AUTH_BURST", "2"}}});
+  uitgo::test::TestStack limited(
+      {.postgres = true,
+       .redis = true,
+       .services = true,
+       .nginx = true,
+       .env = {{"UITGO_AUTH_RATE", "1r/m"}, {"UITGO_AUTH_BURST", "2"}}});  // no refill during the loop
   int limited_count = 0;
   for (int i = 0; i < 10; ++i) {
     const auto r = http_request(limited.gateway_port, "POST", "/auth/login", R"({"email":"x@y.zz","password":"p"})",

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "core/base/errors.hpp"
-#include "driver/inputs.hpp"
+#include "driver/profiles/inputs.hpp"
 
 using namespace uitgo::driver;
-using uitgo::HttpError;
+using uitgo::DomainError;
 
 namespace {
 
@@ -13,7 +13,7 @@ std::string rejected_field(std::string_view body) {
   try {
     uitgo::json::parse_body<T>(body);
     return "";
-  } catch (const HttpError& e) {
+  } catch (const DomainError& e) {
     return e.field().value_or(e.code());
   }
 }

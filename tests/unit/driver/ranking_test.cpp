@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "driver/ranking.hpp"
+#include "driver/search/ranking.hpp"
 
 using namespace uitgo::driver;
 
@@ -16,7 +16,7 @@ std::vector<std::string> ids(const std::vector<Ranked>& r) {
 }  // namespace
 
 TEST(Ranking, NearestFirstWithinRadiusUpToLimit) {
-  const geo::Point c{10.77, 106.70};
+  const uitgo::geo::LatLng c{10.77, 106.70};
   std::vector<Candidate> in{at("far", 10.79, 106.70), at("near", 10.771, 106.70), at("out", 10.90, 106.70),
                             at("mid", 10.775, 106.70)};
   const auto all = rank_candidates(in, c, 3000, 10);
@@ -27,7 +27,7 @@ TEST(Ranking, NearestFirstWithinRadiusUpToLimit) {
 }
 
 TEST(Ranking, TiesAreOrderedById) {
-  const geo::Point c{10.77, 106.70};
+  const uitgo::geo::LatLng c{10.77, 106.70};
   std::vector<Candidate> in{at("c", 10.771, 106.70), at("a", 10.771, 106.70), at("b", 10.771, 106.70)};
   EXPECT_EQ(ids(rank_candidates(in, c, 3000, 2)), (std::vector<std::string>{"a", "b"}));
 }

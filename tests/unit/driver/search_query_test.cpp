@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "core/base/errors.hpp"
-#include "driver/search_query.hpp"
+#include "driver/search/search_query.hpp"
 
-using uitgo::HttpError;
+using uitgo::DomainError;
 using uitgo::driver::parse_search_query;
 using uitgo::driver::SearchQuery;
 
@@ -16,8 +16,8 @@ std::string rejected_field(Opt lat, Opt lng, Opt radius = std::nullopt, Opt limi
   try {
     parse_search_query(lat, lng, radius, limit);
     return "";
-  } catch (const HttpError& e) {
-    EXPECT_EQ(e.status(), 400);
+  } catch (const DomainError& e) {
+    EXPECT_EQ(e.kind(), uitgo::Refusal::invalid);
     EXPECT_EQ(e.code(), "validation_failed");
     return e.field().value_or("?");
   }

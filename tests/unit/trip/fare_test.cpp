@@ -1,4 +1,4 @@
-#include "trip/fare.hpp"
+#include "trip/lifecycle/fare.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "trip/trip_input.hpp"
+#include "trip/lifecycle/inputs.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,8 +13,8 @@ CreateTripRequest parse(const std::string& body) { return json::parse_body<Creat
 std::string failing_field(const std::string& body) {
   try {
     parse(body);
-  } catch (const HttpError& e) {
-    EXPECT_EQ(e.status(), 400);
+  } catch (const DomainError& e) {
+    EXPECT_EQ(e.kind(), uitgo::Refusal::invalid);
     return e.field().value_or(e.code());
   }
   return "";
@@ -103,10 +103,10 @@ TEST(StatusInput, Parses) {
   EXPECT_FALSE(r.reason);
   const auto c = json::parse_body<StatusRequest>(R"({"status":"cancelled","reason":"changed my mind"})");
   EXPECT_EQ(c.reason, "changed my mind");
-  EXPECT_THROW(json::parse_body<StatusRequest>(R"({"status":"flying"})"), HttpError);
-  EXPECT_THROW(json::parse_body<StatusRequest>(R"({})"), HttpError);
-  EXPECT_THROW(json::parse_body<StatusRequest>(R"({"status":3})"), HttpError);
-  EXPECT_THROW(json::parse_body<StatusRequest>(R"({"status":"cancelled","reason":""})"), HttpError);
+  EXPECT_THROW(json::parse_body<StatusRequest>(R"({"status":"flying"})"), DomainError);
+  EXPECT_THROW(json::parse_body<StatusRequest>(R"({})"), DomainError);
+  EXPECT_THROW(json::parse_body<StatusRequest>(R"({"status":3})"), DomainError);
+  EXPECT_THROW(json::parse_body<StatusRequest>(R"({"status":"cancelled","reason":""})"), DomainError);
 }
 
 TEST(ListQueryInput, DefaultsClampsAndFilters) {
@@ -127,22 +127,22 @@ TEST(ListQueryInput, DefaultsClampsAndFilters) {
     try {
       ListQuery::parse(bad, std::nullopt, std::nullopt);
       ADD_FAILURE() << bad;
-    } catch (const HttpError& e) {
+    } catch (const DomainError& e) {
       EXPECT_EQ(e.field(), "limit");
     }
   }
-  EXPECT_THROW(ListQuery::parse(std::nullopt, "x", std::nullopt), HttpError);
-  EXPECT_THROW(ListQuery::parse(std::nullopt, std::nullopt, "done"), HttpError);
+  EXPECT_THROW(ListQuery::parse(std::nullopt, "x", std::nullopt), DomainError);
+  EXPECT_THROW(ListQuery::parse(std::nullopt, std::nullopt, "done"), DomainError);
 }
 
 TEST(IdempotencyKey, Rules) {
   EXPECT_EQ(parse_idempotency_key(std::nullopt), std::nullopt);
   EXPECT_EQ(parse_idempotency_key("abc-123_X"), "abc-123_X");
   EXPECT_EQ(parse_idempotency_key(std::string(255, 'k')), std::string(255, 'k'));
-  EXPECT_THROW(parse_idempotency_key(""), HttpError);
-  EXPECT_THROW(parse_idempotency_key(std::string(256, 'k')), HttpError);
-  EXPECT_THROW(parse_idempotency_key("has space"), HttpError);
-  EXPECT_THROW(parse_idempotency_key("tab\there"), HttpError);
+  EXPECT_THROW(parse_idempotency_key(""), DomainError);
+  EXPECT_THROW(parse_idempotency_key(std::string(256, 'k')), DomainError);
+  EXPECT_THROW(parse_idempotency_key("has space"), DomainError);
+  EXPECT_THROW(parse_idempotency_key("tab\there"), DomainError);
 }
 
 TEST(InternalInput, OfferExpireCancel) {
@@ -150,13 +150,13 @@ TEST(InternalInput, OfferExpireCancel) {
   EXPECT_EQ(o.driver_id, "0f8fad5b-d9cb-469f-a165-70867728950e");
   EXPECT_EQ(o.attempt, 3);
   EXPECT_EQ(json::parse_body<OfferRequest>(R"({"driverId":"0f8fad5b-d9cb-469f-a165-70867728950e"})").attempt, 1);
-  EXPECT_THROW(json::parse_body<OfferRequest>(R"({"driverId":"nope"})"), HttpError);
+  EXPECT_THROW(json::parse_body<OfferRequest>(R"({"driverId":"nope"})"), DomainError);
   EXPECT_THROW(json::parse_body<OfferRequest>(R"({"driverId":"0f8fad5b-d9cb-469f-a165-70867728950e","attempt":0})"),
-               HttpError);
-  EXPECT_THROW(json::parse_body<DriverRequest>(R"({})"), HttpError);
+               DomainError);
+  EXPECT_THROW(json::parse_body<DriverRequest>(R"({})"), DomainError);
   EXPECT_EQ(json::parse_body<CancelRequest>(R"({"reason":"no_driver"})").reason, "no_driver");
-  EXPECT_THROW(json::parse_body<CancelRequest>(R"({"reason":"no driver"})"), HttpError);
-  EXPECT_THROW(json::parse_body<CancelRequest>(R"({})"), HttpError);
+  EXPECT_THROW(json::parse_body<CancelRequest>(R"({"reason":"no driver"})"), DomainError);
+  EXPECT_THROW(json::parse_body<CancelRequest>(R"({})"), DomainError);
 }
 
 TEST(TripJson, PublicShape) {

@@ -1,10 +1,12 @@
 // WebSocket frames of live tracking (live_messages.hpp): what clients may
 // send, and the exact shape of what they receive.
-#include "trip/live_messages.hpp"
+#include "trip/live/live_messages.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+
+#include "core/base/time.hpp"
 
 namespace uitgo::trip::live {
 namespace {
@@ -58,8 +60,8 @@ TEST(LiveMessages, MalformedFramesAreErrorsNotExceptions) {
 }
 
 TEST(LiveMessages, FormatsTimestampsAsRfc3339Utc) {
-  EXPECT_EQ(format_timestamp(0), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(format_timestamp(1'795'521'600'123), "2026-11-24T12:00:00.123Z");
+  EXPECT_EQ(uitgo::format_rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(uitgo::format_rfc3339_ms(1'795'521'600'123), "2026-11-24T12:00:00.123Z");
 }
 
 TEST(LiveMessages, StatusFrameShape) {

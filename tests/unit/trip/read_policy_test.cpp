@@ -1,4 +1,4 @@
-#include "trip/read_policy.hpp"
+#include "trip/reads/read_policy.hpp"
 
 #include <gtest/gtest.h>
 

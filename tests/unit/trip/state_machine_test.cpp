@@ -1,4 +1,4 @@
-#include "trip/state_machine.hpp"
+#include "trip/lifecycle/state_machine.hpp"
 
 #include <gtest/gtest.h>
 

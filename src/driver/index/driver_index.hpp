@@ -1,0 +1,109 @@
+// The Redis index of online drivers: live positions, heartbeats, the free
+// (searchable) set and per-driver reservations. Postgres stays the source of
+// truth (profiles, availability, drivers.current_trip_id, last locations); this
+// index is rebuilt from it on start (warm()) and heals itself on a miss.
+//
+// Keys (every multi-key change is one Lua script, so no reader ever sees a
+// half-applied update):
+//   drivers:available   SET   drivers whose availability is online (mirrors
+//                             Postgres); a location ping is accepted only for
+//                             these. Not swept: staleness does not change it.
+//   drivers:online      GEO   every online driver with a fresh position, busy
+//                             or not (its last position, used to put a released
+//                             driver back).
+//   drivers:free        GEO   online, fresh and not reserved: what search reads.
+//   drivers:heartbeat   ZSET  score = Unix ms of the last accepted ping.
+//   drivers:pos         HASH  id -> "lat,lng,receivedMs" exactly as received
+//                             (GEO keeps positions only to ~0.3 m; search
+//                             re-ranks on these so both modes agree).
+//   driver:<id>:trip    STRING the trip the driver is reserved for (no TTL:
+//                             released by release() or rebuilt from Postgres).
+// A driver whose heartbeat is older than DRIVER_STALE_SECONDS is filtered out
+// of search at once and removed from online/free/heartbeat/pos by
+// sweep_stale(); its next ping puts it back.
+//
+// Single Redis (or one primary): the scripts touch several keys without hash
+// tags, so Redis Cluster would need them to share one slot.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/async.hpp"
+#include "core/redis/client.hpp"
+#include "driver/profiles/profile.hpp"
+#include "driver/search/ranking.hpp"
+#include "driver/search/redis_geo.hpp"
+
+namespace uitgo::driver {
+
+struct IndexKeys {
+  static constexpr const char* available = "drivers:available";
+  static constexpr const char* online = "drivers:online";
+  static constexpr const char* free = "drivers:free";
+  static constexpr const char* heartbeat = "drivers:heartbeat";
+  static constexpr const char* positions = "drivers:pos";
+  static std::string trip(const std::string& driver_id) { return "driver:" + driver_id + ":trip"; }
+};
+
+enum class Reservation { reserved, already_held, not_free };
+
+class DriverIndex {
+ public:
+  DriverIndex(redis::Client& redis, std::chrono::seconds stale_after);
+
+  // Moves the driver and refreshes its heartbeat. False (nothing changed) when
+  // the driver is not in drivers:available.
+  awaitable<bool> update_location(const std::string& id, double lat, double lng, std::int64_t now_ms);
+
+  // Marks the driver available; restores its reservation (from Postgres) and,
+  // when given a fresh last fix, its position.
+  awaitable<void> go_online(const std::string& id, const std::optional<Fix>& last_fix,
+                            const std::optional<std::string>& trip_id);
+  // Removes the driver from every set at once (its reservation key stays).
+  awaitable<void> go_offline(const std::string& id);
+
+  // Free, fresh drivers around `center` by an expanding radius (radius_steps),
+  // stopping once `limit` are certainly among the candidates. Candidates are
+  // NOT yet ranked by exact distance: use rank_candidates().
+  awaitable<std::vector<Candidate>> search(geo::LatLng center, double radius_meters, int limit, std::int64_t now_ms);
+
+  // Atomically: only if the driver is free (in drivers:free, fresh) and has no
+  // reservation, removes it from the free set and records `trip_id`.
+  // The same trip again is already_held (idempotent retries).
+  awaitable<Reservation> reserve(const std::string& id, const std::string& trip_id, std::int64_t now_ms);
+  // Atomically: only if the reservation holds `trip_id`, deletes it and, when
+  // the driver is still available and fresh, puts it back into the free set
+  // at its last position. Returns whether the reservation was held.
+  awaitable<bool> release(const std::string& id, const std::string& trip_id, std::int64_t now_ms);
+
+  // Drops drivers whose heartbeat is older than the stale limit from
+  // online/free/heartbeat/pos. Returns how many.
+  awaitable<std::int64_t> sweep_stale(std::int64_t now_ms);
+
+  // Rebuilds from Postgres: every entry is applied (positions only when newer
+  // than what Redis has), and drivers Redis lists that Postgres does not know
+  // as online are taken out. Returns the number of positions restored.
+  awaitable<std::size_t> warm(const std::vector<WarmEntry>& entries, std::int64_t now_ms);
+
+  // The exact last position and heartbeat, if the driver is indexed.
+  awaitable<std::optional<Fix>> position(const std::string& id);
+
+  std::int64_t stale_ms() const { return stale_ms_; }
+
+ private:
+  redis::Client& redis_;
+  std::int64_t stale_ms_;
+  redis::Script update_location_;
+  redis::Script go_online_;
+  redis::Script go_offline_;
+  redis::Script search_;
+  redis::Script reserve_;
+  redis::Script release_;
+  redis::Script sweep_;
+};
+
+}  // namespace uitgo::driver

@@ -1,0 +1,54 @@
+// The core of matching, shared by the matcher workers (async mode) and
+// POST /internal/match (sync mode): the nearest free drivers within
+// MATCH_RADIUS_METERS (a trip without pickup coordinates: the free driver
+// waiting longest, i.e. online the longest without a trip), minus the trip's
+// excluded drivers, reserved atomically one by one and offered through
+// trip-service until one offer is made.
+//
+//   offer made (or already this driver's) → assigned (the reservation stays)
+//   trip-service: driver_excluded           → release, next candidate
+//   trip-service: trip closed / gone        → release, not_open
+//   no candidate could be reserved          → no_driver
+//   trip-service failing                    → release, the error propagates
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/async.hpp"
+#include "core/base/metrics.hpp"
+#include "core/pg/pool.hpp"
+#include "peers/internal_trip.hpp"
+#include "peers/match_answer.hpp"
+
+namespace uitgo::driver {
+
+struct DriverApp;
+
+struct AssignmentSettings {
+  double radius_meters = 3000;
+};
+
+class Assignment {
+ public:
+  Assignment(DriverApp& app, pg::Pool& db, metrics::Registry& metrics, AssignmentSettings settings);
+
+  // Assigns a driver to `trip` (status requested, no pending offer).
+  awaitable<peers::MatchAnswer> assign(const peers::InternalTrip& trip, const std::string& request_id);
+
+  // matcher_outcomes_total{outcome}.
+  void count(const char* outcome);
+
+ private:
+  awaitable<std::vector<std::string>> candidates(const peers::InternalTrip& trip);
+  awaitable<void> release(const std::string& driver_id, const std::string& trip_id);
+
+  DriverApp& app_;
+  pg::Pool& db_;
+  metrics::Registry& metrics_;
+  AssignmentSettings settings_;
+  metrics::Histogram& time_to_assign_;
+};
+
+}  // namespace uitgo::driver

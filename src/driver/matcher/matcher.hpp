@@ -1,0 +1,102 @@
+// Matcher workers (driver-service): MATCHER_WORKERS periodic tasks named
+// "matcher" (period 0: each pass waits on the queue for up to a second), each
+// its own MatchQueue consumer, deciding what to do with every TripEvent from
+// trip-service's current view of the trip (peers/trip_client.hpp); plus
+// POST /internal/match, the same assignment inline for MATCHING_MODE=sync.
+//
+// Per message (async mode):
+//   unparseable body                       → dead_letter
+//   GET /internal/trips/{id}: 404          → ack (stale)
+//     status != requested                  → ack (stale)
+//     event.attempt < matchAttempt         → ack (stale: a newer event exists)
+//     ageMs > MATCH_DEADLINE_SECONDS       → cancel {reason: no_driver}, ack
+//     pending offer older than OFFER_TIMEOUT_SECONDS
+//                                          → offer-expired, ack (trip-service
+//                                            publishes the re-match event itself)
+//     pending offer younger                → retry_later(what is left of the timeout)
+//   assignment.hpp: assigned → retry_later(OFFER_TIMEOUT) to check the
+//   timeout later; not_open → ack; nobody free → retry_later with backoff
+//   (MATCH_RETRY_BASE_MS doubling to MATCH_RETRY_MAX_MS, never past the
+//   deadline). trip-service errors → retry_later with backoff.
+// A message about to reach MATCH_MAX_DELIVERIES is re-published fresh and
+// acknowledged instead of retried, so a long MATCH_DEADLINE_SECONDS never
+// sends a trip still waiting for a driver to the dead-letter queue.
+//
+// Shutdown: the runtime stops the tasks; a message in hand is finished (or,
+// if that fails, left unacknowledged for redelivery).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/base/config.hpp"
+#include "core/pg/pool.hpp"
+#include "core/redis/client.hpp"
+#include "core/service/runtime.hpp"
+#include "driver/matcher/assignment.hpp"
+#include "peers/internal_trip.hpp"
+#include "queue/match_queue.hpp"
+#include "queue/queue_config.hpp"
+#include "queue/trip_event.hpp"
+
+namespace uitgo::driver {
+
+struct DriverApp;
+
+// MATCHER_WORKERS, OFFER_TIMEOUT_SECONDS, MATCH_DEADLINE_SECONDS,
+// MATCH_RADIUS_METERS, MATCH_RETRY_BASE_MS, MATCH_RETRY_MAX_MS
+// (+ queue::queue_spec(), reservation_audit_spec()).
+config::Spec matcher_spec();
+
+struct MatcherSettings {
+  int workers = 2;
+  std::chrono::seconds offer_timeout{15};
+  std::chrono::seconds match_deadline{120};
+  double radius_meters = 3000;
+  Millis retry_base{1000};
+  Millis retry_max{10000};
+  static MatcherSettings from(const config::Values& config);
+};
+
+class Matcher {
+ public:
+  // Registers the worker tasks and the queue gauges' task on `runtime`.
+  Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis::Client& redis, MatcherSettings settings,
+          queue::QueueSettings queue_settings);
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  // Sync mode: search, reserve and offer inline. Throws on trip-service errors.
+  awaitable<peers::MatchAnswer> match_now(const queue::TripEvent& event, const std::string& request_id);
+
+ private:
+  struct Worker;
+  enum class Step { ack, retry, retry_backoff, republish };
+  struct Decision {
+    Step step = Step::ack;
+    Millis delay{0};
+  };
+
+  awaitable<void> consume(Worker& worker);
+  awaitable<void> handle(queue::MatchQueue& queue, const queue::Message& message);
+  awaitable<Decision> decide(const queue::TripEvent& event, const queue::Message& message);
+  awaitable<Decision> check_offer(const peers::InternalTrip& trip, const std::string& request_id);
+  awaitable<Decision> cancel_too_late(const peers::InternalTrip& trip, const std::string& request_id);
+  awaitable<void> settle(queue::MatchQueue& queue, const queue::Message& message, Decision decision);
+  Millis backoff(int deliveries) const;
+
+  DriverApp& app_;
+  redis::Client& redis_;
+  asio::any_io_executor executor_;
+  MatcherSettings settings_;
+  queue::QueueSettings queue_settings_;
+  metrics::Registry& metrics_;
+  Assignment assignment_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<queue::MatchQueue> stats_queue_;  // gauges only: no consumer
+};
+
+}  // namespace uitgo::driver

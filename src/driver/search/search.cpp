@@ -1,0 +1,112 @@
+#include "driver/search/search.hpp"
+
+#include <unordered_map>
+
+#include "driver/search/ranking.hpp"
+#include "driver/search/redis_geo.hpp"
+
+namespace uitgo::driver {
+namespace {
+
+class GeoSearch final : public DriverSearch {
+ public:
+  GeoSearch(DriverIndex& index, ProfileStore& profiles) : index_(index), profiles_(profiles) {}
+
+  awaitable<std::vector<Nearby>> nearest(const SearchQuery& q, std::int64_t now_ms) override {
+    const geo::LatLng center{q.lat, q.lng};
+    auto candidates = co_await index_.search(center, q.radius_meters, q.limit, now_ms);
+    const auto ranked = rank_candidates(std::move(candidates), center, q.radius_meters, q.limit);
+    std::vector<std::string> ids;
+    ids.reserve(ranked.size());
+    for (const auto& r : ranked) ids.push_back(r.id);
+    auto summaries = co_await profiles_.summaries(ids);  // one query for all results
+    std::unordered_map<std::string, Summary*> by_id;
+    for (auto& s : summaries) by_id.emplace(s.id, &s);
+    std::vector<Nearby> out;
+    out.reserve(ranked.size());
+    for (const auto& r : ranked) {
+      const auto it = by_id.find(r.id);
+      if (it == by_id.end()) continue;  // indexed but no profile (deleted): skip
+      out.push_back({.driver = std::move(*it->second), .fix = r.fix, .distance_meters = r.distance_meters});
+    }
+    co_return out;
+  }
+
+ private:
+  DriverIndex& index_;
+  ProfileStore& profiles_;
+};
+
+// The haversine of the SQL baseline, with the same Earth radius as Redis and
+// rank_candidates(); $5 = centre lat, $6 = centre lng.
+#define UITGO_HAVERSINE                                                            \
+  "2 * 6372797.560856 * asin(least(1, sqrt(power(sin(radians(l.lat - $5) / 2), 2)" \
+  " + cos(radians($5)) * cos(radians(l.lat)) * power(sin(radians(l.lng - $6) / 2), 2))))"
+
+const std::string kSqlSearch = std::string("SELECT ") + kSummaryColumns +
+                               ", l.lat, l.lng, (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms"
+                               " FROM driver_last_locations l"
+                               " JOIN drivers d ON d.id = l.driver_id"
+                               " JOIN vehicles v ON v.driver_id = d.id"
+                               " WHERE point(l.lng, l.lat) <@ box(point($1, $2), point($3, $4))"
+                               "   AND l.recorded_at >= timestamptz 'epoch' + $7::bigint * interval '1 millisecond'"
+                               "   AND d.availability = 'online' AND d.current_trip_id IS NULL"
+                               "   AND " UITGO_HAVERSINE
+                               " <= $8"
+                               " ORDER BY " UITGO_HAVERSINE
+                               ", l.driver_id"
+                               " LIMIT $9";
+#undef UITGO_HAVERSINE
+
+class SqlSearch final : public DriverSearch {
+ public:
+  SqlSearch(pg::Pool& db, std::int64_t stale_ms) : db_(db), stale_ms_(stale_ms) {}
+
+  awaitable<std::vector<Nearby>> nearest(const SearchQuery& q, std::int64_t now_ms) override {
+    const geo::LatLng center{q.lat, q.lng};
+    const auto box = redis_geo::bounding_box(center, q.radius_meters);
+    // The radius is widened by a centimetre so SQL's rounding never drops a
+    // driver that the exact check below keeps.
+    const auto r = co_await db_.query(kSqlSearch, {box.min_lng, box.min_lat, box.max_lng, box.max_lat, q.lat, q.lng,
+                                                   now_ms - stale_ms_, q.radius_meters + 0.01, q.limit + 4});
+    std::vector<Candidate> candidates;
+    std::unordered_map<std::string, Summary> summaries;
+    for (int i = 0; i < r.rows(); ++i) {
+      auto summary = read_summary(r, i);
+      candidates.push_back({summary.id,
+                            {.lat = r.get<double>(i, "lat"),
+                             .lng = r.get<double>(i, "lng"),
+                             .recorded_at_ms = r.get<std::int64_t>(i, "recorded_ms")}});
+      summaries.emplace(summary.id, std::move(summary));
+    }
+    const auto ranked = rank_candidates(std::move(candidates), center, q.radius_meters, q.limit);
+    std::vector<Nearby> out;
+    out.reserve(ranked.size());
+    for (const auto& x : ranked) {
+      out.push_back({.driver = std::move(summaries.at(x.id)), .fix = x.fix, .distance_meters = x.distance_meters});
+    }
+    co_return out;
+  }
+
+ private:
+  pg::Pool& db_;
+  std::int64_t stale_ms_;
+};
+
+}  // namespace
+
+std::unique_ptr<DriverSearch> make_geo_search(DriverIndex& index, ProfileStore& profiles) {
+  return std::make_unique<GeoSearch>(index, profiles);
+}
+
+std::unique_ptr<DriverSearch> make_sql_search(pg::Pool& db, std::int64_t stale_ms) {
+  return std::make_unique<SqlSearch>(db, stale_ms);
+}
+
+std::unique_ptr<DriverSearch> make_search(std::string_view mode, pg::Pool& db, DriverIndex& index,
+                                          ProfileStore& profiles) {
+  if (mode == "sql") return make_sql_search(db, index.stale_ms());
+  return make_geo_search(index, profiles);
+}
+
+}  // namespace uitgo::driver

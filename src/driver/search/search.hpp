@@ -1,0 +1,35 @@
+// GET /v1/drivers/search behind one interface, two implementations:
+//   geo  Redis GEO (DriverIndex::search, expanding radius), then the profiles
+//        of every result in ONE query;
+//   sql  the seed's baseline: one Postgres query, bounding box on the GiST
+//        point index + haversine over driver_last_locations, joined to the
+//        profiles (online, not on a trip, fresh).
+// Both re-rank with rank_candidates(): exact distance, then id.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/base/async.hpp"
+#include "core/pg/pool.hpp"
+#include "driver/index/driver_index.hpp"
+#include "driver/profiles/profile.hpp"
+#include "driver/profiles/profile_store.hpp"
+#include "driver/search/search_query.hpp"
+
+namespace uitgo::driver {
+
+class DriverSearch {
+ public:
+  virtual ~DriverSearch() = default;
+  virtual awaitable<std::vector<Nearby>> nearest(const SearchQuery& query, std::int64_t now_ms) = 0;
+};
+
+std::unique_ptr<DriverSearch> make_geo_search(DriverIndex& index, ProfileStore& profiles);
+std::unique_ptr<DriverSearch> make_sql_search(pg::Pool& db, std::int64_t stale_ms);
+// `mode` is "geo" or "sql" (config validates it).
+std::unique_ptr<DriverSearch> make_search(std::string_view mode, pg::Pool& db, DriverIndex& index,
+                                          ProfileStore& profiles);
+
+}  // namespace uitgo::driver

@@ -1,0 +1,255 @@
+#include "trip/lifecycle/trip_store.hpp"
+
+namespace uitgo::trip {
+namespace {
+
+// clang-format off
+// Timestamps leave Postgres as RFC 3339 UTC text with milliseconds.
+#define UITGO_UTC_TEXT(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+const std::string kColumns =
+    "t.id::text AS id, t.rider_id::text AS rider_id, t.driver_id::text AS driver_id, t.status,"
+    " t.origin_text, t.dest_text, t.service_id, t.origin_lat, t.origin_lng, t.dest_lat, t.dest_lng,"
+    " t.fare_estimate, t.cancel_reason, "
+    UITGO_UTC_TEXT("t.created_at") " AS created_at, "
+    UITGO_UTC_TEXT("t.updated_at") " AS updated_at, "
+    UITGO_UTC_TEXT("t.offered_at") " AS offered_at,"
+    " (extract(epoch FROM t.created_at) * 1000)::bigint AS created_at_ms, t.match_attempt";
+
+const std::string kInsert =
+    "INSERT INTO trips AS t (id, rider_id, status, origin_text, dest_text, service_id,"
+    "                        origin_lat, origin_lng, dest_lat, dest_lng, fare_estimate)"
+    " VALUES (coalesce($1::uuid, gen_random_uuid()), $2, 'requested', $3, $4, $5, $6, $7, $8, $9, $10)"
+    " RETURNING " + kColumns;
+
+const std::string kFind = "SELECT " + kColumns + " FROM trips t WHERE t.id = $1";
+
+const std::string kListWhere =
+    " WHERE ($1::uuid IS NULL OR t.rider_id = $1::uuid)"
+    "   AND ($2::uuid IS NULL OR t.driver_id = $2::uuid)"
+    "   AND ($3::text[] IS NULL OR t.status = ANY($3::text[]))";
+const std::string kList =
+    "SELECT " + kColumns + " FROM trips t" + kListWhere +
+    " ORDER BY t.created_at DESC, t.id DESC LIMIT $4 OFFSET $5";
+const std::string kCount = "SELECT count(*) AS n FROM trips t" + kListWhere;
+
+// $1 id, $2 expected status, $3 new status, $4 expected driver (NULL = none),
+// $5 clear the driver, $6 cancel reason.
+const std::string kChangeStatus =
+    "UPDATE trips t SET status = $3, updated_at = now(),"
+    "       driver_id = CASE WHEN $5::boolean THEN NULL ELSE t.driver_id END,"
+    "       offered_at = CASE WHEN $5::boolean OR $3 <> 'requested' THEN NULL ELSE t.offered_at END,"
+    "       cancel_reason = CASE WHEN $3 = 'cancelled' THEN $6 ELSE t.cancel_reason END"
+    " WHERE t.id = $1 AND t.status = $2 AND t.driver_id IS NOT DISTINCT FROM $4::uuid"
+    " RETURNING " + kColumns;
+
+const std::string kEvent =
+    "INSERT INTO trip_events (trip_id, from_status, to_status, actor_id, actor_role, reason)"
+    " VALUES ($1, $2, $3, $4, $5, $6)";
+
+const std::string kOffer =
+    "UPDATE trips t SET driver_id = $2, offered_at = now(), updated_at = now(),"
+    "       match_attempt = greatest(t.match_attempt, $3)"
+    " WHERE t.id = $1 AND t.status = 'requested' AND t.driver_id IS NULL"
+    "   AND NOT EXISTS (SELECT 1 FROM trip_offers o WHERE o.trip_id = t.id AND o.driver_id = $2)"
+    " RETURNING " + kColumns;
+
+const std::string kRecordOffer =
+    "INSERT INTO trip_offers (trip_id, driver_id, attempt) VALUES ($1, $2, $3)";
+
+const std::string kEndOffer =
+    "UPDATE trips t SET driver_id = NULL, offered_at = NULL, updated_at = now(), match_attempt = t.match_attempt + 1"
+    " WHERE t.id = $1 AND t.status = 'requested' AND t.driver_id = $2"
+    " RETURNING " + kColumns;
+
+const std::string kResolveOffer =
+    "UPDATE trip_offers SET outcome = $3, resolved_at = now()"
+    " WHERE trip_id = $1 AND driver_id = $2 AND outcome = 'pending'";
+
+const std::string kOfferOutcome = "SELECT outcome FROM trip_offers WHERE trip_id = $1 AND driver_id = $2";
+
+const std::string kInternal =
+    "SELECT " + kColumns + ","
+    " (extract(epoch FROM now() - t.created_at) * 1000)::bigint AS age_ms,"
+    " (extract(epoch FROM now() - t.offered_at) * 1000)::bigint AS offer_age_ms"
+    " FROM trips t WHERE t.id = $1";
+
+const std::string kOffers =
+    "SELECT driver_id::text AS driver_id, attempt, outcome, "
+    UITGO_UTC_TEXT("offered_at") " AS offered_at, "
+    UITGO_UTC_TEXT("resolved_at") " AS resolved_at"
+    " FROM trip_offers WHERE trip_id = $1 ORDER BY offered_at, driver_id";
+
+const std::string kStaleOffers =
+    "SELECT id::text AS id, driver_id::text AS driver_id FROM trips"
+    " WHERE status = 'requested' AND driver_id IS NOT NULL"
+    "   AND offered_at < now() - make_interval(secs => $1)"
+    " ORDER BY offered_at LIMIT $2";
+
+const std::string kClaimKey =
+    "INSERT INTO idempotency_keys (rider_id, key, trip_id, request_hash) VALUES ($1, $2, gen_random_uuid(), $3)"
+    " ON CONFLICT DO NOTHING RETURNING trip_id::text AS trip_id";
+const std::string kExistingKey =
+    "SELECT trip_id::text AS trip_id, request_hash FROM idempotency_keys WHERE rider_id = $1 AND key = $2";
+const std::string kPruneKeys =
+    "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)";
+
+#undef UITGO_UTC_TEXT
+// clang-format on
+
+Trip read_trip(const pg::Result& r, int row) {
+  Trip t;
+  t.id = r.get<std::string>(row, "id");
+  t.rider_id = r.get<std::string>(row, "rider_id");
+  t.driver_id = r.get<std::optional<std::string>>(row, "driver_id");
+  t.status = parse_status(r.get<std::string_view>(row, "status")).value_or(Status::requested);
+  t.origin_text = r.get<std::string>(row, "origin_text");
+  t.dest_text = r.get<std::string>(row, "dest_text");
+  t.service_id = r.get<std::string>(row, "service_id");
+  t.origin_lat = r.get<std::optional<double>>(row, "origin_lat");
+  t.origin_lng = r.get<std::optional<double>>(row, "origin_lng");
+  t.dest_lat = r.get<std::optional<double>>(row, "dest_lat");
+  t.dest_lng = r.get<std::optional<double>>(row, "dest_lng");
+  t.fare_estimate = r.get<std::optional<std::int64_t>>(row, "fare_estimate");
+  t.cancel_reason = r.get<std::optional<std::string>>(row, "cancel_reason");
+  t.created_at = r.get<std::string>(row, "created_at");
+  t.updated_at = r.get<std::string>(row, "updated_at");
+  t.offered_at = r.get<std::optional<std::string>>(row, "offered_at");
+  t.created_at_ms = r.get<std::int64_t>(row, "created_at_ms");
+  t.match_attempt = r.get<int>(row, "match_attempt");
+  return t;
+}
+
+std::optional<Trip> first(const pg::Result& r) {
+  if (r.empty()) return std::nullopt;
+  return read_trip(r, 0);
+}
+
+// Postgres array literal of status names: {requested,accepted}.
+std::optional<std::string> status_array(const std::vector<Status>& statuses) {
+  if (statuses.empty()) return std::nullopt;
+  std::string out = "{";
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    if (i > 0) out += ",";
+    out += to_string(statuses[i]);
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+awaitable<Trip> TripStore::insert(pg::Tx& tx, const NewTrip& n) {
+  const auto& q = n.request;
+  auto r = co_await tx.query(kInsert, pg::Params{n.id, n.rider_id, q.origin_text, q.dest_text, q.service_id,
+                                                 q.origin_lat, q.origin_lng, q.dest_lat, q.dest_lng, n.fare_estimate});
+  co_return read_trip(r, 0);
+}
+
+awaitable<std::optional<Trip>> TripStore::find(pg::Pool& db, const std::string& id) {
+  auto r = co_await db.query(kFind, pg::Params{id});
+  co_return first(r);
+}
+
+awaitable<std::optional<Trip>> TripStore::find(pg::Tx& tx, const std::string& id) {
+  auto r = co_await tx.query(kFind, pg::Params{id});
+  co_return first(r);
+}
+
+awaitable<TripPage> TripStore::list(pg::Pool& db, const ListFilter& f) {
+  const auto statuses = status_array(f.statuses);
+  auto rows = co_await db.query(kList, pg::Params{f.rider_id, f.driver_id, statuses, f.limit, f.offset});
+  auto count = co_await db.query(kCount, pg::Params{f.rider_id, f.driver_id, statuses});
+  TripPage page;
+  page.items.reserve(static_cast<std::size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i) page.items.push_back(read_trip(rows, i));
+  page.total = count.get<std::int64_t>(0, "n");
+  co_return page;
+}
+
+awaitable<std::optional<Trip>> TripStore::change_status(pg::Tx& tx, const std::string& id, const StatusChange& c) {
+  auto r = co_await tx.query(kChangeStatus, pg::Params{id, to_string(c.from), to_string(c.to), c.expected_driver,
+                                                       c.clear_driver, c.cancel_reason});
+  co_return first(r);
+}
+
+awaitable<void> TripStore::add_event(pg::Tx& tx, const std::string& trip_id, std::optional<Status> from, Status to,
+                                     const std::string& actor_id, std::string_view actor_role,
+                                     const std::optional<std::string>& reason) {
+  std::optional<std::string> from_text;
+  if (from) from_text = std::string(to_string(*from));
+  co_await tx.query(kEvent, pg::Params{trip_id, from_text, to_string(to), actor_id, actor_role, reason});
+}
+
+awaitable<std::optional<Trip>> TripStore::offer(pg::Tx& tx, const std::string& id, const std::string& driver_id,
+                                                int attempt) {
+  auto r = co_await tx.query(kOffer, pg::Params{id, driver_id, attempt});
+  co_return first(r);
+}
+
+awaitable<void> TripStore::record_offer(pg::Tx& tx, const std::string& trip_id, const std::string& driver_id,
+                                        int attempt) {
+  co_await tx.query(kRecordOffer, pg::Params{trip_id, driver_id, attempt});
+}
+
+awaitable<std::optional<Trip>> TripStore::end_offer(pg::Tx& tx, const std::string& id, const std::string& driver_id) {
+  auto r = co_await tx.query(kEndOffer, pg::Params{id, driver_id});
+  co_return first(r);
+}
+
+awaitable<void> TripStore::resolve_offer(pg::Tx& tx, const std::string& trip_id, const std::string& driver_id,
+                                         std::string_view outcome) {
+  co_await tx.query(kResolveOffer, pg::Params{trip_id, driver_id, outcome});
+}
+
+awaitable<std::optional<std::string>> TripStore::offer_outcome(pg::Tx& tx, const std::string& trip_id,
+                                                               const std::string& driver_id) {
+  auto r = co_await tx.query(kOfferOutcome, pg::Params{trip_id, driver_id});
+  if (r.empty()) co_return std::nullopt;
+  co_return r.get<std::string>(0, "outcome");
+}
+
+awaitable<std::optional<MatchingView>> TripStore::internal(pg::Pool& db, const std::string& id) {
+  auto r = co_await db.query(kInternal, pg::Params{id});
+  if (r.empty()) co_return std::nullopt;
+  MatchingView out;
+  out.trip = read_trip(r, 0);
+  out.age_ms = r.get<std::int64_t>(0, "age_ms");
+  out.offer_age_ms = r.get<std::optional<std::int64_t>>(0, "offer_age_ms");
+  auto offers = co_await db.query(kOffers, pg::Params{id});
+  for (int i = 0; i < offers.rows(); ++i) {
+    out.offers.push_back(Offer{.driver_id = offers.get<std::string>(i, "driver_id"),
+                               .attempt = offers.get<int>(i, "attempt"),
+                               .outcome = offers.get<std::string>(i, "outcome"),
+                               .offered_at = offers.get<std::string>(i, "offered_at"),
+                               .resolved_at = offers.get<std::optional<std::string>>(i, "resolved_at")});
+  }
+  co_return out;
+}
+
+awaitable<std::vector<std::pair<std::string, std::string>>> TripStore::stale_offers(pg::Pool& db, std::int64_t seconds,
+                                                                                    int limit) {
+  auto r = co_await db.query(kStaleOffers, pg::Params{seconds, limit});
+  std::vector<std::pair<std::string, std::string>> out;
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.get<std::string>(i, "id"), r.get<std::string>(i, "driver_id"));
+  co_return out;
+}
+
+awaitable<IdempotencyClaim> TripStore::claim_key(pg::Tx& tx, const std::string& rider_id, const std::string& key,
+                                                 const std::string& fingerprint) {
+  auto inserted = co_await tx.query(kClaimKey, pg::Params{rider_id, key, fingerprint});
+  if (!inserted.empty()) co_return IdempotencyClaim{.fresh = true, .trip_id = inserted.get<std::string>(0, "trip_id")};
+  // The other request committed first (the INSERT waited for it); its row is
+  // visible to this new statement.
+  auto existing = co_await tx.query(kExistingKey, pg::Params{rider_id, key});
+  if (existing.empty()) throw UnavailableError("idempotency key vanished while it was being read; retry");
+  co_return IdempotencyClaim{.fresh = false,
+                             .trip_id = existing.get<std::string>(0, "trip_id"),
+                             .same_request = existing.get<std::string_view>(0, "request_hash") == fingerprint};
+}
+
+awaitable<std::int64_t> TripStore::prune_keys(pg::Pool& db, std::int64_t older_than_hours) {
+  auto r = co_await db.query(kPruneKeys, pg::Params{older_than_hours});
+  co_return r.affected_rows();
+}
+
+}  // namespace uitgo::trip

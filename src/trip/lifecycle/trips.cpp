@@ -1,0 +1,166 @@
+#include "trip/lifecycle/trips.hpp"
+
+#include <unistd.h>
+
+#include "core/base/log.hpp"
+#include "core/base/time.hpp"
+#include "trip/lifecycle/fare.hpp"
+#include "trip/lifecycle/transitions.hpp"
+#include "trip/matching/match_events.hpp"
+#include "trip/matching/outbox.hpp"
+#include "trip/matching/sync_matching.hpp"
+
+namespace uitgo::trip {
+namespace {
+
+// Extra time the sync-mode insurance row waits beyond the inline call.
+constexpr Millis kSyncInsuranceSlack{5000};
+
+}  // namespace
+
+std::vector<double> matching_buckets() { return {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300}; }
+
+// What the creating transaction produced: a new trip, or the one an
+// Idempotency-Key already names.
+struct Lifecycle::Inserted {
+  std::optional<Trip> trip;
+  std::int64_t outbox_id = 0;
+  std::string existing_id;  // Idempotency-Key replay
+  bool same_request = true;
+};
+
+Lifecycle::Lifecycle(pg::Pool& db, ReadRouting& reads, TripChanges& changes, metrics::Registry& metrics,
+                     LifecycleSettings settings)
+    : db_(db), reads_(reads), changes_(changes), metrics_(metrics), settings_(settings) {}
+
+awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const CreateTripRequest& input,
+                                                 const std::optional<std::string>& key) {
+  const auto fingerprint = key ? input.fingerprint() : std::string();
+  const auto fare = estimate_fare(input.service_id, input.origin_lat, input.origin_lng, input.dest_lat, input.dest_lng);
+  const Millis outbox_delay = settings_.async_mode ? Millis(0) : settings_.sync_timeout + kSyncInsuranceSlack;
+  auto body = [&](pg::Tx& tx) -> awaitable<Inserted> {
+    Inserted out;
+    NewTrip fresh;
+    if (key) {
+      auto claim = co_await TripStore::claim_key(tx, rider, *key, fingerprint);
+      if (!claim.fresh) {
+        out.existing_id = claim.trip_id;
+        out.same_request = claim.same_request;
+        co_return out;
+      }
+      fresh.id = claim.trip_id;
+    }
+    fresh.rider_id = rider;
+    fresh.request = input;
+    fresh.fare_estimate = fare;
+    auto trip = co_await TripStore::insert(tx, fresh);
+    const std::optional<Status> none;
+    const std::optional<std::string> no_reason;
+    co_await TripStore::add_event(tx, trip.id, none, Status::requested, rider, "rider", no_reason);
+    const auto event = trip_event(trip).to_json();
+    out.outbox_id = co_await Outbox::add(tx, kTripMatch, event, outbox_delay);
+    out.trip = std::move(trip);
+    co_return out;
+  };
+  co_return co_await db_.transaction(body);
+}
+
+awaitable<CreateResult> Lifecycle::create(const Principal& caller, const CreateTripRequest& input,
+                                          const std::optional<std::string>& key, const std::string& request_id) {
+  const auto rider = caller_id(caller);
+  if (!rider) throw DomainError::forbidden("the access token's subject is not a user id");
+  auto inserted = co_await insert(*rider, input, key);
+  if (!inserted.trip) {
+    if (!inserted.same_request) {
+      throw DomainError::unprocessable("idempotency_key_reused",
+                                       "this Idempotency-Key was already used for a different trip request",
+                                       "Idempotency-Key");
+    }
+    auto existing = co_await TripStore::find(db_, inserted.existing_id);
+    if (!existing) throw trip_not_found();  // deleted meanwhile
+    co_return CreateResult{.trip = std::move(*existing), .replayed = true};
+  }
+  if (settings_.crash_after_commit) {
+    log::error("TRIP_FAULT_CRASH_AFTER_COMMIT: exiting after the commit, before the relay runs (test only)",
+               {{"tripId", inserted.trip->id}});
+    log::flush();
+    ::_exit(1);
+  }
+  metrics_.counter("trips_created_total", "trips created", {{"mode", settings_.async_mode ? "async" : "sync"}}).inc();
+  const Committed what{.outbox = settings_.async_mode, .announce = false};
+  co_await changes_.committed(*inserted.trip, what);
+  log::info("trip created", {{"tripId", inserted.trip->id}, {"riderId", *rider}, {"request_id", request_id}});
+  if (settings_.async_mode || sync_ == nullptr) co_return CreateResult{.trip = std::move(*inserted.trip)};
+  auto now = co_await sync_->match_new_trip(std::move(*inserted.trip), inserted.outbox_id, request_id);
+  co_return CreateResult{.trip = std::move(now)};
+}
+
+awaitable<Trip> Lifecycle::get(const Principal& caller, const std::string& id) {
+  const std::optional<std::string> reader = reader_id(caller);
+  auto find = [&id](pg::Pool& db) { return TripStore::find(db, id); };
+  auto trip = co_await reads_.read(reader, find);
+  if (!trip || !actor_for(caller, *trip)) throw trip_not_found();
+  co_return std::move(*trip);
+}
+
+awaitable<std::optional<LastLocation>> Lifecycle::live_location(const Principal& caller, const std::string& id) {
+  const std::optional<std::string> reader = reader_id(caller);
+  auto fetch = [&id](pg::Pool& db) { return last_location(db, id); };
+  co_return co_await reads_.read(reader, fetch);
+}
+
+awaitable<TripPage> Lifecycle::list(const Principal& caller, const ListQuery& query) {
+  ListFilter filter;
+  filter.statuses = query.statuses;
+  filter.limit = query.limit;
+  filter.offset = query.offset;
+  if (caller.role != "admin") {
+    const auto id = caller_id(caller);
+    if (!id) co_return TripPage{};
+    if (caller.role == "rider") {
+      filter.rider_id = *id;
+    } else if (caller.role == "driver") {
+      filter.driver_id = *id;
+    } else {
+      throw DomainError::forbidden();
+    }
+  }
+  const std::optional<std::string> reader = reader_id(caller);
+  auto page = [&filter](pg::Pool& db) { return TripStore::list(db, filter); };
+  co_return co_await reads_.read(reader, page);
+}
+
+awaitable<Trip> Lifecycle::change_status(const Principal& caller, const std::string& id, const StatusRequest& input) {
+  std::optional<std::string> driver_before;  // a withdrawn offer's driver must see the change too
+  auto body = [&](pg::Tx& tx) -> awaitable<Changed> {
+    auto trip = co_await TripStore::find(tx, id);
+    if (!trip) throw trip_not_found();
+    driver_before = trip->driver_id;
+    const auto actor = actor_for(caller, *trip);
+    if (!actor) throw trip_not_found();
+    require_allowed(check_transition(trip->status, input.status, *actor, trip->driver_id.has_value()), trip->status,
+                    input.status);
+    std::optional<std::string> reason = input.reason;
+    if (input.status == Status::cancelled && !reason) reason = default_cancel_reason(*actor);
+    const auto actor_id = caller_id(caller).value_or(caller.user_id);
+    co_return co_await apply_transition(tx, *trip, input.status, actor_id, to_string(*actor), reason);
+  };
+  auto changed = co_await db_.transaction(body);
+  Committed what{.outbox = changed.outbox};
+  what.also_readers = {reader_id(caller), driver_before};
+  co_await changes_.committed(changed.trip, what);
+  count_transition(input.status, changed.trip);
+  log::info("trip status changed",
+            {{"tripId", id}, {"status", to_string(input.status)}, {"by", caller.user_id}, {"role", caller.role}});
+  co_return std::move(changed.trip);
+}
+
+void Lifecycle::count_transition(Status to, const Trip& trip) {
+  metrics_.counter("trip_transitions_total", "trip status changes", {{"to", std::string(to_string(to))}}).inc();
+  if (to == Status::accepted) {
+    metrics_.histogram("trip_time_to_accept_seconds", "trip creation to a driver's acceptance", {}, matching_buckets())
+        .observe(seconds_since_ms(trip.created_at_ms));
+  }
+}
+
+}  // namespace uitgo::trip

@@ -1,0 +1,91 @@
+#include "user/accounts/sessions.hpp"
+
+#include "core/base/log.hpp"
+
+namespace uitgo::user {
+namespace {
+
+// The same message for an unknown email and a wrong password.
+DomainError bad_credentials() { return DomainError::unauthenticated("invalid email or password"); }
+DomainError bad_refresh_token() { return DomainError::unauthenticated("invalid refresh token"); }
+
+}  // namespace
+
+boost::json::object session_body(const Session& session, const auth::Jwt& jwt) {
+  const auto& user = session.user;
+  return {{"id", user.id},
+          {"email", user.email},
+          {"name", user.name},
+          {"role", user.role},
+          {"accessToken", jwt.issue(user.id, user.role)},
+          {"refreshToken", session.refresh_token},
+          {"expiresIn", jwt.access_ttl().count()}};
+}
+
+awaitable<Session> Sessions::register_rider(const RegisterRequest& input, const std::string& request_id) {
+  // Hashed outside any initializer: GCC 12 mishandles co_await inside one.
+  std::string password_hash = co_await hasher_.hash(input.password);
+  const NewUser user{.name = input.name,
+                     .email = input.email,
+                     .phone = input.phone,
+                     .password_hash = std::move(password_hash),
+                     .role = "rider"};
+  auto body = [&](pg::Tx& tx) -> awaitable<Session> {
+    auto created = co_await AccountStore::create(tx, user);
+    auto token = co_await AccountStore::add_refresh_token(tx, created.id, "");
+    co_return Session{std::move(created), std::move(token)};
+  };
+  auto session = co_await db_.transaction(body);
+  log::info("account registered", {{"user_id", session.user.id}, {"request_id", request_id}});
+  co_return session;
+}
+
+awaitable<Session> Sessions::login(const LoginRequest& input) {
+  auto user = co_await AccountStore::by_email(db_, input.email);
+  if (!user) {
+    co_await hasher_.verify_dummy(input.password);
+    throw bad_credentials();
+  }
+  const bool password_ok = co_await hasher_.verify(input.password, user->password_hash);
+  if (!password_ok) throw bad_credentials();
+  if (user->disabled) throw DomainError::forbidden("this account is disabled");
+  const auto& id = user->id;
+  auto body = [&](pg::Tx& tx) -> awaitable<std::string> {
+    co_return co_await AccountStore::add_refresh_token(tx, id, "");
+  };
+  auto token = co_await db_.transaction(body);
+  co_return Session{std::move(*user), std::move(token)};
+}
+
+awaitable<Session> Sessions::refresh(const std::string& refresh_token, const std::string& request_id) {
+  struct Rotation {
+    RefreshOutcome outcome;
+    std::string next_token;
+  };
+  // Consuming the old token, revoking a reused family and storing the new
+  // token all commit together; a rejection below happens after the commit so
+  // a family revocation is never rolled back.
+  auto body = [&](pg::Tx& tx) -> awaitable<Rotation> {
+    Rotation r;
+    r.outcome = co_await AccountStore::consume_refresh_token(tx, refresh_token);
+    if (r.outcome.check == RefreshCheck::valid) {
+      r.next_token = co_await AccountStore::add_refresh_token(tx, r.outcome.user->id, r.outcome.family_id);
+    }
+    co_return r;
+  };
+  auto rotation = co_await db_.transaction(body);
+  if (rotation.outcome.check == RefreshCheck::valid) {
+    co_return Session{std::move(*rotation.outcome.user), std::move(rotation.next_token)};
+  }
+  if (rotation.outcome.check == RefreshCheck::reused) {
+    log::warn("refresh token reuse detected: family revoked",
+              {{"family_id", rotation.outcome.family_id}, {"request_id", request_id}});
+  }
+  throw bad_refresh_token();
+}
+
+awaitable<void> Sessions::logout(const std::string& refresh_token, const std::string& user_id) {
+  co_await AccountStore::revoke_refresh_token(db_, refresh_token, user_id);
+}
+
+}  // namespace uitgo::user

@@ -1,0 +1,38 @@
+#include "user/app.hpp"
+
+#include "core/base/log.hpp"
+#include "core/service/peers.hpp"
+
+namespace uitgo::user {
+
+config::Spec settings_spec() {
+  config::Spec s;
+  s.integer("PASSWORD_HASH_THREADS", 2, 1, 64,
+            "threads hashing passwords (argon2id, ~65 ms and 64 MiB each); keep at or below the core count");
+  s.integer("PASSWORD_HASH_QUEUE", 64, 1, 100000, "hashes waiting for a thread before login/register answer 503");
+  return s;
+}
+
+UserApp::UserApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,
+                 const std::string& internal_token)
+    : db(db),
+      jwt(jwt),
+      hasher(static_cast<std::size_t>(runtime.config().integer("PASSWORD_HASH_THREADS")),
+             static_cast<std::size_t>(runtime.config().integer("PASSWORD_HASH_QUEUE"))),
+      drivers(runtime.executor(), service::peer_options(runtime.config(), "DRIVER_SERVICE", internal_token)),
+      sessions(db, hasher),
+      accounts(db),
+      registration(db, hasher, drivers),
+      home(db, redis, runtime.metrics(), home::cache_settings(runtime.config())) {}
+
+std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,
+                                 const std::string& internal_token) {
+  auto app = std::make_shared<UserApp>(runtime, db, redis, jwt, internal_token);
+  add_routes(runtime.router(), app);
+  const auto cache = home::cache_settings(runtime.config());
+  log::info("home cache",
+            {{"enabled", cache.enabled}, {"ttlSeconds", cache.ttl.count()}, {"timeoutMs", cache.timeout.count()}});
+  return app;
+}
+
+}  // namespace uitgo::user

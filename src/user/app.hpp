@@ -1,0 +1,47 @@
+// user-service's parts, built once per process and shared by its routes
+// (routes.cpp): the password hasher, the token issuer, the driver-service
+// client and the use cases (sessions, accounts, driver registration, home
+// content).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/auth/jwt.hpp"
+#include "core/pg/pool.hpp"
+#include "core/redis/client.hpp"
+#include "core/service/runtime.hpp"
+#include "peers/driver_client.hpp"
+#include "user/accounts/accounts.hpp"
+#include "user/accounts/passwords.hpp"
+#include "user/accounts/registration.hpp"
+#include "user/accounts/sessions.hpp"
+#include "user/home/home.hpp"
+
+namespace uitgo::user {
+
+// PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE.
+config::Spec settings_spec();
+
+struct UserApp {
+  UserApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,
+          const std::string& internal_token);
+  UserApp(const UserApp&) = delete;
+  UserApp& operator=(const UserApp&) = delete;
+
+  pg::Pool& db;
+  const auth::Jwt& jwt;
+  PasswordHasher hasher;
+  peers::DriverClient drivers;
+  Sessions sessions;
+  Accounts accounts;
+  DriverRegistration registration;
+  home::HomeContent home;
+};
+
+// Builds the app on `runtime` and registers every route (routes.cpp).
+std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,
+                                 const std::string& internal_token);
+void add_routes(http::Router& router, std::shared_ptr<UserApp> app);
+
+}  // namespace uitgo::user

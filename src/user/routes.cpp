@@ -1,0 +1,45 @@
+// Every route of user-service, in one table. Handlers live with their area
+// (accounts/, home/); the runtime adds /health, /ready, /metrics and the
+// internal /internal/tasks routes of every service.
+//
+//   POST  /auth/register                 anyone: a rider account → 201 session
+//   POST  /v1/drivers/register           anyone: a driver account + its profile → 201 session
+//   POST  /auth/login, /auth/refresh     anyone → 200 session
+//   POST  /auth/logout                   signed in: revokes the refresh token → 204
+//   GET   /auth/me, PATCH /users/me      signed in: one's own account
+//   PATCH /admin/users/{id}              admin: {disabled}
+//   GET   /promotions, /news             anyone (read-through cache)
+//   POST|PATCH|DELETE /admin/promotions[/{id}], /admin/news[/{id}]   admin
+#include "core/http/router.hpp"
+#include "user/accounts/handlers.hpp"
+#include "user/app.hpp"
+#include "user/home/handlers.hpp"
+
+namespace uitgo::user {
+
+void add_routes(http::Router& router, std::shared_ptr<UserApp> app) {
+  using http::Access;
+  const auto anyone = Access::anyone();
+  const auto signed_in = Access::user();
+  const auto admin = Access::roles_of({"admin"});
+
+  http::RouteTable<UserApp> routes(router, std::move(app));
+  routes.add("POST", "/auth/register", anyone, accounts::register_rider)
+      .add("POST", "/v1/drivers/register", anyone, accounts::register_driver)
+      .add("POST", "/auth/login", anyone, accounts::login)
+      .add("POST", "/auth/refresh", anyone, accounts::refresh)
+      .add("POST", "/auth/logout", signed_in, accounts::logout)
+      .add("GET", "/auth/me", signed_in, accounts::me)
+      .add("PATCH", "/users/me", signed_in, accounts::update_me)
+      .add("PATCH", "/admin/users/{id}", admin, accounts::set_disabled)
+      .add("GET", "/promotions", anyone, home::list_promotions)
+      .add("GET", "/news", anyone, home::list_news)
+      .add("POST", "/admin/promotions", admin, home::create_promotion)
+      .add("PATCH", "/admin/promotions/{id}", admin, home::update_promotion)
+      .add("DELETE", "/admin/promotions/{id}", admin, home::delete_promotion)
+      .add("POST", "/admin/news", admin, home::create_news)
+      .add("PATCH", "/admin/news/{id}", admin, home::update_news)
+      .add("DELETE", "/admin/news/{id}", admin, home::delete_news);
+}
+
+}  // namespace uitgo::user

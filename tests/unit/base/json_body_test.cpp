@@ -1,0 +1,94 @@
+#include "core/base/json_body.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+using uitgo::DomainError;
+using uitgo::json::Fields;
+using uitgo::json::parse_object;
+
+namespace {
+
+// Runs `f` and returns the field named by the validation error it throws.
+template <typename F>
+std::string failing_field(F f) {
+  try {
+    f();
+  } catch (const DomainError& e) {
+    EXPECT_EQ(e.kind(), uitgo::Refusal::invalid);
+    EXPECT_EQ(e.code(), "validation_failed");
+    return e.field().value_or("");
+  }
+  ADD_FAILURE() << "no error thrown";
+  return {};
+}
+
+struct Vehicle {
+  std::string make;
+  std::int64_t year;
+  static Vehicle from_json(const Fields& f) {
+    return {f.required_string("make", {.max_length = 50}), f.required_int("year", 1950, 2100)};
+  }
+};
+
+}  // namespace
+
+TEST(JsonBody, MalformedJsonIsInvalidJson) {
+  for (const char* body : {"", "{", "nope", "{\"a\":}", "[1,2]", "42"}) {
+    try {
+      parse_object(body);
+      FAIL() << body;
+    } catch (const DomainError& e) {
+      EXPECT_EQ(e.kind(), uitgo::Refusal::invalid);
+      EXPECT_EQ(e.code(), "invalid_json") << body;
+    }
+  }
+}
+
+TEST(JsonBody, ErrorBodyHasTheSpecShape) {
+  const auto body = boost::json::parse(uitgo::json::error_body(DomainError::invalid("lat", "lat is required")));
+  EXPECT_EQ(body.at("error").as_string(), "lat is required");
+  EXPECT_EQ(body.at("code").as_string(), "validation_failed");
+  EXPECT_EQ(body.at("field").as_string(), "lat");
+}
+
+TEST(JsonBody, TypedStructParses) {
+  const auto v = uitgo::json::parse_body<Vehicle>(R"({"make":"Honda","year":2020,"extra":true})");
+  EXPECT_EQ(v.make, "Honda");
+  EXPECT_EQ(v.year, 2020);
+}
+
+TEST(JsonBody, WrongTypesAndMissingFieldsNameTheField) {
+  EXPECT_EQ(failing_field([] { uitgo::json::parse_body<Vehicle>(R"({"year":2020})"); }), "make");
+  EXPECT_EQ(failing_field([] { uitgo::json::parse_body<Vehicle>(R"({"make":5,"year":2020})"); }), "make");
+  EXPECT_EQ(failing_field([] { uitgo::json::parse_body<Vehicle>(R"({"make":"","year":2020})"); }), "make");
+  EXPECT_EQ(failing_field([] { uitgo::json::parse_body<Vehicle>(R"({"make":"H","year":"2020"})"); }), "year");
+  EXPECT_EQ(failing_field([] { uitgo::json::parse_body<Vehicle>(R"({"make":"H","year":20.5})"); }), "year");
+  EXPECT_EQ(failing_field([] { uitgo::json::parse_body<Vehicle>(R"({"make":"H","year":1800})"); }), "year");
+}
+
+TEST(JsonBody, LengthCountsCharactersNotBytes) {
+  const auto o = parse_object(R"({"name":"Nguyễn"})");
+  EXPECT_EQ(Fields(o).required_string("name", {.max_length = 6}), "Nguyễn");
+  EXPECT_EQ(failing_field([&] { Fields(o).required_string("name", {.max_length = 5}); }), "name");
+}
+
+TEST(JsonBody, CoordinatesAreRangeChecked) {
+  const auto o = parse_object(R"({"lat":91,"lng":-180,"bad":"x"})");
+  const Fields f(o);
+  EXPECT_EQ(failing_field([&] { f.required_latitude("lat"); }), "lat");
+  EXPECT_DOUBLE_EQ(f.required_longitude("lng"), -180);
+  EXPECT_EQ(failing_field([&] { f.required_latitude("bad"); }), "bad");
+}
+
+TEST(JsonBody, NestedFieldsAreQualified) {
+  const auto o = parse_object(R"({"vehicle":{"make":"Honda"}})");
+  EXPECT_EQ(failing_field([&] { Fields(o).required_object("vehicle").required_int("year", 1, 2); }), "vehicle.year");
+  EXPECT_EQ(failing_field([&] { Fields(parse_object(R"({"vehicle":3})")).required_object("vehicle"); }), "vehicle");
+}
+
+TEST(JsonBody, NullCountsAsAbsent) {
+  const auto o = parse_object(R"({"phone":null})");
+  EXPECT_FALSE(Fields(o).optional_string("phone").has_value());
+}
