@@ -17,6 +17,8 @@ binary=$1
 [[ -x "$binary" ]] || die "$binary is not an executable uitgo binary (build it first)"
 command -v node >/dev/null || die "node is not installed (Debian: apt-get install nodejs npm)"
 command -v npm >/dev/null || die "npm is not installed (Debian: apt-get install npm)"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+((node_major >= 18)) || die "node $(node --version) is too old: the checks need Node 18 or newer (20 preferred)"
 
 # npm ci rewrites node_modules/.package-lock.json; a lockfile or manifest newer than it means
 # the installed tree is stale.

@@ -12,7 +12,9 @@ function findModuleDirs(root) {
   const walk = (dir) => {
     const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     const tf = entries.filter((e) => e.isFile() && e.name.endsWith('.tf')).map((e) => path.join(dir, e.name));
-    if (tf.length) dirs.push({ dir, files: tf });
+    // Variable files are HCL too: parsed and layout-checked, not part of the module.
+    const tfvars = entries.filter((e) => e.isFile() && /\.tfvars(\.example)?$/.test(e.name)).map((e) => path.join(dir, e.name));
+    if (tf.length || tfvars.length) dirs.push({ dir, files: tf, varFiles: tfvars });
     for (const e of entries) {
       if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') walk(path.join(dir, e.name));
     }
@@ -85,7 +87,9 @@ function addFile(mod, parsed) {
 async function loadTree(root) {
   const modules = new Map();
   const parsed = [];
-  for (const { dir, files } of findModuleDirs(root)) {
+  for (const { dir, files, varFiles } of findModuleDirs(root)) {
+    for (const file of varFiles) parsed.push(await parseFile(file));
+    if (!files.length) continue;
     const mod = emptyModule(dir);
     for (const file of files) {
       const p = await parseFile(file);
