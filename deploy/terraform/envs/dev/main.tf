@@ -134,7 +134,7 @@ module "asg_service" {
 
   image             = local.image
   services          = var.services
-  extra_environment = var.extra_environment
+  extra_environment = merge({ PG_POOL_SIZE = tostring(var.pg_pool_size) }, var.extra_environment)
 
   db_host             = module.rds.address
   db_port             = module.rds.port

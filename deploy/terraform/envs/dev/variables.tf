@@ -29,6 +29,12 @@ variable "services" {
   default     = ["user-service", "trip-service", "driver-service"]
 }
 
+variable "pg_pool_size" {
+  description = "PG_POOL_SIZE of every service. Each instance holds up to three such pools on the primary and one on the replica; db.t4g.micro allows about 110 connections, so 5 keeps max_size = 6 instances under it."
+  type        = number
+  default     = 5
+}
+
 variable "extra_environment" {
   description = "More variables for every container (see `uitgo <service> --help`)."
   type        = map(string)
