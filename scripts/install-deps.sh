@@ -63,6 +63,12 @@ main() {
       return 2
       ;;
   esac
+  # Node.js runs the infrastructure checks (tests/infra). A machine may have
+  # it from elsewhere (e.g. a NodeSource package, which conflicts with
+  # Debian's npm), so Debian's nodejs/npm are only wanted when none is found.
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    WANTED+=(nodejs npm)
+  fi
   local missing
   mapfile -t missing < <(missing_packages)
   if [[ ${#missing[@]} -eq 0 ]]; then
