@@ -10,18 +10,12 @@
 #include "loadgen/driver_fleet.hpp"
 #include "loadgen/progress.hpp"
 #include "loadgen/scenario_runner.hpp"
+#include "core/base/time.hpp"
 
 namespace uitgo::loadgen {
 namespace {
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc_now() { return format_rfc3339_ms(now_ms()); }
 
 // GET /health must answer 200. Through the gateway, each service's
 // /<service>/health must not be a 5xx either (a service that is down); a

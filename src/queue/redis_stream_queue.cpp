@@ -1,5 +1,7 @@
 #include "queue/redis_stream_queue.hpp"
 
+#include "core/base/time.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -11,11 +13,6 @@
 
 namespace uitgo::queue {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Every script starts with the same helper: a flat [f1, v1, ...] list as a table.
 #define UITGO_LUA_FIELDS                                           \

@@ -1,5 +1,7 @@
 #include "core/base/log.hpp"
 
+#include "core/base/time.hpp"
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/json/serialize.hpp>
@@ -85,18 +87,7 @@ void flush() { logger()->flush(); }
 
 bool enabled(Level level) { return level >= state().level.load(std::memory_order_relaxed); }
 
-std::string now_rfc3339() {
-  using namespace std::chrono;
-  const auto now = system_clock::now();
-  const auto secs = system_clock::to_time_t(now);
-  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  const auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
-  return buf;
-}
+std::string now_rfc3339() { return format_rfc3339_ms(now_ms()); }
 
 void write(Level level, std::string_view message, boost::json::object fields) {
   if (!enabled(level)) return;

@@ -1,20 +1,12 @@
 #include "trip/lifecycle/fare.hpp"
 
+#include "core/base/geo.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
 namespace uitgo::trip {
-
-double haversine_km(double lat1, double lng1, double lat2, double lng2) {
-  const auto rad = [](double deg) { return deg * std::numbers::pi / 180.0; };
-  const double dlat = rad(lat2 - lat1);
-  const double dlng = rad(lng2 - lng1);
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(rad(lat1)) * std::cos(rad(lat2)) * std::sin(dlng / 2) * std::sin(dlng / 2);
-  const double c = 2 * std::atan2(std::sqrt(a), std::sqrt(std::max(0.0, 1 - a)));
-  return kEarthRadiusKm * c;
-}
 
 double service_multiplier(std::string_view service_id) {
   if (service_id == "bike") return 0.6;
@@ -28,7 +20,7 @@ std::optional<std::int64_t> estimate_fare(std::string_view service_id, std::opti
                                           std::optional<double> origin_lng, std::optional<double> dest_lat,
                                           std::optional<double> dest_lng) {
   if (!origin_lat || !origin_lng || !dest_lat || !dest_lng) return std::nullopt;
-  const double km = haversine_km(*origin_lat, *origin_lng, *dest_lat, *dest_lng);
+  const double km = geo::distance_meters({*origin_lat, *origin_lng}, {*dest_lat, *dest_lng}) / 1000.0;
   const double fare =
       (static_cast<double>(kBaseFareVnd) + static_cast<double>(kPerKmVnd) * km) * service_multiplier(service_id);
   return std::max(kMinimumFareVnd, round_to_thousand(fare));

@@ -1,7 +1,8 @@
 // The fare estimate shown when a trip is requested. Pure.
 //
 //   distance  = great-circle (haversine) distance pickup → drop-off, in km,
-//               on a sphere of radius 6371.0088 km (the mean Earth radius)
+//               on a sphere of radius 6371.0088 km (the mean Earth radius,
+//               geo::kMeanEarthRadiusMeters)
 //   fare      = (kBaseFareVnd + kPerKmVnd × distance) × multiplier(serviceId)
 //   estimate  = fare rounded to the nearest 1,000 VND (halves round up),
 //               never below kMinimumFareVnd
@@ -17,12 +18,10 @@
 
 namespace uitgo::trip {
 
-inline constexpr double kEarthRadiusKm = 6371.0088;
 inline constexpr std::int64_t kBaseFareVnd = 10'000;
 inline constexpr std::int64_t kPerKmVnd = 8'000;
 inline constexpr std::int64_t kMinimumFareVnd = 10'000;
 
-double haversine_km(double lat1, double lng1, double lat2, double lng2);
 double service_multiplier(std::string_view service_id);
 // Nearest multiple of 1,000; halves round up.
 std::int64_t round_to_thousand(double vnd);

@@ -1,5 +1,7 @@
 #include "trip/lifecycle/trip.hpp"
 
+#include "core/base/json_value.hpp"
+
 #include <array>
 
 namespace uitgo::trip {
@@ -11,12 +13,6 @@ constexpr std::array<std::pair<Status, std::string_view>, 6> kNames{{{Status::re
                                                                      {Status::in_ride, "in_ride"},
                                                                      {Status::completed, "completed"},
                                                                      {Status::cancelled, "cancelled"}}};
-
-template <typename T>
-boost::json::value nullable(const std::optional<T>& v) {
-  if (!v) return nullptr;
-  return boost::json::value(*v);
-}
 
 }  // namespace
 
@@ -40,17 +36,17 @@ boost::json::object public_json(const Trip& t) {
   boost::json::object o;
   o["id"] = t.id;
   o["riderId"] = t.rider_id;
-  o["driverId"] = nullable(t.driver_id);
+  o["driverId"] = json::nullable(t.driver_id);
   o["status"] = to_string(t.status);
   o["originText"] = t.origin_text;
   o["destText"] = t.dest_text;
   o["serviceId"] = t.service_id;
-  o["originLat"] = nullable(t.origin_lat);
-  o["originLng"] = nullable(t.origin_lng);
-  o["destLat"] = nullable(t.dest_lat);
-  o["destLng"] = nullable(t.dest_lng);
-  o["fareEstimate"] = nullable(t.fare_estimate);
-  o["cancelReason"] = nullable(t.cancel_reason);
+  o["originLat"] = json::nullable(t.origin_lat);
+  o["originLng"] = json::nullable(t.origin_lng);
+  o["destLat"] = json::nullable(t.dest_lat);
+  o["destLng"] = json::nullable(t.dest_lng);
+  o["fareEstimate"] = json::nullable(t.fare_estimate);
+  o["cancelReason"] = json::nullable(t.cancel_reason);
   o["createdAt"] = t.created_at;
   o["updatedAt"] = t.updated_at;
   o["lastLocation"] = nullptr;  // live tracking fills this in

@@ -1,5 +1,7 @@
 #include "user/home/payloads.hpp"
 
+#include "core/base/json_value.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/scheme.hpp>
 
@@ -86,11 +88,6 @@ int days_in_month(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
-boost::json::value nullable(const std::optional<std::string>& v) {
-  if (v) return boost::json::value(*v);
-  return nullptr;
 }
 
 }  // namespace
@@ -215,8 +212,8 @@ boost::json::object public_json(const Promotion& p) {
           {"title", p.title},
           {"description", p.description},
           {"code", p.code},
-          {"imageUrl", nullable(p.image_url)},
-          {"expiresAt", nullable(p.expires_at)}};
+          {"imageUrl", json::nullable(p.image_url)},
+          {"expiresAt", json::nullable(p.expires_at)}};
 }
 
 boost::json::object admin_json(const Promotion& p) {
@@ -231,7 +228,7 @@ boost::json::object public_json(const NewsItem& n) {
   return {{"id", n.id},
           {"title", n.title},
           {"body", n.body},
-          {"imageUrl", nullable(n.image_url)},
+          {"imageUrl", json::nullable(n.image_url)},
           {"publishedAt", n.published_at}};
 }
 

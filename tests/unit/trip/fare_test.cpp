@@ -2,8 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "core/base/geo.hpp"
+
 namespace uitgo::trip {
 namespace {
+
+// The distance the fare is computed from: the mean Earth radius.
+double haversine_km(double lat1, double lng1, double lat2, double lng2) {
+  return geo::distance_meters({lat1, lng1}, {lat2, lng2}) / 1000.0;
+}
 
 TEST(Fare, HaversineKnownDistances) {
   EXPECT_DOUBLE_EQ(haversine_km(10.0, 106.0, 10.0, 106.0), 0.0);
