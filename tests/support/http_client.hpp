@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/eventually.hpp"  // until every test includes it itself
+
 namespace uitgo::test {
 
 struct HttpResponse {
@@ -44,17 +46,5 @@ class RawConnection {
  private:
   int fd_ = -1;
 };
-
-// Polls until `predicate` holds or `timeout` passes; returns the last result.
-template <typename F>
-bool eventually(F predicate, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    struct timespec ts{0, 50'000'000};
-    nanosleep(&ts, nullptr);
-  }
-  return predicate();
-}
 
 }  // namespace uitgo::test
