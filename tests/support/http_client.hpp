@@ -9,8 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include "support/eventually.hpp"  // until every test includes it itself
-
 namespace uitgo::test {
 
 struct HttpResponse {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "matching/matching_support.hpp"
+#include "support/metrics.hpp"
 #include "support/shared_environment.hpp"
 
 namespace uitgo::test::matching {
@@ -12,15 +13,14 @@ namespace {
 
 Stack* stack = nullptr;
 
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
-  return std::make_unique<Stack>(std::vector<std::pair<std::string, std::string>>{
-      {"OFFER_TIMEOUT_SECONDS", "2"},
-      {"MATCH_DEADLINE_SECONDS", "60"},
-      {"MATCH_RETRY_MAX_MS", "1000"},
-      // The reservation audit checks every second here, so every test of
-      // this binary also shows it never releases a driver an open trip holds.
-      {"RESERVATION_AUDIT_SECONDS", "1"},
-      {"RESERVATION_RECHECK_SECONDS", "3"}});
+const auto* const environment = share_per_binary(stack, [] {
+  return std::make_unique<Stack>(Env{{"OFFER_TIMEOUT_SECONDS", "2"},
+                                     {"MATCH_DEADLINE_SECONDS", "60"},
+                                     {"MATCH_RETRY_MAX_MS", "1000"},
+                                     // The reservation audit checks every second here, so every test of
+                                     // this binary also shows it never releases a driver an open trip holds.
+                                     {"RESERVATION_AUDIT_SECONDS", "1"},
+                                     {"RESERVATION_RECHECK_SECONDS", "3"}});
 });
 
 TEST(Matching, HappyPathThroughTheGateway) {
@@ -35,7 +35,7 @@ TEST(Matching, HappyPathThroughTheGateway) {
   ASSERT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
   EXPECT_EQ(str(offered, "status"), "requested");
   // Reserved: no longer searchable.
-  EXPECT_FALSE(drivers::contains(stack->gateway->search(lat, lng), driver));
+  EXPECT_FALSE(drivers::contains(stack->gateway.search(lat, lng), driver));
 
   const auto accepted = stack->driver_action(id, driver, "accept");
   ASSERT_EQ(accepted.status, 200) << accepted.body;
@@ -104,7 +104,7 @@ TEST(Matching, OfferTimeoutReoffersToAnotherDriver) {
 }
 
 TEST(Matching, MetricsExportOutcomesAndQueueGauges) {
-  const auto r = http_request(stack->stack->driver_port, "GET", "/metrics");
+  const auto r = http_request(stack->stack.driver_port, "GET", "/metrics");
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("matcher_outcomes_total{outcome=\"assigned\"}"), std::string::npos);
   EXPECT_NE(r.body.find("matcher_outcomes_total{outcome=\"no_driver\"}"), std::string::npos);
@@ -116,8 +116,7 @@ TEST(Matching, MetricsExportOutcomesAndQueueGauges) {
 TEST(Matching, AlertRulesNameExportedMetrics) {
   std::ifstream file(std::string(UITGO_SOURCE_DIR) + "/deploy/prometheus/alerts.yml");
   ASSERT_TRUE(file) << "deploy/prometheus/alerts.yml missing";
-  const auto exported = http_request(stack->stack->driver_port, "GET", "/metrics").body +
-                        http_request(stack->stack->trip_port, "GET", "/metrics").body;
+  const auto exported = metrics_text(stack->stack.driver_port) + metrics_text(stack->stack.trip_port);
   const std::regex metric(R"(\b(match_queue_\w+|outbox_\w+|matcher_\w+)\b)");
   std::string line;
   int names = 0;
@@ -139,14 +138,14 @@ TEST(Matching, TripCreatedWhileDriverServiceIsDownIsMatchedAfterRestart) {
   const double lng = 106.60;
   const auto driver = stack->online_driver(lat, lng);
   const auto stopping = std::chrono::steady_clock::now();
-  stack->stack->stop("driver-service");
+  stack->stack.stop("driver-service");
   EXPECT_LT(std::chrono::steady_clock::now() - stopping, 10s) << "workers did not stop promptly";
   const auto rider = stack->rider_token();
   const auto id = stack->create_trip(rider, true, lat, lng);
   ASSERT_FALSE(id.empty());
   std::this_thread::sleep_for(500ms);
   EXPECT_FALSE(has_driver(stack->trip(id, rider)));
-  stack->stack->start("driver-service");
+  stack->stack.start("driver-service");
   const auto offered = stack->wait_trip(id, rider, has_driver, 30s);
   EXPECT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
 }
@@ -157,14 +156,14 @@ TEST(Matching, OrphanReservationIsReleasedByTheAudit) {
   const double lat = 14.10;
   const double lng = 106.60;
   const auto driver = stack->online_driver(lat, lng);
-  const auto body = json::serialize(json::object{{"tripId", new_uuid()}});
-  const auto reserved = stack->direct->internal("POST", "/internal/drivers/" + driver + "/reserve", body);
+  const json::object body{{"tripId", new_uuid()}};
+  const auto reserved = stack->direct.internal("POST", "/internal/drivers/" + driver + "/reserve", body);
   ASSERT_EQ(reserved.status, 200) << reserved.body;
-  EXPECT_FALSE(drivers::contains(stack->gateway->search(lat, lng), driver));
+  EXPECT_FALSE(drivers::contains(stack->gateway.search(lat, lng), driver));
   EXPECT_TRUE(stack->wait_searchable(driver, lat, lng, 30s)) << "the orphan reservation was not released";
   EXPECT_EQ(
-      drivers::sql_value(stack->stack->dsn("driver_db"),
-                         "SELECT count(*) FROM drivers WHERE current_trip_id IS NOT NULL AND id = '" + driver + "'"),
+      stack->direct.scalar("driver_db",
+                           "SELECT count(*) FROM drivers WHERE current_trip_id IS NOT NULL AND id = '" + driver + "'"),
       "0");
 }
 
@@ -174,9 +173,9 @@ TEST(Matching, TripWithoutCoordinatesGoesToTheDriverWaitingLongest) {
   std::this_thread::sleep_for(1100ms);
   const auto newer = stack->online_driver(12.50, 106.60);
   const auto expected =
-      drivers::sql_value(stack->stack->dsn("driver_db"),
-                         "SELECT id FROM drivers WHERE availability = 'online' AND current_trip_id IS NULL"
-                         " ORDER BY free_since, id LIMIT 1");
+      stack->direct.scalar("driver_db",
+                           "SELECT id FROM drivers WHERE availability = 'online' AND current_trip_id IS NULL"
+                           " ORDER BY free_since, id LIMIT 1");
   const auto rider = stack->rider_token();
   const auto id = stack->create_trip(rider, false);
   ASSERT_FALSE(id.empty());

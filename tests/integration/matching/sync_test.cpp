@@ -8,8 +8,8 @@ namespace {
 
 Stack* stack = nullptr;
 
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
-  return std::make_unique<Stack>(std::vector<std::pair<std::string, std::string>>{{"MATCHING_MODE", "sync"}});
+const auto* const environment = share_per_binary(stack, [] {
+  return std::make_unique<Stack>(Env{{"MATCHING_MODE", "sync"}});
 });
 
 TEST(MatchingSync, HappyPath) {
@@ -30,19 +30,19 @@ TEST(MatchingSync, HappyPath) {
 }
 
 TEST(MatchingSync, InternalMatchAnswersNotOpenAndNoDriver) {
-  const auto none = stack->direct->internal("POST", "/internal/match",
-                                            json::serialize(json::object{{"tripId", new_uuid()},
-                                                                         {"riderId", new_uuid()},
-                                                                         {"originLat", 1.0},
-                                                                         {"originLng", 1.0},
-                                                                         {"serviceId", "car"},
-                                                                         {"createdAt", "2026-01-01T00:00:00Z"},
-                                                                         {"createdAtMs", 1},
-                                                                         {"attempt", 1}}));
+  const auto none = stack->direct.internal("POST", "/internal/match",
+                                           json::serialize(json::object{{"tripId", new_uuid()},
+                                                                        {"riderId", new_uuid()},
+                                                                        {"originLat", 1.0},
+                                                                        {"originLng", 1.0},
+                                                                        {"serviceId", "car"},
+                                                                        {"createdAt", "2026-01-01T00:00:00Z"},
+                                                                        {"createdAtMs", 1},
+                                                                        {"attempt", 1}}));
   ASSERT_EQ(none.status, 200) << none.body;
   EXPECT_EQ(json::parse(none.body).at("outcome").as_string(), "not_open");
-  EXPECT_EQ(stack->direct->internal("POST", "/internal/match", "{").status, 400);
-  const auto anonymous = http_request(stack->stack->driver_port, "POST", "/internal/match", "{}").status;
+  EXPECT_EQ(stack->direct.internal("POST", "/internal/match", "{").status, 400);
+  const auto anonymous = http_request(stack->stack.driver_port, "POST", "/internal/match", "{}").status;
   EXPECT_TRUE(anonymous == 401 || anonymous == 403) << anonymous;
 }
 

@@ -4,22 +4,17 @@
 // (exit status 2 with one line on stderr). Nothing here depends on timing:
 // thresholds are off (--no-thresholds) and only counts and statuses are checked.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
+#include "support/json.hpp"
 #include "support/shared_environment.hpp"
+#include "support/shell.hpp"
 #include "support/test_stack.hpp"
 
 namespace uitgo::test {
 namespace {
-
-namespace json = boost::json;
 
 TestStack* stack = nullptr;
 
@@ -27,11 +22,11 @@ const auto* const environment = share_per_binary(stack, [] {
   auto s = std::make_unique<TestStack>(StackOptions{.services = true, .nginx = true});
   // Three load-test riders and drivers (with driver profiles) into
   // <dir>/demo-tokens.json, the same way `make loadtest` gets its tokens.
-  const std::string seed = "UITGO_RUN_DIR='" + s->dir() +
-                           "' UITGO_BIN='" UITGO_BINARY
-                           "' SEED_DEMO=false SEED_RIDERS=3 SEED_DRIVERS=3 '" UITGO_SOURCE_DIR
-                           "/scripts/stack.sh' seed >/dev/null 2>&1";
-  if (std::system(seed.c_str()) != 0) throw std::runtime_error("stack.sh seed failed");
+  const auto seed =
+      run_command("UITGO_RUN_DIR='" + s->dir() +
+                  "' UITGO_BIN='" UITGO_BINARY "' SEED_DEMO=false SEED_RIDERS=3 SEED_DRIVERS=3 '" UITGO_SOURCE_DIR
+                  "/scripts/stack.sh' seed >/dev/null 2>&1");
+  if (seed.status != 0) throw std::runtime_error("stack.sh seed failed");
   return s;
 });
 
@@ -55,20 +50,11 @@ std::string api_base() { return "http://127.0.0.1:" + std::to_string(stack->gate
 Outcome loadgen(const std::string& args) {
   static int run = 0;
   const std::string err_file = stack->dir() + "/loadgen-" + std::to_string(++run) + ".err";
-  const std::string command = "cd '" UITGO_SOURCE_DIR
-                              "' && env -u ACCESS_TOKEN -u TARGET_RPS -u DURATION -u VUS "
-                              "-u DRIVERS '" UITGO_BINARY "' loadgen " +
-                              args + " 2>'" + err_file + "'";
-  Outcome o;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return o;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) o.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  o.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.err = read_file(err_file);
-  return o;
+  const auto result = run_command("cd '" UITGO_SOURCE_DIR
+                                  "' && env -u ACCESS_TOKEN -u TARGET_RPS -u DURATION -u VUS "
+                                  "-u DRIVERS '" UITGO_BINARY "' loadgen " +
+                                  args + " 2>'" + err_file + "'");
+  return {result.status, result.out, read_file(err_file)};
 }
 
 int lines(const std::string& text) {
