@@ -59,7 +59,6 @@ class Api {
  public:
   Api(const TestStack& stack, std::uint16_t port);
 
-  const TestStack& stack() const { return *stack_; }
   std::uint16_t port() const { return port_; }
 
   // A fresh user (new random id) of `role`, with a token.

@@ -19,6 +19,16 @@ json::object body_of(const HttpResponse& response) {
   return std::move(value.as_object());
 }
 
+json::array items_of(const HttpResponse& response) {
+  const auto body = body_of(response);
+  const auto* items = body.if_contains("items");
+  if (items == nullptr || !items->is_array()) {
+    ADD_FAILURE() << "no \"items\" array: " << response.status << " " << response.body;
+    return {};
+  }
+  return items->as_array();
+}
+
 std::string str(const json::object& object, std::string_view key) {
   const auto* v = object.if_contains(key);
   return (v != nullptr && v->is_string()) ? std::string(v->as_string()) : std::string();

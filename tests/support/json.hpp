@@ -1,6 +1,7 @@
 // Reading JSON answers in tests: the body as an object, fields as text or numbers.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -17,6 +18,9 @@ namespace json = boost::json;
 
 // The response body as a JSON object; a test failure and {} when it is not one.
 json::object body_of(const HttpResponse& response);
+
+// The "items" of a JSON list answer; a test failure and [] when there are none.
+json::array items_of(const HttpResponse& response);
 
 // The string at `key`; "" when it is missing or not a string.
 std::string str(const json::object& object, std::string_view key);

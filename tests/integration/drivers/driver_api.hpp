@@ -74,7 +74,7 @@ class DriverApi : public Api {
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> ids;
     if (r.status != 200) return ids;
-    for (const auto& item : body_of(r).at("items").as_array()) ids.push_back(str(item, "id"));
+    for (const auto& item : items_of(r)) ids.push_back(str(item, "id"));
     return ids;
   }
 };

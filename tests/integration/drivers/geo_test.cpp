@@ -48,6 +48,9 @@ std::string trip_of(const std::string& id) {
   return fx->api.scalar("driver_db", "SELECT coalesce(current_trip_id::text, '') FROM drivers WHERE id = '" + id + "'");
 }
 
+// One redis-cli command on the stack's Redis.
+std::string redis(const std::string& command) { return redis_cli(fx->stack.redis_port, command); }
+
 HttpResponse reserve(const std::string& id, const std::string& trip) {
   return fx->api.internal("POST", "/internal/drivers/" + id + "/reserve", json::object{{"tripId", trip}});
 }
@@ -145,7 +148,7 @@ TEST(Drivers, OnlineDriversAreFoundNearestFirst) {
 
   const auto r = fx->api.search_raw("lat=" + decimal(a.lat) + "&lng=" + decimal(a.lng));
   ASSERT_EQ(r.status, 200) << r.body;
-  const auto items = body_of(r).at("items").as_array();
+  const auto items = items_of(r);
   ASSERT_EQ(items.size(), 3u) << r.body;
   EXPECT_EQ(items[0].at("id").as_string(), d1);
   EXPECT_EQ(items[1].at("id").as_string(), d2);
@@ -177,7 +180,7 @@ TEST(Drivers, OnlineDriversAreFoundNearestFirst) {
   const auto via_gateway = fx->gateway.call(
       "GET", "/v1/drivers/search?lat=" + decimal(a.lat) + "&lng=" + decimal(a.lng), fx->gateway.token("rider"));
   EXPECT_EQ(via_gateway.status, 200);
-  EXPECT_EQ(body_of(via_gateway).at("items").as_array().size(), 3u);
+  EXPECT_EQ(items_of(via_gateway).size(), 3u);
 }
 
 TEST(Drivers, GoingOfflineRemovesTheDriverAtOnce) {
@@ -186,8 +189,8 @@ TEST(Drivers, GoingOfflineRemovesTheDriverAtOnce) {
   ASSERT_TRUE(contains(fx->api.search(a.lat, a.lng), id));
   ASSERT_EQ(fx->api.set_status(id, false), 200);
   EXPECT_FALSE(contains(fx->api.search(a.lat, a.lng), id));  // no waiting
-  EXPECT_EQ(redis_cli(fx->stack.redis_port, "ZSCORE drivers:free " + id), "");
-  EXPECT_EQ(redis_cli(fx->stack.redis_port, "ZSCORE drivers:online " + id), "");
+  EXPECT_EQ(redis("ZSCORE drivers:free " + id), "");
+  EXPECT_EQ(redis("ZSCORE drivers:online " + id), "");
   // An offline driver's pings are refused.
   const auto ping = fx->api.call("PUT", "/v1/drivers/me/location", fx->api.token(id, "driver"), R"({"lat":1,"lng":2})");
   EXPECT_EQ(ping.status, 409);
@@ -218,9 +221,9 @@ TEST(Drivers, StaleDriversExpireAndComeBackWithTheNextPing) {
   EXPECT_GE(std::chrono::steady_clock::now() - silent_since, std::chrono::seconds(kStaleSeconds - 1));
   EXPECT_TRUE(contains(fx->api.search(a.lat, a.lng), keeps_pinging));
   // The sweeper takes it out of every set (it stays online in Postgres).
-  EXPECT_TRUE(eventually([&] { return redis_cli(fx->stack.redis_port, "ZSCORE drivers:heartbeat " + id).empty(); }));
-  EXPECT_EQ(redis_cli(fx->stack.redis_port, "ZSCORE drivers:free " + id), "");
-  EXPECT_EQ(redis_cli(fx->stack.redis_port, "HGET drivers:pos " + id), "");
+  EXPECT_TRUE(eventually([&] { return redis("ZSCORE drivers:heartbeat " + id).empty(); }));
+  EXPECT_EQ(redis("ZSCORE drivers:free " + id), "");
+  EXPECT_EQ(redis("HGET drivers:pos " + id), "");
   EXPECT_EQ(fx->api.ping(id, a.lat, a.lng), 204);
   EXPECT_TRUE(contains(fx->api.search(a.lat, a.lng), id));
 }
@@ -237,7 +240,7 @@ TEST(Drivers, ADriverOnATripIsNotReturned) {
   EXPECT_TRUE(body_of(r).at("reserved").as_bool());
   EXPECT_EQ(fx->api.search(a.lat, a.lng), (std::vector<std::string>{free}));
   EXPECT_EQ(trip_of(busy), trip);
-  EXPECT_EQ(redis_cli(fx->stack.redis_port, "GET driver:" + busy + ":trip"), trip);
+  EXPECT_EQ(redis("GET driver:" + busy + ":trip"), trip);
   // Still busy after its next ping.
   EXPECT_EQ(fx->api.ping(busy, a.lat, a.lng), 204);
   EXPECT_EQ(fx->api.search(a.lat, a.lng), (std::vector<std::string>{free}));
@@ -299,13 +302,13 @@ TEST(Drivers, IndexIsRebuiltAfterFlushallAndRestart) {
   ASSERT_EQ(reserve(busy, trip).status, 200);
   ASSERT_TRUE(eventually([&] { return flushed(free) && flushed(busy); }));
 
-  ASSERT_EQ(redis_cli(fx->stack.redis_port, "FLUSHALL"), "OK");
+  ASSERT_EQ(redis("FLUSHALL"), "OK");
   EXPECT_FALSE(contains(fx->api.search(a.lat, a.lng), free));
   fx->stack.stop("driver-service");
   fx->stack.start("driver-service");
   EXPECT_EQ(fx->api.search(a.lat, a.lng), (std::vector<std::string>{free}));
-  EXPECT_EQ(redis_cli(fx->stack.redis_port, "GET driver:" + busy + ":trip"), trip);
-  EXPECT_EQ(redis_cli(fx->stack.redis_port, "SISMEMBER drivers:available " + busy), "1");
+  EXPECT_EQ(redis("GET driver:" + busy + ":trip"), trip);
+  EXPECT_EQ(redis("SISMEMBER drivers:available " + busy), "1");
   ASSERT_EQ(release(busy, trip).status, 200);
   EXPECT_EQ(fx->api.search(a.lat, a.lng), (std::vector<std::string>{free, busy}));
 }
@@ -316,12 +319,12 @@ TEST(Drivers, PingsHealTheIndexAfterAFlushWithoutRestart) {
   const auto busy = fx->api.online_driver(a.lat + 0.002, a.lng);
   const auto trip = new_uuid();
   ASSERT_EQ(reserve(busy, trip).status, 200);
-  ASSERT_EQ(redis_cli(fx->stack.redis_port, "FLUSHALL"), "OK");
+  ASSERT_EQ(redis("FLUSHALL"), "OK");
   // The next ping restores availability and the reservation from Postgres.
   EXPECT_EQ(fx->api.ping(free, a.lat, a.lng), 204);
   EXPECT_EQ(fx->api.ping(busy, a.lat + 0.002, a.lng), 204);
   EXPECT_EQ(fx->api.search(a.lat, a.lng), (std::vector<std::string>{free}));
-  EXPECT_EQ(redis_cli(fx->stack.redis_port, "GET driver:" + busy + ":trip"), trip);
+  EXPECT_EQ(redis("GET driver:" + busy + ":trip"), trip);
   ASSERT_EQ(release(busy, trip).status, 200);
 }
 
@@ -455,7 +458,7 @@ TEST(Drivers, BadSearchInputIs400OrClamped) {
   const auto wide = fx->api.search_raw("lat=" + decimal(a.lat) + "&lng=" + decimal(a.lng) +
                                        "&radius=99999999&limit=99999999999999999999");
   ASSERT_EQ(wide.status, 200) << wide.body;
-  EXPECT_EQ(body_of(wide).at("items").as_array().size(), 50u);
+  EXPECT_EQ(items_of(wide).size(), 50u);
   // 25 km away: beyond the 20 km maximum even when asking for 30 km.
   EXPECT_TRUE(fx->api.search(a.lat + 0.0001 * 51 + 0.225, a.lng, 30000).empty());
   EXPECT_FALSE(fx->api.search(a.lat + 0.0001 * 51 + 0.17, a.lng, 30000).empty());

@@ -109,7 +109,7 @@ std::vector<Hit> hits(const DriverApi& api, double lat, double lng, double radiu
   EXPECT_EQ(r.status, 200) << r.body;
   std::vector<Hit> out;
   if (r.status != 200) return out;
-  for (const auto& item : body_of(r).at("items").as_array()) {
+  for (const auto& item : items_of(r)) {
     out.push_back({str(item, "id"), num(item.at("location").as_object(), "distanceMeters")});
   }
   return out;

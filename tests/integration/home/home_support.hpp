@@ -36,7 +36,7 @@ struct Home {
     const auto r = gateway.call("GET", path);
     EXPECT_EQ(r.status, 200) << path << ": " << r.body;
     if (r.status != 200) return {};
-    return body_of(r).at("items").as_array();
+    return items_of(r);
   }
 
   long long count(const std::string& table) const {

@@ -5,38 +5,27 @@
 // around its own pickup point so drivers of other tests are never in range.
 #include <gtest/gtest.h>
 
-#include "drivers/driver_api.hpp"
 #include "live/ws_client.hpp"
+#include "matching/matching_support.hpp"
 #include "support/eventually.hpp"
 #include "support/metrics.hpp"
 #include "support/shared_environment.hpp"
-#include "trips/trip_api.hpp"
 
 namespace uitgo::test::live {
 namespace {
 
-using drivers::DriverApi;
-
-struct Stack {
-  TestStack stack{StackOptions{.postgres = true,
-                               .redis = true,
-                               .services = true,
-                               .nginx = true,
-                               .trip_instances = 2,
-                               .env = {{"OFFER_TIMEOUT_SECONDS", "120"},
-                                       {"MATCH_DEADLINE_SECONDS", "300"},
-                                       {"MATCH_RETRY_MAX_MS", "500"},
-                                       {"WS_MAX_MESSAGE_BYTES", "4096"},
-                                       {"WS_SEND_QUEUE", "16"},
-                                       {"WS_SOCKET_SEND_BUFFER", "4096"},
-                                       {"WS_PING_SECONDS", "1"},
-                                       {"WS_IDLE_SECONDS", "4"}}}};
-  DriverApi gateway{stack, stack.gateway_port};
-  DriverApi drivers{stack, stack.driver_port};  // driver-service directly
-};
-
-Stack* env = nullptr;
-const auto* const environment = share_per_binary(env, [] { return std::make_unique<Stack>(); });
+matching::Stack* env = nullptr;
+const auto* const environment = share_per_binary(env, [] {
+  return std::make_unique<matching::Stack>(Env{{"OFFER_TIMEOUT_SECONDS", "120"},
+                                               {"MATCH_DEADLINE_SECONDS", "300"},
+                                               {"MATCH_RETRY_MAX_MS", "500"},
+                                               {"WS_MAX_MESSAGE_BYTES", "4096"},
+                                               {"WS_SEND_QUEUE", "16"},
+                                               {"WS_SOCKET_SEND_BUFFER", "4096"},
+                                               {"WS_PING_SECONDS", "1"},
+                                               {"WS_IDLE_SECONDS", "4"}},
+                                           /*driver_instances=*/1, /*trip_instances=*/2);
+});
 
 std::uint16_t instance(int i) { return env->stack.trip_ports.at(static_cast<std::size_t>(i)); }
 
@@ -51,37 +40,12 @@ std::unique_ptr<WsClient> connect(int i, const std::string& trip_id, const std::
   return client;
 }
 
-struct Ride {
-  std::string rider_id;
-  std::string rider;  // token
-  std::string driver_id;
-  std::string driver;  // token
-  std::string trip_id;
-};
-
-std::string create_trip(const std::string& rider_token, double lat, double lng) {
-  return str(trips::create_trip(env->gateway, rider_token, trips::trip_body("A", true, lat, lng)), "id");
-}
-
-json::object get_trip(const std::string& id, const std::string& token) {
-  return trips::get_trip(env->gateway, token, id);
-}
-
 // A trip offered to a fresh driver at (lat, lng); accepted when `accept`.
-Ride offered_ride(double lat, double lng, bool accept) {
-  Ride ride;
-  ride.driver_id = env->drivers.create_driver();
-  ride.driver = env->gateway.token(ride.driver_id, "driver");
-  EXPECT_EQ(env->gateway.set_status(ride.driver_id, true), 200);
-  EXPECT_EQ(env->gateway.ping(ride.driver_id, lat, lng), 204);
-  ride.rider_id = new_uuid();
-  ride.rider = env->gateway.token(ride.rider_id, "rider");
-  ride.trip_id = create_trip(ride.rider, lat, lng);
-  EXPECT_TRUE(
-      eventually([&] { return str(get_trip(ride.trip_id, ride.rider), "driverId") == ride.driver_id; }, 30'000ms))
-      << "the matcher did not offer the trip";
+matching::Ride offered_ride(double lat, double lng, bool accept) {
+  const auto ride = env->offered_ride(lat, lng, 30s);
+  EXPECT_EQ(str(ride.offer, "driverId"), ride.driver_id) << "the matcher did not offer the trip";
   if (accept) {
-    const auto r = trips::trip_action(env->gateway, ride.driver, ride.trip_id, "accept");
+    const auto r = env->driver_action(ride.trip_id, ride.driver_id, "accept");
     EXPECT_EQ(r.status, 200) << r.body;
   }
   return ride;
@@ -105,10 +69,6 @@ std::function<bool(const json::object&)> location_at(double lat) {
 
 json::object location_message(double lat, double lng) { return {{"type", "location"}, {"lat", lat}, {"lng", lng}}; }
 
-int rest_status(const std::string& trip_id, const std::string& token, const std::string& status) {
-  return trips::set_status(env->gateway, token, trip_id, status).status;
-}
-
 // ------------------------------------------------------------------ tests
 
 TEST(LiveTracking, RefusesBeforeTheUpgrade) {
@@ -123,12 +83,12 @@ TEST(LiveTracking, RefusesBeforeTheUpgrade) {
   WsClient forged(instance(0), target, bearer("not-a-token"));
   EXPECT_EQ(forged.handshake().status, 401);
 
-  const auto stranger = env->gateway.token(new_uuid(), "rider");
+  const auto stranger = env->gateway.token("rider");
   WsClient other_rider(instance(1), target, bearer(stranger));
   EXPECT_FALSE(other_rider.upgraded());
   EXPECT_EQ(other_rider.handshake().status, 404);
 
-  const auto other_driver = env->gateway.token(new_uuid(), "driver");
+  const auto other_driver = env->gateway.token("driver");
   WsClient wrong_driver(instance(0), target, bearer(other_driver));
   EXPECT_EQ(wrong_driver.handshake().status, 404);
 
@@ -155,7 +115,7 @@ TEST(LiveTracking, RefusesBeforeTheUpgrade) {
 
   auto driver = connect(0, ride.trip_id, ride.driver);
   EXPECT_TRUE(driver->next(status_is("requested")).has_value());
-  auto admin = connect(0, ride.trip_id, env->gateway.token(new_uuid(), "admin"));
+  auto admin = connect(0, ride.trip_id, env->gateway.token("admin"));
   EXPECT_TRUE(admin->next(status_is("requested")).has_value());
 }
 
@@ -164,12 +124,12 @@ TEST(LiveTracking, TheMatchersOfferReachesTheRider) {
   const double lng = 106.60;
   const auto rider_id = new_uuid();
   const auto rider = env->gateway.token(rider_id, "rider");
-  const auto trip_id = create_trip(rider, lat, lng);  // no driver near yet
+  const auto trip_id = env->create_trip(rider, true, lat, lng);  // no driver near yet
   ASSERT_FALSE(trip_id.empty());
   auto socket = connect(1, trip_id, rider);
   ASSERT_TRUE(socket->next(status_is("requested")).has_value());
 
-  const auto driver_id = env->drivers.online_driver(lat, lng);
+  const auto driver_id = env->direct.online_driver(lat, lng);
   const auto offer = socket->next([&](const json::object& o) { return str(o, "driverId") == driver_id; }, 60'000ms);
   ASSERT_TRUE(offer.has_value()) << "no offer event";
   EXPECT_EQ(str(*offer, "status"), "requested");
@@ -178,7 +138,7 @@ TEST(LiveTracking, TheMatchersOfferReachesTheRider) {
   ASSERT_TRUE(driver->next(status_is("requested")).has_value());
 
   // Declining is an event too: driverId cleared.
-  const auto decline = trips::trip_action(env->gateway, env->gateway.token(driver_id, "driver"), trip_id, "decline");
+  const auto decline = env->driver_action(trip_id, driver_id, "decline");
   ASSERT_EQ(decline.status, 200) << decline.body;
   const auto unassigned = [](const json::object& o) { return is_status(o, "requested") && !o.contains("driverId"); };
   EXPECT_TRUE(socket->next(unassigned).has_value());
@@ -197,7 +157,7 @@ TEST(LiveTracking, FansOutAcrossInstances) {
   ASSERT_TRUE(driver->next(status_is("requested")).has_value());
 
   // accept (REST, through the gateway) reaches both.
-  ASSERT_EQ(trips::trip_action(env->gateway, ride.driver, ride.trip_id, "accept").status, 200);
+  ASSERT_EQ(env->driver_action(ride.trip_id, ride.driver_id, "accept").status, 200);
   EXPECT_TRUE(rider->next(status_is("accepted")).has_value());
   EXPECT_TRUE(driver->next(status_is("accepted")).has_value());
 
@@ -210,7 +170,7 @@ TEST(LiveTracking, FansOutAcrossInstances) {
   EXPECT_FALSE(str(last->at("location").as_object(), "timestamp").empty());
 
   // A REST status change reaches both.
-  ASSERT_EQ(rest_status(ride.trip_id, ride.driver, "arriving"), 200);
+  ASSERT_EQ(env->set_trip_status(ride.trip_id, ride.driver_id, "arriving").status, 200);
   EXPECT_TRUE(rider->next(status_is("arriving")).has_value());
   EXPECT_TRUE(driver->next(status_is("arriving")).has_value());
 
@@ -231,12 +191,12 @@ TEST(LiveTracking, FansOutAcrossInstances) {
   // The last location is stored (coalesced) and shown by GET /v1/trips/{id}.
   EXPECT_TRUE(eventually(
       [&] {
-        const auto t = get_trip(ride.trip_id, ride.rider);
+        const auto t = env->trip(ride.trip_id, ride.rider);
         const auto* at = t.if_contains("lastLocation");
         return at != nullptr && at->is_object() && at->as_object().at("lat").as_double() == 13.105;
       },
       20'000ms))
-      << json::serialize(get_trip(ride.trip_id, ride.rider));
+      << json::serialize(env->trip(ride.trip_id, ride.rider));
   // ... and driver-service got it too (GEO index + history).
   EXPECT_TRUE(eventually(
       [&] {
@@ -250,7 +210,7 @@ TEST(LiveTracking, FansOutAcrossInstances) {
   EXPECT_TRUE(late->next(status_is("in_ride")).has_value());
   EXPECT_TRUE(late->next(location_at(13.105)).has_value());
 
-  ASSERT_EQ(rest_status(ride.trip_id, ride.driver, "completed"), 200);
+  ASSERT_EQ(env->set_trip_status(ride.trip_id, ride.driver_id, "completed").status, 200);
   EXPECT_TRUE(rider->next(status_is("completed")).has_value());
   EXPECT_TRUE(late->next(status_is("completed")).has_value());
   // Once completed, locations are refused.
@@ -309,7 +269,7 @@ TEST(LiveTracking, WorksThroughTheGateway) {
   ASSERT_TRUE(driver.next(status_is("accepted")).has_value());
   driver.send(location_message(14.101, 106.60));
   EXPECT_TRUE(rider.next(location_at(14.101)).has_value());
-  ASSERT_EQ(rest_status(ride.trip_id, ride.driver, "arriving"), 200);
+  ASSERT_EQ(env->set_trip_status(ride.trip_id, ride.driver_id, "arriving").status, 200);
   EXPECT_TRUE(rider.next(status_is("arriving")).has_value());
 
   // Unauthorized through the gateway too.
@@ -330,7 +290,7 @@ TEST(LiveTracking, ASlowClientDoesNotStallOthers) {
   for (int i = 1; i <= kLocations; ++i) driver->send(location_message(14.0 + i * 0.0001, 106.60));
   const double last = 14.0 + kLocations * 0.0001;
   EXPECT_TRUE(rider->next(location_at(last), 60'000ms).has_value()) << "the reading client stopped receiving";
-  ASSERT_EQ(rest_status(ride.trip_id, ride.driver, "arriving"), 200);
+  ASSERT_EQ(env->set_trip_status(ride.trip_id, ride.driver_id, "arriving").status, 200);
   EXPECT_TRUE(rider->next(status_is("arriving")).has_value());
 
   // Instance A dropped location frames for the stalled client (counted).

@@ -67,6 +67,13 @@ std::uint64_t count(const json::object& summary, const std::string& metric, cons
   return summary.at("metrics").at(metric).at(field).to_number<std::uint64_t>();
 }
 
+// Exit status 2 and one line on stderr, which names the problem.
+void expect_usage_error(const Outcome& outcome, const std::string& message) {
+  EXPECT_EQ(outcome.status, 2) << outcome.err;
+  EXPECT_EQ(lines(outcome.err), 1) << outcome.err;
+  EXPECT_NE(outcome.err.find(message), std::string::npos) << outcome.err;
+}
+
 TEST(Loadgen, SmokeProfileThroughTheGateway) {
   const std::string out = stack->dir() + "/smoke.json";
   const std::string csv = stack->dir() + "/smoke.csv";
@@ -107,40 +114,28 @@ TEST(Loadgen, MalformedScenarioFileExitsTwoWithOneLine) {
   const std::string file = stack->dir() + "/bad.json";
   std::ofstream(file) << R"({"scenarios": {"x": {"executor": "ramping", "request": {"path": "/health"}}}})";
   const auto r = loadgen(file + " --api-base " + api_base());
-  EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find("scenarios.x.executor"), std::string::npos) << r.err;
+  expect_usage_error(r, "scenarios.x.executor");
 
   std::ofstream(file) << "{ not json";
   const auto broken = loadgen(file + " --api-base " + api_base());
-  EXPECT_EQ(broken.status, 2);
-  EXPECT_EQ(lines(broken.err), 1) << broken.err;
-  EXPECT_NE(broken.err.find("not valid JSON"), std::string::npos) << broken.err;
+  expect_usage_error(broken, "not valid JSON");
 }
 
 TEST(Loadgen, UnknownScenarioOrProfileExitsTwoWithOneLine) {
   const auto scenario = loadgen("smoke --scenario nope --api-base " + api_base());
-  EXPECT_EQ(scenario.status, 2);
-  EXPECT_EQ(lines(scenario.err), 1) << scenario.err;
-  EXPECT_NE(scenario.err.find("unknown scenario 'nope'"), std::string::npos) << scenario.err;
+  expect_usage_error(scenario, "unknown scenario 'nope'");
 
   const auto profile = loadgen("no_such_profile --api-base " + api_base());
-  EXPECT_EQ(profile.status, 2);
-  EXPECT_EQ(lines(profile.err), 1) << profile.err;
-  EXPECT_NE(profile.err.find("unknown profile"), std::string::npos) << profile.err;
+  expect_usage_error(profile, "unknown profile");
 }
 
 TEST(Loadgen, BadSetupExitsTwoWithOneLine) {
   const auto unreachable = loadgen("smoke --api-base http://127.0.0.1:" + std::to_string(free_port()));
-  EXPECT_EQ(unreachable.status, 2);
-  EXPECT_EQ(lines(unreachable.err), 1) << unreachable.err;
-  EXPECT_NE(unreachable.err.find("unreachable"), std::string::npos) << unreachable.err;
+  expect_usage_error(unreachable, "unreachable");
 
   // A rider token alone cannot drive the simulated drivers.
   const auto no_drivers = loadgen("trip_matching --access-token x --api-base " + api_base());
-  EXPECT_EQ(no_drivers.status, 2);
-  EXPECT_EQ(lines(no_drivers.err), 1) << no_drivers.err;
-  EXPECT_NE(no_drivers.err.find("no driver tokens"), std::string::npos) << no_drivers.err;
+  expect_usage_error(no_drivers, "no driver tokens");
 
   const auto flag = loadgen("smoke --target-rps 10 --api-base " + api_base());
   EXPECT_EQ(flag.status, 2);
@@ -152,9 +147,7 @@ TEST(Loadgen, ServiceDownBehindTheGatewayExitsTwo) {
   stack->stop("driver-service");
   const auto r = loadgen("smoke --api-base " + api_base() + " --tokens " + tokens_file());
   stack->start("driver-service");
-  EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find("GET /driver-service/health answered 50"), std::string::npos) << r.err;
+  expect_usage_error(r, "GET /driver-service/health answered 50");
 }
 
 }  // namespace

@@ -26,27 +26,18 @@ const auto* const environment = share_per_binary(stack, [] {
 TEST(Matching, HappyPathThroughTheGateway) {
   const double lat = 10.70;
   const double lng = 106.60;
-  const auto driver = stack->online_driver(lat, lng);
-  const auto rider = stack->rider_token();
-  const auto id = stack->create_trip(rider, true, lat, lng);
-  ASSERT_FALSE(id.empty());
-
-  const auto offered = stack->wait_trip(id, rider, has_driver);
-  ASSERT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
-  EXPECT_EQ(str(offered, "status"), "requested");
+  const auto ride = stack->offered_ride(lat, lng);
+  ASSERT_FALSE(ride.trip_id.empty());
+  ASSERT_EQ(str(ride.offer, "driverId"), ride.driver_id) << json::serialize(ride.offer);
+  EXPECT_EQ(str(ride.offer, "status"), "requested");
   // Reserved: no longer searchable.
-  EXPECT_FALSE(drivers::contains(stack->gateway.search(lat, lng), driver));
+  EXPECT_FALSE(drivers::contains(stack->gateway.search(lat, lng), ride.driver_id));
 
-  const auto accepted = stack->driver_action(id, driver, "accept");
-  ASSERT_EQ(accepted.status, 200) << accepted.body;
-  for (const char* s : {"arriving", "in_ride", "completed"}) {
-    const auto r = stack->set_trip_status(id, driver, s);
-    ASSERT_EQ(r.status, 200) << s << ": " << r.body;
-  }
-  EXPECT_EQ(str(stack->trip(id, rider), "status"), "completed");
+  ASSERT_TRUE(stack->complete_trip(ride.trip_id, ride.driver_id));
+  EXPECT_EQ(str(stack->trip(ride.trip_id, ride.rider), "status"), "completed");
 
   // Free again once trip-service's release reached driver-service.
-  EXPECT_TRUE(stack->wait_searchable(driver, lat, lng)) << "driver not searchable after completing the trip";
+  EXPECT_TRUE(stack->wait_searchable(ride.driver_id, lat, lng)) << "driver not searchable after completing the trip";
 }
 
 TEST(Matching, DeclineReoffersToAnotherDriver) {

@@ -24,17 +24,31 @@ using drivers::DriverApi;
 using trips::kPickupLat;
 using trips::kPickupLng;
 
+inline bool has_driver(const json::object& t) { return !str(t, "driverId").empty(); }
+
+// A trip just offered to a driver that went online for it.
+struct Ride {
+  std::string rider_id;
+  std::string rider;  // token
+  std::string driver_id;
+  std::string driver;  // token
+  std::string trip_id;
+  json::object offer;  // the trip as last read while waiting for the offer
+};
+
 struct Stack {
   TestStack stack;
   DriverApi gateway;  // public calls through nginx
   DriverApi direct;   // driver-service's internal endpoints
 
-  // `driver_instances` driver-service processes, each with its matcher workers.
-  explicit Stack(Env env, int driver_instances = 1)
+  // `driver_instances` driver-service processes, each with its matcher
+  // workers, and `trip_instances` trip-service processes.
+  explicit Stack(Env env, int driver_instances = 1, int trip_instances = 1)
       : stack(StackOptions{.postgres = true,
                            .redis = true,
                            .services = true,
                            .nginx = true,
+                           .trip_instances = trip_instances,
                            .driver_instances = driver_instances,
                            .env = std::move(env)}),
         gateway(stack, stack.gateway_port),
@@ -68,6 +82,19 @@ struct Stack {
     return trips::wait_trip(gateway, token, id, done, timeout);
   }
 
+  // A new driver online at (lat, lng) and a new rider's trip from there,
+  // once the matcher has offered it to someone (or `timeout` passed).
+  Ride offered_ride(double lat, double lng, std::chrono::milliseconds timeout = 20s) const {
+    Ride ride;
+    ride.driver_id = online_driver(lat, lng);
+    ride.driver = driver_token(ride.driver_id);
+    ride.rider_id = new_uuid();
+    ride.rider = gateway.token(ride.rider_id, "rider");
+    ride.trip_id = create_trip(ride.rider, true, lat, lng);
+    ride.offer = wait_trip(ride.trip_id, ride.rider, has_driver, timeout);
+    return ride;
+  }
+
   HttpResponse driver_action(const std::string& trip_id, const std::string& driver_id,
                              const std::string& action) const {
     return trips::trip_action(gateway, driver_token(driver_id), trip_id, action);
@@ -75,6 +102,18 @@ struct Stack {
   HttpResponse set_trip_status(const std::string& trip_id, const std::string& driver_id,
                                const std::string& status) const {
     return trips::set_status(gateway, driver_token(driver_id), trip_id, status);
+  }
+
+  // The driver accepts the trip offered to it and drives it to completion;
+  // whether every step answered 200.
+  bool complete_trip(const std::string& trip_id, const std::string& driver_id) const {
+    for (const std::string step : {"accept", "arriving", "in_ride", "completed"}) {
+      const auto r =
+          step == "accept" ? driver_action(trip_id, driver_id, step) : set_trip_status(trip_id, driver_id, step);
+      EXPECT_EQ(r.status, 200) << step << ": " << r.body;
+      if (r.status != 200) return false;
+    }
+    return true;
   }
 
   // Polls driver search at (lat, lng) until `driver` is among the results or
@@ -86,7 +125,5 @@ struct Stack {
 
   std::string trip_sql(const std::string& query) const { return gateway.scalar("trip_db", query); }
 };
-
-inline bool has_driver(const json::object& t) { return !str(t, "driverId").empty(); }
 
 }  // namespace uitgo::test::matching

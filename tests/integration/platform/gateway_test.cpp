@@ -14,25 +14,19 @@
 #include "support/shared_environment.hpp"
 #include "support/test_stack.hpp"
 
-using namespace std::chrono_literals;
-using uitgo::test::body_of;
-using uitgo::test::eventually;
-using uitgo::test::http_request;
-using uitgo::test::process_alive;
-using uitgo::test::raw_exchange;
-using uitgo::test::str;
-
 namespace uitgo::test {
+
 TestStack* platform_stack = nullptr;  // shared with client_test.cpp
-}
 
 namespace {
 
-uitgo::test::TestStack*& stack = uitgo::test::platform_stack;
+using namespace std::chrono_literals;
 
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
-  return std::make_unique<uitgo::test::TestStack>(
-      uitgo::test::StackOptions{.postgres = true, .replica = true, .redis = true, .services = true, .nginx = true});
+TestStack*& stack = platform_stack;
+
+const auto* const environment = share_per_binary(stack, [] {
+  return std::make_unique<TestStack>(
+      StackOptions{.postgres = true, .replica = true, .redis = true, .services = true, .nginx = true});
 });
 
 const char* const kServices[] = {"user-service", "trip-service", "driver-service"};
@@ -40,8 +34,6 @@ const char* const kServices[] = {"user-service", "trip-service", "driver-service
 int ready_status(const std::string& service) {
   return http_request(stack->gateway_port, "GET", "/" + service + "/ready").status;
 }
-
-}  // namespace
 
 TEST(Platform, EveryServiceIsHealthyAndReadyThroughTheGateway) {
   for (const std::string service : kServices) {
@@ -123,7 +115,7 @@ TEST(Platform, ReadinessFollowsRedis) {
 
 TEST(Platform, SigtermDrainsInFlightRequests) {
   // Half a request is in flight when SIGTERM arrives; it must still be answered.
-  uitgo::test::RawConnection connection(stack->driver_port);
+  RawConnection connection(stack->driver_port);
   connection.send("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345");
   std::this_thread::sleep_for(200ms);
   const int pid = stack->pid("driver-service");
@@ -138,3 +130,6 @@ TEST(Platform, SigtermDrainsInFlightRequests) {
   stack->start("driver-service");
   EXPECT_EQ(http_request(stack->driver_port, "GET", "/health").status, 200);
 }
+
+}  // namespace
+}  // namespace uitgo::test

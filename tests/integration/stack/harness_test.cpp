@@ -22,22 +22,17 @@
 #include "support/sql.hpp"
 #include "support/test_stack.hpp"
 
-using namespace std::chrono_literals;
-using uitgo::test::eventually;
-using uitgo::test::process_alive;
-using uitgo::test::redis_cli;
-using uitgo::test::scalar;
-using uitgo::test::StackOptions;
-using uitgo::test::TestStack;
-
+namespace uitgo::test {
 namespace {
+
+using namespace std::chrono_literals;
 
 // Whether `token` is in harness_probe on `dsn` (false while the table itself
 // has not replicated yet).
 bool has_token(const std::string& dsn, const std::string& token) {
   try {
     return scalar(dsn, "SELECT token FROM harness_probe WHERE token = '" + token + "'") == token;
-  } catch (const uitgo::test::SqlError&) {
+  } catch (const SqlError&) {
     return false;
   }
 }
@@ -52,7 +47,7 @@ std::string unique_token() {
 // One stack (primary + replica + redis) shared by the tests of this binary.
 TestStack* stack = nullptr;
 
-const auto* const environment = uitgo::test::share_per_binary(
+const auto* const environment = share_per_binary(
     stack, [] { return std::make_unique<TestStack>(StackOptions{.postgres = true, .replica = true, .redis = true}); });
 
 TEST(StackHarness, PortsAreDistinctAndTheFolderIsPrivate) {
@@ -95,7 +90,7 @@ TEST(StackHarness, RowWrittenOnThePrimaryAppearsOnTheReplica) {
   scalar(primary, "INSERT INTO harness_probe VALUES ('" + token + "')");
   EXPECT_TRUE(eventually([&] { return has_token(replica, token); })) << "row never reached the replica";
   // The replica is read-only.
-  EXPECT_THROW(scalar(replica, "INSERT INTO harness_probe VALUES ('x')"), uitgo::test::SqlError);
+  EXPECT_THROW(scalar(replica, "INSERT INTO harness_probe VALUES ('x')"), SqlError);
 }
 
 TEST(StackHarness, ReplicaCatchesUpAfterStopAndStart) {
@@ -217,3 +212,4 @@ TEST(StackHarnessStandalone, KilledOwnerIsCleanedUpByTheWatchdog) {
 }
 
 }  // namespace
+}  // namespace uitgo::test

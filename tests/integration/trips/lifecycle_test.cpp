@@ -25,8 +25,14 @@ const auto* const environment = share_per_binary(h, [] {
 });
 
 HttpResponse offer(const std::string& trip_id, const User& driver, int attempt = 1) {
-  return h->api.internal("POST", "/internal/trips/" + trip_id + "/offer",
-                         json::object{{"driverId", driver.id}, {"attempt", attempt}});
+  return h->internal("POST", "/internal/trips/" + trip_id + "/offer",
+                     json::object{{"driverId", driver.id}, {"attempt", attempt}});
+}
+
+// SELECT `what` over the trip's outbox rows of `kind` (of every kind when empty).
+std::string outbox(const std::string& trip_id, const std::string& what, const std::string& kind = {}) {
+  return h->scalar("trip_db", "SELECT " + what + " FROM outbox WHERE payload->>'tripId' = '" + trip_id + "'" +
+                                  (kind.empty() ? "" : " AND kind = '" + kind + "'"));
 }
 
 std::vector<FakeRequest> releases_of(const std::string& driver_id) {
@@ -34,8 +40,8 @@ std::vector<FakeRequest> releases_of(const std::string& driver_id) {
 }
 
 TEST(Trips, CreateAndGet) {
-  const auto rider = h->api.user("rider");
-  const auto r = h->api.call("POST", "/v1/trips", &rider, trip_body());
+  const auto rider = h->user("rider");
+  const auto r = h->call("POST", "/v1/trips", &rider, trip_body());
   ASSERT_EQ(r.status, 201) << r.body;
   const auto trip = body_of(r);
   const auto id = str(trip, "id");
@@ -53,50 +59,50 @@ TEST(Trips, CreateAndGet) {
   EXPECT_EQ(str(trip, "createdAt").size(), 24u) << str(trip, "createdAt");
   EXPECT_EQ(str(trip, "createdAt").back(), 'Z');
 
-  const auto got = h->api.call("GET", "/v1/trips/" + id, &rider);
+  const auto got = h->call("GET", "/v1/trips/" + id, &rider);
   ASSERT_EQ(got.status, 200) << got.body;
   EXPECT_EQ(body_of(got), trip);
 
   // Without coordinates (older clients): accepted, no estimate.
-  const auto plain = create_trip(h->api, rider, trip_body("B", false));
+  const auto plain = create_trip(*h, rider, trip_body("B", false));
   EXPECT_TRUE(plain.at("fareEstimate").is_null());
   EXPECT_TRUE(plain.at("originLat").is_null());
 }
 
 TEST(Trips, CreateValidationAndRoles) {
-  const auto rider = h->api.user("rider");
+  const auto rider = h->user("rider");
   auto missing = trip_body();
   missing.erase("destText");
-  auto r = h->api.call("POST", "/v1/trips", &rider, missing);
+  auto r = h->call("POST", "/v1/trips", &rider, missing);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(str(body_of(r), "code"), "validation_failed");
   EXPECT_EQ(str(body_of(r), "field"), "destText");
 
   auto lone = trip_body();
   lone.erase("originLng");
-  r = h->api.call("POST", "/v1/trips", &rider, lone);
+  r = h->call("POST", "/v1/trips", &rider, lone);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(str(body_of(r), "field"), "originLng");
 
   auto far = trip_body();
   far["destLat"] = 91;
-  EXPECT_EQ(h->api.call("POST", "/v1/trips", &rider, far).status, 400);
-  EXPECT_EQ(h->api.call("POST", "/v1/trips", rider, "{").status, 400);
+  EXPECT_EQ(h->call("POST", "/v1/trips", &rider, far).status, 400);
+  EXPECT_EQ(h->call("POST", "/v1/trips", rider, "{").status, 400);
 
-  const auto driver = h->api.user("driver");
-  EXPECT_EQ(h->api.call("POST", "/v1/trips", &driver, trip_body()).status, 403);
-  EXPECT_EQ(h->api.call("POST", "/v1/trips", nullptr, trip_body()).status, 401);
-  EXPECT_EQ(h->api.call("GET", "/v1/trips", nullptr).status, 401);
+  const auto driver = h->user("driver");
+  EXPECT_EQ(h->call("POST", "/v1/trips", &driver, trip_body()).status, 403);
+  EXPECT_EQ(h->call("POST", "/v1/trips", nullptr, trip_body()).status, 401);
+  EXPECT_EQ(h->call("GET", "/v1/trips", nullptr).status, 401);
 }
 
 TEST(Trips, ListPaginationAndStatusFilter) {
-  const auto rider = h->api.user("rider");
-  const auto other = h->api.user("rider");
+  const auto rider = h->user("rider");
+  const auto other = h->user("rider");
   std::vector<std::string> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(str(create_trip(h->api, rider, trip_body(std::to_string(i))), "id"));
-  create_trip(h->api, other);
+  for (int i = 0; i < 5; ++i) ids.push_back(str(create_trip(*h, rider, trip_body(std::to_string(i))), "id"));
+  create_trip(*h, other);
 
-  auto r = h->api.call("GET", "/v1/trips?limit=2", &rider);
+  auto r = h->call("GET", "/v1/trips?limit=2", &rider);
   ASSERT_EQ(r.status, 200) << r.body;
   auto page = body_of(r);
   EXPECT_EQ(page.at("total").as_int64(), 5);
@@ -106,115 +112,115 @@ TEST(Trips, ListPaginationAndStatusFilter) {
   EXPECT_EQ(str(page.at("items").as_array()[0].as_object(), "id"), ids[4]) << "newest first";
   EXPECT_EQ(str(page.at("items").as_array()[1].as_object(), "id"), ids[3]);
 
-  page = body_of(h->api.call("GET", "/v1/trips?limit=2&offset=4", &rider));
+  page = body_of(h->call("GET", "/v1/trips?limit=2&offset=4", &rider));
   ASSERT_EQ(page.at("items").as_array().size(), 1u);
   EXPECT_EQ(str(page.at("items").as_array()[0].as_object(), "id"), ids[0]);
   EXPECT_EQ(page.at("offset").as_int64(), 4);
 
-  page = body_of(h->api.call("GET", "/v1/trips?offset=50", &rider));
+  page = body_of(h->call("GET", "/v1/trips?offset=50", &rider));
   EXPECT_EQ(page.at("items").as_array().size(), 0u);
   EXPECT_EQ(page.at("total").as_int64(), 5);
 
-  page = body_of(h->api.call("GET", "/v1/trips?limit=1000", &rider));
+  page = body_of(h->call("GET", "/v1/trips?limit=1000", &rider));
   EXPECT_EQ(page.at("limit").as_int64(), 100) << "clamped";
   EXPECT_EQ(page.at("items").as_array().size(), 5u) << "only the caller's own trips";
-  page = body_of(h->api.call("GET", "/v1/trips", &rider));
+  page = body_of(h->call("GET", "/v1/trips", &rider));
   EXPECT_EQ(page.at("limit").as_int64(), 20);
 
-  ASSERT_EQ(set_status(h->api, rider, ids[1], "cancelled").status, 200);
-  page = body_of(h->api.call("GET", "/v1/trips?status=cancelled", &rider));
+  ASSERT_EQ(set_status(*h, rider, ids[1], "cancelled").status, 200);
+  page = body_of(h->call("GET", "/v1/trips?status=cancelled", &rider));
   EXPECT_EQ(page.at("total").as_int64(), 1);
   EXPECT_EQ(str(page.at("items").as_array()[0].as_object(), "id"), ids[1]);
-  page = body_of(h->api.call("GET", "/v1/trips?status=requested", &rider));
+  page = body_of(h->call("GET", "/v1/trips?status=requested", &rider));
   EXPECT_EQ(page.at("total").as_int64(), 4);
-  page = body_of(h->api.call("GET", "/v1/trips?status=requested,cancelled", &rider));
+  page = body_of(h->call("GET", "/v1/trips?status=requested,cancelled", &rider));
   EXPECT_EQ(page.at("total").as_int64(), 5);
 
-  r = h->api.call("GET", "/v1/trips?status=flying", &rider);
+  r = h->call("GET", "/v1/trips?status=flying", &rider);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(str(body_of(r), "field"), "status");
-  EXPECT_EQ(h->api.call("GET", "/v1/trips?limit=abc", &rider).status, 400);
+  EXPECT_EQ(h->call("GET", "/v1/trips?limit=abc", &rider).status, 400);
 
   // A driver with no trips sees none; an admin sees everyone's.
-  const auto driver = h->api.user("driver");
-  EXPECT_EQ(body_of(h->api.call("GET", "/v1/trips", &driver)).at("total").as_int64(), 0);
-  const auto admin = h->api.user("admin");
-  EXPECT_GE(body_of(h->api.call("GET", "/v1/trips", &admin)).at("total").as_int64(), 6);
+  const auto driver = h->user("driver");
+  EXPECT_EQ(body_of(h->call("GET", "/v1/trips", &driver)).at("total").as_int64(), 0);
+  const auto admin = h->user("admin");
+  EXPECT_GE(body_of(h->call("GET", "/v1/trips", &admin)).at("total").as_int64(), 6);
 }
 
 TEST(Trips, ObjectLevelAuthorization) {
-  const auto alice = h->api.user("rider");
-  const auto bob = h->api.user("rider");
-  const auto driver = h->api.user("driver");
-  const auto admin = h->api.user("admin");
-  const auto id = str(create_trip(h->api, alice), "id");
+  const auto alice = h->user("rider");
+  const auto bob = h->user("rider");
+  const auto driver = h->user("driver");
+  const auto admin = h->user("admin");
+  const auto id = str(create_trip(*h, alice), "id");
 
   for (const auto* stranger : {&bob, &driver}) {
-    auto r = h->api.call("GET", "/v1/trips/" + id, stranger);
+    auto r = h->call("GET", "/v1/trips/" + id, stranger);
     EXPECT_EQ(r.status, 404) << stranger->role;
     EXPECT_EQ(str(body_of(r), "code"), "not_found");
-    EXPECT_EQ(set_status(h->api, *stranger, id, "cancelled").status, 404) << stranger->role;
-    EXPECT_EQ(set_status(h->api, *stranger, id, "cancelled", "PATCH").status, 404) << stranger->role;
+    EXPECT_EQ(set_status(*h, *stranger, id, "cancelled").status, 404) << stranger->role;
+    EXPECT_EQ(set_status(*h, *stranger, id, "cancelled", "PATCH").status, 404) << stranger->role;
   }
-  EXPECT_EQ(h->api.call("POST", "/v1/trips/" + id + "/accept", &driver).status, 404) << "not offered to this driver";
-  EXPECT_EQ(h->api.call("POST", "/v1/trips/" + id + "/decline", &driver).status, 404);
+  EXPECT_EQ(h->call("POST", "/v1/trips/" + id + "/accept", &driver).status, 404) << "not offered to this driver";
+  EXPECT_EQ(h->call("POST", "/v1/trips/" + id + "/decline", &driver).status, 404);
   // Same answer as for a trip that does not exist.
-  const auto missing = h->api.call("GET", "/v1/trips/" + new_uuid(), &bob);
+  const auto missing = h->call("GET", "/v1/trips/" + new_uuid(), &bob);
   EXPECT_EQ(missing.status, 404);
-  EXPECT_EQ(h->api.call("GET", "/v1/trips/" + id, &bob).body, missing.body);
-  EXPECT_EQ(h->api.call("GET", "/v1/trips/not-a-uuid", &alice).status, 404);
+  EXPECT_EQ(h->call("GET", "/v1/trips/" + id, &bob).body, missing.body);
+  EXPECT_EQ(h->call("GET", "/v1/trips/not-a-uuid", &alice).status, 404);
 
-  EXPECT_EQ(h->api.call("GET", "/v1/trips/" + id, &admin).status, 200);
-  const auto bobs = body_of(h->api.call("GET", "/v1/trips", &bob));
+  EXPECT_EQ(h->call("GET", "/v1/trips/" + id, &admin).status, 200);
+  const auto bobs = body_of(h->call("GET", "/v1/trips", &bob));
   EXPECT_EQ(bobs.at("total").as_int64(), 0);
-  EXPECT_EQ(str(body_of(h->api.call("GET", "/v1/trips/" + id, &alice)), "status"), "requested") << "nothing changed";
+  EXPECT_EQ(str(body_of(h->call("GET", "/v1/trips/" + id, &alice)), "status"), "requested") << "nothing changed";
 
   // Once the driver is offered the trip, they see it; another driver does not.
-  const auto other_driver = h->api.user("driver");
+  const auto other_driver = h->user("driver");
   ASSERT_EQ(offer(id, driver).status, 200);
-  EXPECT_EQ(h->api.call("GET", "/v1/trips/" + id, &driver).status, 200);
-  EXPECT_EQ(h->api.call("GET", "/v1/trips/" + id, &other_driver).status, 404);
-  EXPECT_EQ(body_of(h->api.call("GET", "/v1/trips", &driver)).at("total").as_int64(), 1);
+  EXPECT_EQ(h->call("GET", "/v1/trips/" + id, &driver).status, 200);
+  EXPECT_EQ(h->call("GET", "/v1/trips/" + id, &other_driver).status, 404);
+  EXPECT_EQ(body_of(h->call("GET", "/v1/trips", &driver)).at("total").as_int64(), 1);
 }
 
 TEST(Trips, LifecycleWritesEventsAndReleasesTheDriver) {
-  const auto rider = h->api.user("rider");
-  const auto driver = h->api.user("driver");
-  const auto admin = h->api.user("admin");
-  const auto id = str(create_trip(h->api, rider), "id");
+  const auto rider = h->user("rider");
+  const auto driver = h->user("driver");
+  const auto admin = h->user("admin");
+  const auto id = str(create_trip(*h, rider), "id");
 
-  auto r = set_status(h->api, rider, id, "completed");
+  auto r = set_status(*h, rider, id, "completed");
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(str(body_of(r), "code"), "invalid_transition");
-  r = set_status(h->api, admin, id, "accepted");
+  r = set_status(*h, admin, id, "accepted");
   EXPECT_EQ(r.status, 409) << "nobody was offered the trip";
 
   ASSERT_EQ(offer(id, driver).status, 200);
-  r = h->api.call("POST", "/v1/trips/" + id + "/accept", &driver);
+  r = h->call("POST", "/v1/trips/" + id + "/accept", &driver);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(body_of(r), "status"), "accepted");
   EXPECT_EQ(str(body_of(r), "driverId"), driver.id);
-  r = h->api.call("POST", "/v1/trips/" + id + "/accept", &driver);
+  r = h->call("POST", "/v1/trips/" + id + "/accept", &driver);
   EXPECT_EQ(r.status, 200) << "accepting twice is harmless";
 
-  r = set_status(h->api, rider, id, "arriving");
+  r = set_status(*h, rider, id, "arriving");
   EXPECT_EQ(r.status, 403) << "riders may only cancel";
-  EXPECT_EQ(set_status(h->api, driver, id, "in_ride").status, 409) << "no skipping";
-  EXPECT_EQ(set_status(h->api, driver, id, "arriving").status, 200);
-  EXPECT_EQ(set_status(h->api, driver, id, "in_ride", "PATCH").status, 200);
-  r = set_status(h->api, rider, id, "cancelled");
+  EXPECT_EQ(set_status(*h, driver, id, "in_ride").status, 409) << "no skipping";
+  EXPECT_EQ(set_status(*h, driver, id, "arriving").status, 200);
+  EXPECT_EQ(set_status(*h, driver, id, "in_ride", "PATCH").status, 200);
+  r = set_status(*h, rider, id, "cancelled");
   EXPECT_EQ(r.status, 409) << "a ride in progress cannot be cancelled";
   EXPECT_EQ(str(body_of(r), "code"), "invalid_transition");
-  r = set_status(h->api, driver, id, "completed");
+  r = set_status(*h, driver, id, "completed");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(body_of(r), "status"), "completed");
-  EXPECT_EQ(set_status(h->api, admin, id, "cancelled").status, 409) << "completed is final";
-  EXPECT_EQ(h->api.call("POST", "/v1/trips/" + id + "/status", &driver, json::object{{"status", "bogus"}}).status, 400);
+  EXPECT_EQ(set_status(*h, admin, id, "cancelled").status, 409) << "completed is final";
+  EXPECT_EQ(h->call("POST", "/v1/trips/" + id + "/status", &driver, json::object{{"status", "bogus"}}).status, 400);
 
-  const auto events = h->api.sql("trip_db",
-                                 "SELECT coalesce(from_status, '-'), to_status, actor_id, actor_role FROM trip_events"
-                                 " WHERE trip_id = '" +
-                                     id + "' ORDER BY id");
+  const auto events = h->sql("trip_db",
+                             "SELECT coalesce(from_status, '-'), to_status, actor_id, actor_role FROM trip_events"
+                             " WHERE trip_id = '" +
+                                 id + "' ORDER BY id");
   const std::vector<std::vector<std::string>> expected = {
       {"-", "requested", rider.id, "rider"},         {"requested", "accepted", driver.id, "driver"},
       {"accepted", "arriving", driver.id, "driver"}, {"arriving", "in_ride", driver.id, "driver"},
@@ -228,58 +234,50 @@ TEST(Trips, LifecycleWritesEventsAndReleasesTheDriver) {
   EXPECT_EQ(release.method, "POST");
   EXPECT_EQ(json::parse(release.body).as_object().at("tripId").as_string(), id);
   EXPECT_EQ(release.headers.at("x-internal-token"), h->stack.internal_token());
-  ASSERT_TRUE(eventually([&] {
-    return h->api.scalar("trip_db",
-                         "SELECT count(*) FROM outbox WHERE kind = 'driver_release' AND sent_at IS NOT NULL"
-                         " AND payload->>'tripId' = '" +
-                             id + "'") == "1";
-  }));
+  ASSERT_TRUE(
+      eventually([&] { return outbox(id, "count(*) FILTER (WHERE sent_at IS NOT NULL)", "driver_release") == "1"; }));
 }
 
 TEST(Trips, CancellationsByRiderDriverAndAdmin) {
-  const auto rider = h->api.user("rider");
-  const auto driver = h->api.user("driver");
-  const auto admin = h->api.user("admin");
+  const auto rider = h->user("rider");
+  const auto driver = h->user("driver");
+  const auto admin = h->user("admin");
 
   // Rider cancels while an offer is pending: the offer is withdrawn, the driver released.
-  const auto a = str(create_trip(h->api, rider), "id");
+  const auto a = str(create_trip(*h, rider), "id");
   ASSERT_EQ(offer(a, driver).status, 200);
-  auto r = h->api.call("POST", "/v1/trips/" + a + "/status", &rider,
-                       json::object{{"status", "cancelled"}, {"reason", "changed my mind"}});
+  auto r = h->call("POST", "/v1/trips/" + a + "/status", &rider,
+                   json::object{{"status", "cancelled"}, {"reason", "changed my mind"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(body_of(r), "status"), "cancelled");
   EXPECT_EQ(str(body_of(r), "cancelReason"), "changed my mind");
   EXPECT_TRUE(body_of(r).at("driverId").is_null());
-  EXPECT_EQ(h->api.scalar("trip_db", "SELECT outcome FROM trip_offers WHERE trip_id = '" + a + "'"), "withdrawn");
+  EXPECT_EQ(h->scalar("trip_db", "SELECT outcome FROM trip_offers WHERE trip_id = '" + a + "'"), "withdrawn");
   ASSERT_TRUE(eventually([&] { return !releases_of(driver.id).empty(); }));
 
   // The assigned driver cancels after accepting; the default reason says who.
-  const auto driver2 = h->api.user("driver");
-  const auto b = str(create_trip(h->api, rider), "id");
+  const auto driver2 = h->user("driver");
+  const auto b = str(create_trip(*h, rider), "id");
   ASSERT_EQ(offer(b, driver2).status, 200);
-  ASSERT_EQ(h->api.call("POST", "/v1/trips/" + b + "/accept", &driver2).status, 200);
-  r = set_status(h->api, driver2, b, "cancelled");
+  ASSERT_EQ(h->call("POST", "/v1/trips/" + b + "/accept", &driver2).status, 200);
+  r = set_status(*h, driver2, b, "cancelled");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(body_of(r), "cancelReason"), "driver_cancelled");
   ASSERT_TRUE(eventually([&] { return !releases_of(driver2.id).empty(); }));
 
   // An admin may do anything legal.
-  const auto c = str(create_trip(h->api, rider), "id");
-  r = set_status(h->api, admin, c, "cancelled");
+  const auto c = str(create_trip(*h, rider), "id");
+  r = set_status(*h, admin, c, "cancelled");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(str(body_of(r), "cancelReason"), "admin_cancelled");
-  EXPECT_EQ(h->api.scalar("trip_db",
-                          "SELECT actor_role FROM trip_events WHERE trip_id = '" + c + "' AND to_status = 'cancelled'"),
+  EXPECT_EQ(h->scalar("trip_db",
+                      "SELECT actor_role FROM trip_events WHERE trip_id = '" + c + "' AND to_status = 'cancelled'"),
             "admin");
-  EXPECT_EQ(
-      h->api.scalar("trip_db",
-                    "SELECT count(*) FROM outbox WHERE kind = 'driver_release' AND payload->>'tripId' = '" + c + "'"),
-      "0")
-      << "no driver, nothing to release";
+  EXPECT_EQ(outbox(c, "count(*)", "driver_release"), "0") << "no driver, nothing to release";
 }
 
 TEST(Trips, IdempotencyKeyRaceMakesOneTrip) {
-  const auto rider = h->api.user("rider");
+  const auto rider = h->user("rider");
   const std::string key = "key-" + new_uuid();
   constexpr int kRequests = 10;
   std::vector<HttpResponse> responses(kRequests);
@@ -288,7 +286,7 @@ TEST(Trips, IdempotencyKeyRaceMakesOneTrip) {
   for (int i = 0; i < kRequests; ++i) {
     threads.emplace_back([&, i] {
       while (!go.load()) std::this_thread::yield();
-      responses[i] = h->api.call("POST", "/v1/trips", &rider, trip_body(), {{"Idempotency-Key", key}});
+      responses[i] = h->call("POST", "/v1/trips", &rider, trip_body(), {{"Idempotency-Key", key}});
     });
   }
   go.store(true);
@@ -302,33 +300,29 @@ TEST(Trips, IdempotencyKeyRaceMakesOneTrip) {
   }
   EXPECT_EQ(ids.size(), 1u);
   EXPECT_EQ(replays, kRequests - 1);
-  EXPECT_EQ(h->api.scalar("trip_db", "SELECT count(*) FROM trips WHERE rider_id = '" + rider.id + "'"), "1");
-  EXPECT_EQ(
-      h->api.scalar("trip_db", "SELECT count(*) FROM outbox WHERE kind = 'trip_match' AND payload->>'tripId' = '" +
-                                   *ids.begin() + "'"),
-      "1")
-      << "one match event too";
+  EXPECT_EQ(h->scalar("trip_db", "SELECT count(*) FROM trips WHERE rider_id = '" + rider.id + "'"), "1");
+  EXPECT_EQ(outbox(*ids.begin(), "count(*)", "trip_match"), "1") << "one match event too";
 
   // Later: the same answer; a different body with the same key is refused.
-  const auto again = h->api.call("POST", "/v1/trips", &rider, trip_body(), {{"Idempotency-Key", key}});
+  const auto again = h->call("POST", "/v1/trips", &rider, trip_body(), {{"Idempotency-Key", key}});
   EXPECT_EQ(again.status, 201);
   EXPECT_EQ(str(body_of(again), "id"), *ids.begin());
-  const auto different = h->api.call("POST", "/v1/trips", &rider, trip_body("other"), {{"Idempotency-Key", key}});
+  const auto different = h->call("POST", "/v1/trips", &rider, trip_body("other"), {{"Idempotency-Key", key}});
   EXPECT_EQ(different.status, 422);
   EXPECT_EQ(str(body_of(different), "code"), "idempotency_key_reused");
   // Keys are per rider.
-  const auto someone_else = h->api.user("rider");
-  const auto theirs = h->api.call("POST", "/v1/trips", &someone_else, trip_body(), {{"Idempotency-Key", key}});
+  const auto someone_else = h->user("rider");
+  const auto theirs = h->call("POST", "/v1/trips", &someone_else, trip_body(), {{"Idempotency-Key", key}});
   EXPECT_EQ(theirs.status, 201);
   EXPECT_NE(str(body_of(theirs), "id"), *ids.begin());
-  EXPECT_EQ(h->api.call("POST", "/v1/trips", &rider, trip_body(), {{"Idempotency-Key", std::string(300, 'k')}}).status,
+  EXPECT_EQ(h->call("POST", "/v1/trips", &rider, trip_body(), {{"Idempotency-Key", std::string(300, 'k')}}).status,
             400);
 }
 
 TEST(Trips, CreatingATripPublishesItsEvent) {
   StreamReader reader(h->stack);
-  const auto rider = h->api.user("rider");
-  const auto trip = create_trip(h->api, rider);
+  const auto rider = h->user("rider");
+  const auto trip = create_trip(*h, rider);
   const auto id = str(trip, "id");
   const auto event = reader.wait_for(id);
   ASSERT_TRUE(event) << "no TripEvent on the stream";
@@ -338,19 +332,16 @@ TEST(Trips, CreatingATripPublishesItsEvent) {
   EXPECT_DOUBLE_EQ(event->at("originLat").as_double(), 10.7725);
   EXPECT_DOUBLE_EQ(event->at("originLng").as_double(), 106.698);
   EXPECT_EQ(event->at("attempt").as_int64(), 1);
-  ASSERT_TRUE(eventually([&] {
-    return h->api.scalar("trip_db", "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL AND payload->>'tripId' = '" +
-                                        id + "'") == "1";
-  }));
+  ASSERT_TRUE(eventually([&] { return outbox(id, "count(*) FILTER (WHERE sent_at IS NOT NULL)") == "1"; }));
 }
 
 TEST(Trips, OffersDeclinesAndExpiries) {
   StreamReader reader(h->stack);
-  const auto rider = h->api.user("rider");
-  const auto d1 = h->api.user("driver");
-  const auto d2 = h->api.user("driver");
-  const auto d3 = h->api.user("driver");
-  const auto id = str(create_trip(h->api, rider), "id");
+  const auto rider = h->user("rider");
+  const auto d1 = h->user("driver");
+  const auto d2 = h->user("driver");
+  const auto d3 = h->user("driver");
+  const auto id = str(create_trip(*h, rider), "id");
   ASSERT_TRUE(reader.wait_for(id, 1));
 
   // The matcher offers d1; repeating it (a redelivered event) changes nothing.
@@ -366,7 +357,7 @@ TEST(Trips, OffersDeclinesAndExpiries) {
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(str(body_of(r), "code"), "offer_pending");
 
-  auto view = body_of(h->api.internal("GET", "/internal/trips/" + id));
+  auto view = body_of(h->internal("GET", "/internal/trips/" + id));
   EXPECT_EQ(str(view, "driverId"), d1.id);
   EXPECT_EQ(view.at("excludedDriverIds").as_array().size(), 1u);
   EXPECT_TRUE(view.at("offerAgeMs").is_int64());
@@ -374,11 +365,11 @@ TEST(Trips, OffersDeclinesAndExpiries) {
   EXPECT_EQ(view.at("matchAttempt").as_int64(), 1);
 
   // d1 declines: the trip is free again, re-matched (attempt 2), d1 released and excluded.
-  r = h->api.call("POST", "/v1/trips/" + id + "/decline", &d1);
+  r = h->call("POST", "/v1/trips/" + id + "/decline", &d1);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(body_of(r).at("driverId").is_null());
   EXPECT_EQ(str(body_of(r), "status"), "requested");
-  EXPECT_EQ(h->api.call("GET", "/v1/trips/" + id, &d1).status, 404);
+  EXPECT_EQ(h->call("GET", "/v1/trips/" + id, &d1).status, 404);
   EXPECT_TRUE(reader.wait_for(id, 2)) << "re-match event";
   ASSERT_TRUE(eventually([&] { return !releases_of(d1.id).empty(); }));
   r = offer(id, d1, 2);
@@ -387,39 +378,38 @@ TEST(Trips, OffersDeclinesAndExpiries) {
 
   // d2 does not answer: the matcher reports the expiry.
   ASSERT_EQ(offer(id, d2, 2).status, 200);
-  r = h->api.internal("POST", "/internal/trips/" + id + "/offer-expired", json::object{{"driverId", d2.id}});
+  r = h->internal("POST", "/internal/trips/" + id + "/offer-expired", json::object{{"driverId", d2.id}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(body_of(r).at("expired").as_bool());
   EXPECT_TRUE(body_of(r).at("driverId").is_null());
-  r = h->api.internal("POST", "/internal/trips/" + id + "/offer-expired", json::object{{"driverId", d2.id}});
+  r = h->internal("POST", "/internal/trips/" + id + "/offer-expired", json::object{{"driverId", d2.id}});
   ASSERT_EQ(r.status, 200);
   EXPECT_FALSE(body_of(r).at("expired").as_bool());
   EXPECT_EQ(str(body_of(r), "offerOutcome"), "expired");
   EXPECT_TRUE(reader.wait_for(id, 3));
   ASSERT_TRUE(eventually([&] { return !releases_of(d2.id).empty(); }));
-  EXPECT_EQ(
-      h->api.internal("POST", "/internal/trips/" + id + "/offer-expired", json::object{{"driverId", d3.id}}).status,
-      404)
+  EXPECT_EQ(h->internal("POST", "/internal/trips/" + id + "/offer-expired", json::object{{"driverId", d3.id}}).status,
+            404)
       << "d3 was never offered this trip";
 
   // d3 accepts: expiry and the matcher's cancel are refused from now on.
   ASSERT_EQ(offer(id, d3, 3).status, 200);
-  ASSERT_EQ(h->api.call("POST", "/v1/trips/" + id + "/accept", &d3).status, 200);
-  r = h->api.internal("POST", "/internal/trips/" + id + "/offer-expired", json::object{{"driverId", d3.id}});
+  ASSERT_EQ(h->call("POST", "/v1/trips/" + id + "/accept", &d3).status, 200);
+  r = h->internal("POST", "/internal/trips/" + id + "/offer-expired", json::object{{"driverId", d3.id}});
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(str(body_of(r), "code"), "offer_not_pending");
-  r = h->api.internal("POST", "/internal/trips/" + id + "/cancel", json::object{{"reason", "no_driver"}});
+  r = h->internal("POST", "/internal/trips/" + id + "/cancel", json::object{{"reason", "no_driver"}});
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(str(body_of(r), "code"), "invalid_transition");
   r = offer(id, d3, 3);
   EXPECT_EQ(r.status, 200) << "a redelivered event for the accepted driver";
   EXPECT_FALSE(body_of(r).at("created").as_bool());
-  r = offer(id, h->api.user("driver"), 4);
+  r = offer(id, h->user("driver"), 4);
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(str(body_of(r), "code"), "trip_closed");
-  EXPECT_EQ(h->api.call("POST", "/v1/trips/" + id + "/decline", &d3).status, 409) << "accepted: cancel instead";
+  EXPECT_EQ(h->call("POST", "/v1/trips/" + id + "/decline", &d3).status, 409) << "accepted: cancel instead";
 
-  view = body_of(h->api.internal("GET", "/internal/trips/" + id));
+  view = body_of(h->internal("GET", "/internal/trips/" + id));
   std::set<std::string> excluded;
   for (const auto& v : view.at("excludedDriverIds").as_array()) excluded.insert(std::string(v.as_string()));
   EXPECT_EQ(excluded, (std::set<std::string>{d1.id, d2.id, d3.id}));
@@ -434,83 +424,70 @@ TEST(Trips, OffersDeclinesAndExpiries) {
 }
 
 TEST(Trips, MatcherCancelsWithNoDriver) {
-  const auto rider = h->api.user("rider");
-  const auto driver = h->api.user("driver");
-  const auto id = str(create_trip(h->api, rider), "id");
+  const auto rider = h->user("rider");
+  const auto driver = h->user("driver");
+  const auto id = str(create_trip(*h, rider), "id");
   ASSERT_EQ(offer(id, driver).status, 200);
-  auto r = h->api.internal("POST", "/internal/trips/" + id + "/cancel", json::object{{"reason", "no_driver"}});
+  auto r = h->internal("POST", "/internal/trips/" + id + "/cancel", json::object{{"reason", "no_driver"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(body_of(r), "status"), "cancelled");
   EXPECT_EQ(str(body_of(r), "cancelReason"), "no_driver");
-  EXPECT_EQ(h->api.internal("POST", "/internal/trips/" + id + "/cancel", json::object{{"reason", "no_driver"}}).status,
-            200)
+  EXPECT_EQ(h->internal("POST", "/internal/trips/" + id + "/cancel", json::object{{"reason", "no_driver"}}).status, 200)
       << "idempotent";
-  EXPECT_EQ(str(body_of(h->api.call("GET", "/v1/trips/" + id, &rider)), "cancelReason"), "no_driver");
-  const auto events = h->api.sql("trip_db", "SELECT actor_id, actor_role, reason FROM trip_events WHERE trip_id = '" +
-                                                id + "' AND to_status = 'cancelled'");
+  EXPECT_EQ(str(body_of(h->call("GET", "/v1/trips/" + id, &rider)), "cancelReason"), "no_driver");
+  const auto events = h->sql("trip_db", "SELECT actor_id, actor_role, reason FROM trip_events WHERE trip_id = '" + id +
+                                            "' AND to_status = 'cancelled'");
   EXPECT_EQ(events, (std::vector<std::vector<std::string>>{{"matcher", "matcher", "no_driver"}}));
   ASSERT_TRUE(eventually([&] { return !releases_of(driver.id).empty(); })) << "the pending offer's driver";
-  EXPECT_EQ(h->api.internal("POST", "/internal/trips/" + new_uuid() + "/cancel", json::object{{"reason", "no_driver"}})
-                .status,
-            404);
+  EXPECT_EQ(
+      h->internal("POST", "/internal/trips/" + new_uuid() + "/cancel", json::object{{"reason", "no_driver"}}).status,
+      404);
 }
 
 TEST(Trips, InternalRoutesNeedTheInternalToken) {
-  const auto rider = h->api.user("rider");
-  const auto id = str(create_trip(h->api, rider), "id");
+  const auto rider = h->user("rider");
+  const auto id = str(create_trip(*h, rider), "id");
   EXPECT_EQ(http_request(h->stack.trip_port, "GET", "/internal/trips/" + id).status, 401);
   EXPECT_EQ(http_request(h->stack.trip_port, "POST", "/internal/trips/" + id + "/cancel", R"({"reason":"x"})",
                          {{"X-Internal-Token", "wrong"}})
                 .status,
             401);
-  EXPECT_EQ(h->api.call("GET", "/internal/trips/" + id, rider).status, 401) << "a user token is not the internal token";
-  EXPECT_EQ(h->api.internal("GET", "/internal/trips/" + id).status, 200);
-  EXPECT_EQ(h->api.internal("POST", "/internal/trips/" + id + "/offer", json::object{{"driverId", "x"}}).status, 400);
+  EXPECT_EQ(h->call("GET", "/internal/trips/" + id, rider).status, 401) << "a user token is not the internal token";
+  EXPECT_EQ(h->internal("GET", "/internal/trips/" + id).status, 200);
+  EXPECT_EQ(h->internal("POST", "/internal/trips/" + id + "/offer", json::object{{"driverId", "x"}}).status, 400);
 }
 
 TEST(Trips, DriverReleaseIsRetriedUntilDriverServiceAnswers) {
-  const auto rider = h->api.user("rider");
-  const auto driver = h->api.user("driver");
+  const auto rider = h->user("rider");
+  const auto driver = h->user("driver");
   std::atomic<int> refusals{0};
   h->driver_service.set_handler([&](const FakeRequest& r) -> FakeResponse {
     if (r.target.find(driver.id) != std::string::npos && refusals.fetch_add(1) < 2) return {503, R"({"error":"busy"})"};
     return {200, R"({"released":true})"};
   });
-  const auto id = str(create_trip(h->api, rider), "id");
+  const auto id = str(create_trip(*h, rider), "id");
   ASSERT_EQ(offer(id, driver).status, 200);
-  ASSERT_EQ(set_status(h->api, rider, id, "cancelled").status, 200);
-  ASSERT_TRUE(eventually([&] {
-    return h->api.scalar("trip_db",
-                         "SELECT sent_at IS NOT NULL FROM outbox WHERE kind = 'driver_release'"
-                         " AND payload->>'tripId' = '" +
-                             id + "'") == "t";
-  })) << "delivered after the retries";
+  ASSERT_EQ(set_status(*h, rider, id, "cancelled").status, 200);
+  ASSERT_TRUE(eventually([&] { return outbox(id, "sent_at IS NOT NULL", "driver_release") == "t"; }))
+      << "delivered after the retries";
   EXPECT_EQ(releases_of(driver.id).size(), 3u);
-  EXPECT_EQ(
-      h->api.scalar("trip_db",
-                    "SELECT attempts FROM outbox WHERE kind = 'driver_release' AND payload->>'tripId' = '" + id + "'"),
-      "3");
+  EXPECT_EQ(outbox(id, "attempts", "driver_release"), "3");
   h->driver_service.set_handler(nullptr);
 
   // 409 (not reserved for this trip) and 404 (unknown driver) are final answers.
-  const auto gone = h->api.user("driver");
+  const auto gone = h->user("driver");
   h->driver_service.set_handler([](const FakeRequest&) -> FakeResponse { return {409, R"({"code":"conflict"})"}; });
-  const auto id2 = str(create_trip(h->api, rider), "id");
+  const auto id2 = str(create_trip(*h, rider), "id");
   ASSERT_EQ(offer(id2, gone).status, 200);
-  ASSERT_EQ(set_status(h->api, rider, id2, "cancelled").status, 200);
-  ASSERT_TRUE(eventually([&] {
-    return h->api.scalar("trip_db",
-                         "SELECT sent_at IS NOT NULL FROM outbox WHERE kind = 'driver_release'"
-                         " AND payload->>'tripId' = '" +
-                             id2 + "'") == "t";
-  }));
+  ASSERT_EQ(set_status(*h, rider, id2, "cancelled").status, 200);
+  ASSERT_TRUE(eventually([&] { return outbox(id2, "sent_at IS NOT NULL", "driver_release") == "t"; }));
   EXPECT_EQ(releases_of(gone.id).size(), 1u);
   h->driver_service.set_handler(nullptr);
 }
 
 TEST(Trips, MetricsExposeTheOutboxAndTheQueue) {
-  const auto rider = h->api.user("rider");
-  create_trip(h->api, rider);
+  const auto rider = h->user("rider");
+  create_trip(*h, rider);
   ASSERT_TRUE(eventually([&] {
     const auto text = metrics_text(h->stack.trip_port);
     return text.find("outbox_backlog{kind=\"trip_match\"}") != std::string::npos &&

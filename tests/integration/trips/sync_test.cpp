@@ -27,18 +27,18 @@ FakeService::Handler assigning(std::string driver_id) {
     if (r.target != "/internal/match") return {200, R"({"released":true})"};
     const auto event = json::parse(r.body).as_object();
     const auto trip_id = std::string(event.at("tripId").as_string());
-    const auto offered = h->api.internal("POST", "/internal/trips/" + trip_id + "/offer",
-                                         json::object{{"driverId", driver_id}, {"attempt", event.at("attempt")}});
+    const auto offered = h->internal("POST", "/internal/trips/" + trip_id + "/offer",
+                                     json::object{{"driverId", driver_id}, {"attempt", event.at("attempt")}});
     if (offered.status != 200) return {200, R"({"outcome":"not_open"})"};
     return {200, json::serialize(json::object{{"outcome", "assigned"}, {"driverId", driver_id}})};
   };
 }
 
 TEST(SyncMatching, TheTripComesBackWithItsDriver) {
-  const auto rider = h->api.user("rider");
-  const auto driver = h->api.user("driver");
+  const auto rider = h->user("rider");
+  const auto driver = h->user("driver");
   h->driver_service.set_handler(assigning(driver.id));
-  const auto r = h->api.call("POST", "/v1/trips", &rider, trip_body());
+  const auto r = h->call("POST", "/v1/trips", &rider, trip_body());
   ASSERT_EQ(r.status, 201) << r.body;
   const auto trip = body_of(r);
   EXPECT_EQ(str(trip, "status"), "requested");
@@ -55,21 +55,21 @@ TEST(SyncMatching, TheTripComesBackWithItsDriver) {
   EXPECT_EQ(str(event, "riderId"), rider.id);
   EXPECT_EQ(event.at("attempt").as_int64(), 1);
   // The insurance row was settled inline: no second call later.
-  EXPECT_EQ(h->api.scalar("trip_db",
-                          "SELECT count(*) FROM outbox WHERE kind = 'trip_match' AND sent_at IS NOT NULL"
-                          " AND payload->>'tripId' = '" +
-                              id + "'"),
+  EXPECT_EQ(h->scalar("trip_db",
+                      "SELECT count(*) FROM outbox WHERE kind = 'trip_match' AND sent_at IS NOT NULL"
+                      " AND payload->>'tripId' = '" +
+                          id + "'"),
             "1");
 
   // The driver accepts and the ride goes on as in async mode.
-  ASSERT_EQ(h->api.call("POST", "/v1/trips/" + id + "/accept", &driver).status, 200);
+  ASSERT_EQ(h->call("POST", "/v1/trips/" + id + "/accept", &driver).status, 200);
   h->driver_service.set_handler(nullptr);
 }
 
 TEST(SyncMatching, NoDriverCancelsTheTrip) {
-  const auto rider = h->api.user("rider");
+  const auto rider = h->user("rider");
   h->driver_service.set_handler([](const FakeRequest&) -> FakeResponse { return {200, R"({"outcome":"no_driver"})"}; });
-  const auto r = h->api.call("POST", "/v1/trips", &rider, trip_body());
+  const auto r = h->call("POST", "/v1/trips", &rider, trip_body());
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(str(body_of(r), "status"), "cancelled");
   EXPECT_EQ(str(body_of(r), "cancelReason"), "no_driver");
@@ -77,9 +77,9 @@ TEST(SyncMatching, NoDriverCancelsTheTrip) {
 }
 
 TEST(SyncMatching, FailureAndTimeoutAnswer503AndLeaveNoOpenTrip) {
-  const auto rider = h->api.user("rider");
+  const auto rider = h->user("rider");
   h->driver_service.set_handler([](const FakeRequest&) -> FakeResponse { return {500, R"({"error":"boom"})"}; });
-  auto r = h->api.call("POST", "/v1/trips", &rider, trip_body());
+  auto r = h->call("POST", "/v1/trips", &rider, trip_body());
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_FALSE(r.header("retry-after").empty());
 
@@ -88,30 +88,29 @@ TEST(SyncMatching, FailureAndTimeoutAnswer503AndLeaveNoOpenTrip) {
     return {200, R"({"outcome":"no_driver"})"};
   });
   const auto start = std::chrono::steady_clock::now();
-  r = h->api.call("POST", "/v1/trips", &rider, trip_body());
+  r = h->call("POST", "/v1/trips", &rider, trip_body());
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_LT(elapsed, 2000ms) << "the deadline (MATCH_SYNC_TIMEOUT_MS=1000) bounds the request";
   h->driver_service.set_handler(nullptr);
 
-  const auto rows =
-      h->api.sql("trip_db", "SELECT status, cancel_reason FROM trips WHERE rider_id = '" + rider.id + "'");
+  const auto rows = h->sql("trip_db", "SELECT status, cancel_reason FROM trips WHERE rider_id = '" + rider.id + "'");
   ASSERT_EQ(rows.size(), 2u);
   for (const auto& row : rows) EXPECT_EQ(row, (std::vector<std::string>{"cancelled", "match_unavailable"}));
 }
 
 TEST(SyncMatching, ADeclineIsRematchedThroughDriverService) {
-  const auto rider = h->api.user("rider");
-  const auto first = h->api.user("driver");
-  const auto second = h->api.user("driver");
+  const auto rider = h->user("rider");
+  const auto first = h->user("driver");
+  const auto second = h->user("driver");
   h->driver_service.set_handler(assigning(first.id));
-  const auto id = str(body_of(h->api.call("POST", "/v1/trips", &rider, trip_body())), "id");
+  const auto id = str(body_of(h->call("POST", "/v1/trips", &rider, trip_body())), "id");
   h->driver_service.set_handler(assigning(second.id));
-  const auto declined = h->api.call("POST", "/v1/trips/" + id + "/decline", &first);
+  const auto declined = h->call("POST", "/v1/trips/" + id + "/decline", &first);
   ASSERT_EQ(declined.status, 200) << declined.body;
   // The relay hands the re-match event (attempt 2) to driver-service.
   ASSERT_TRUE(eventually([&] {
-    return str(body_of(h->api.internal("GET", "/internal/trips/" + id)), "driverId") == second.id;
+    return str(body_of(h->internal("GET", "/internal/trips/" + id)), "driverId") == second.id;
   })) << "re-matched to the second driver";
   bool saw_attempt_two = false;
   for (const auto& c : h->driver_service.requests("/internal/match")) {

@@ -31,24 +31,28 @@ namespace uitgo::test::trips {
 
 using namespace std::chrono_literals;
 
-// The pieces every trips test binary builds once.
-struct Harness {
-  FakeService driver_service;
-  TestStack stack;
-  Api api;  // trip-service directly
-
-  // Starts Postgres + Redis + trip-service; `env` adds variables for trip-service.
-  explicit Harness(Env env)
-      : stack(StackOptions{.postgres = true, .redis = true, .env = with_driver_port(std::move(env))}),
-        api(stack, stack.trip_port) {
+// The servers of a trips test binary: a FakeService on driver-service's port
+// and Postgres + Redis + trip-service; `env` adds variables for trip-service.
+struct TripServers {
+  explicit TripServers(Env env)
+      : stack(StackOptions{.postgres = true, .redis = true, .env = with_driver_port(std::move(env))}) {
     stack.start("trip-service");
   }
+
+  FakeService driver_service;
+  TestStack stack;
 
  private:
   Env with_driver_port(Env env) const {
     env.emplace_back("UITGO_DRIVER_PORT", std::to_string(driver_service.port()));
     return env;
   }
+};
+
+// What every trips test binary builds once: the servers, and calls to
+// trip-service directly.
+struct Harness : TripServers, Api {
+  explicit Harness(Env env) : TripServers(std::move(env)), Api(stack, stack.trip_port) {}
 };
 
 // Reads the matching stream as a matcher would (group "matchers"), through
