@@ -96,7 +96,7 @@ TEST(LiveTracking, RefusesBeforeTheUpgrade) {
   EXPECT_EQ(unknown_trip.handshake().status, 404);
 
   // A plain GET on the route is not an upgrade.
-  const auto plain = http_request(instance(0), "GET", target, {}, {{"Authorization", "Bearer " + ride.rider}});
+  const auto plain = Api(env->stack, instance(0)).call("GET", target, ride.rider);
   EXPECT_EQ(plain.status, 426) << plain.body;
   EXPECT_NE(plain.body.find("upgrade_required"), std::string::npos) << plain.body;
   // ?token= only counts for upgrades.

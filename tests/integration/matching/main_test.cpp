@@ -40,32 +40,50 @@ TEST(Matching, HappyPathThroughTheGateway) {
   EXPECT_TRUE(stack->wait_searchable(ride.driver_id, lat, lng)) << "driver not searchable after completing the trip";
 }
 
-TEST(Matching, DeclineReoffersToAnotherDriver) {
-  const double lat = 11.20;
-  const double lng = 106.60;
-  const auto first = stack->online_driver(lat, lng);
-  const auto second = stack->online_driver(lat + 0.001, lng);
-  const auto rider = stack->rider_token();
-  const auto id = stack->create_trip(rider, true, lat, lng);
-  ASSERT_FALSE(id.empty());
+// Two drivers online near (lat, lng), `first` the nearer, and a new rider's
+// trip there, as first offered.
+struct TwoDrivers {
+  std::string first;
+  std::string second;
+  std::string rider;  // token
+  std::string id;     // the trip
+  json::object offered;
+};
 
-  const auto offered = stack->wait_trip(id, rider, has_driver);
-  const auto a = str(offered, "driverId");
-  ASSERT_TRUE(a == first || a == second) << json::serialize(offered);
-  EXPECT_EQ(a, first) << "the nearest driver is offered first";
-  const auto declined = stack->driver_action(id, a, "decline");
+TwoDrivers two_drivers_and_a_trip(double lat, double lng) {
+  TwoDrivers t;
+  t.first = stack->online_driver(lat, lng);
+  t.second = stack->online_driver(lat + 0.001, lng);
+  t.rider = stack->rider_token();
+  t.id = stack->create_trip(t.rider, true, lat, lng);
+  if (!t.id.empty()) t.offered = stack->wait_trip(t.id, t.rider, has_driver);
+  return t;
+}
+
+// The trip once offered to a driver other than `previous`.
+json::object reoffered(const TwoDrivers& t, const std::string& previous) {
+  return stack->wait_trip(
+      t.id, t.rider, [&](const json::object& trip) { return has_driver(trip) && str(trip, "driverId") != previous; });
+}
+
+TEST(Matching, DeclineReoffersToAnotherDriver) {
+  const auto t = two_drivers_and_a_trip(11.20, 106.60);
+  ASSERT_FALSE(t.id.empty());
+  const auto a = str(t.offered, "driverId");
+  ASSERT_TRUE(a == t.first || a == t.second) << json::serialize(t.offered);
+  EXPECT_EQ(a, t.first) << "the nearest driver is offered first";
+  const auto declined = stack->driver_action(t.id, a, "decline");
   ASSERT_EQ(declined.status, 200) << declined.body;
 
-  const auto reoffered =
-      stack->wait_trip(id, rider, [&](const json::object& t) { return has_driver(t) && str(t, "driverId") != a; });
-  const auto b = str(reoffered, "driverId");
-  EXPECT_TRUE(b == first || b == second) << json::serialize(reoffered);
+  const auto again = reoffered(t, a);
+  const auto b = str(again, "driverId");
+  EXPECT_TRUE(b == t.first || b == t.second) << json::serialize(again);
   EXPECT_NE(b, a);
-  ASSERT_EQ(stack->driver_action(id, b, "decline").status, 200);
+  ASSERT_EQ(stack->driver_action(t.id, b, "decline").status, 200);
 
   // Both declined: never offered to either again.
   std::this_thread::sleep_for(3s);
-  const auto after = stack->trip(id, rider);
+  const auto after = stack->trip(t.id, t.rider);
   EXPECT_EQ(str(after, "status"), "requested") << json::serialize(after);
   EXPECT_FALSE(has_driver(after)) << json::serialize(after);
 }
@@ -73,25 +91,18 @@ TEST(Matching, DeclineReoffersToAnotherDriver) {
 TEST(Matching, OfferTimeoutReoffersToAnotherDriver) {
   const double lat = 11.70;
   const double lng = 106.60;
-  const auto first = stack->online_driver(lat, lng);
-  const auto second = stack->online_driver(lat + 0.001, lng);
-  const auto rider = stack->rider_token();
-  const auto id = stack->create_trip(rider, true, lat, lng);
-  ASSERT_FALSE(id.empty());
-
-  const auto offered = stack->wait_trip(id, rider, has_driver);
-  const auto a = str(offered, "driverId");
-  ASSERT_EQ(a, first) << json::serialize(offered);
+  const auto t = two_drivers_and_a_trip(lat, lng);
+  ASSERT_FALSE(t.id.empty());
+  ASSERT_EQ(str(t.offered, "driverId"), t.first) << json::serialize(t.offered);
   // Nobody answers: after OFFER_TIMEOUT_SECONDS the other driver gets it.
   const auto started = std::chrono::steady_clock::now();
-  const auto reoffered =
-      stack->wait_trip(id, rider, [&](const json::object& t) { return has_driver(t) && str(t, "driverId") != a; });
-  EXPECT_EQ(str(reoffered, "driverId"), second) << json::serialize(reoffered);
+  const auto again = reoffered(t, t.first);
+  EXPECT_EQ(str(again, "driverId"), t.second) << json::serialize(again);
   EXPECT_GE(std::chrono::steady_clock::now() - started, 1s);
   // The first driver was released: searchable again.
-  EXPECT_TRUE(stack->wait_searchable(first, lat, lng));
-  ASSERT_EQ(stack->driver_action(id, second, "accept").status, 200);
-  EXPECT_EQ(str(stack->trip(id, rider), "status"), "accepted");
+  EXPECT_TRUE(stack->wait_searchable(t.first, lat, lng));
+  ASSERT_EQ(stack->driver_action(t.id, t.second, "accept").status, 200);
+  EXPECT_EQ(str(stack->trip(t.id, t.rider), "status"), "accepted");
 }
 
 TEST(Matching, MetricsExportOutcomesAndQueueGauges) {
