@@ -55,11 +55,16 @@ class DriverApi : public Api {
     return call("PUT", "/v1/drivers/me/location", token(id, "driver"), json::object{{"lat", lat}, {"lng", lng}}).status;
   }
 
+  // Driver `id` goes online and sends one ping from (lat, lng).
+  void go_online(const std::string& id, double lat, double lng) const {
+    EXPECT_EQ(set_status(id, true), 200);
+    EXPECT_EQ(ping(id, lat, lng), 204);
+  }
+
   // A new driver, online at (lat, lng): profile, status and one ping.
   std::string online_driver(double lat, double lng, const std::string& name = "Test Driver") const {
     const auto id = create_driver(name);
-    EXPECT_EQ(set_status(id, true), 200);
-    EXPECT_EQ(ping(id, lat, lng), 204);
+    go_online(id, lat, lng);
     return id;
   }
 

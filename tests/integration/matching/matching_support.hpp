@@ -57,11 +57,10 @@ struct Stack {
   std::string rider_token() const { return gateway.token("rider"); }
   std::string driver_token(const std::string& id) const { return gateway.token(id, "driver"); }
 
-  // A driver with a profile, online, at (lat, lng).
+  // A driver with a profile, online (through the gateway) at (lat, lng).
   std::string online_driver(double lat = kPickupLat, double lng = kPickupLng) const {
     const auto id = direct.create_driver();
-    EXPECT_EQ(gateway.set_status(id, true), 200);
-    EXPECT_EQ(gateway.ping(id, lat, lng), 204);
+    gateway.go_online(id, lat, lng);
     return id;
   }
 

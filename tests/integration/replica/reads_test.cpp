@@ -42,7 +42,7 @@ struct Fixture {
 };
 
 Fixture* fx = nullptr;
-const auto* const env = share_per_binary(fx, [] { return std::make_unique<Fixture>(); });
+const auto* const environment = share_per_binary(fx, [] { return std::make_unique<Fixture>(); });
 
 std::string primary_sql(const std::string& query) { return scalar(fx->stack.dsn("trip_db"), query); }
 std::string replica_sql(const std::string& query) { return scalar(fx->stack.replica_dsn("trip_db"), query); }
