@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct HttpResponse {
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// `name` in lower case: header names are compared that way.
+std::string lower_case(std::string_view name);
 
 HttpResponse http_request(std::uint16_t port, const std::string& method, const std::string& target,
                           const std::string& body = {}, const Headers& headers = {});

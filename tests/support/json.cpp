@@ -29,6 +29,12 @@ json::array items_of(const HttpResponse& response) {
   return items->as_array();
 }
 
+std::vector<std::string> ids_of(const HttpResponse& response) {
+  std::vector<std::string> ids;
+  for (const auto& item : items_of(response)) ids.push_back(str(item, "id"));
+  return ids;
+}
+
 std::string str(const json::object& object, std::string_view key) {
   const auto* v = object.if_contains(key);
   return (v != nullptr && v->is_string()) ? std::string(v->as_string()) : std::string();

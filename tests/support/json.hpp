@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "support/http_client.hpp"
 
@@ -21,6 +22,9 @@ json::object body_of(const HttpResponse& response);
 
 // The "items" of a JSON list answer; a test failure and [] when there are none.
 json::array items_of(const HttpResponse& response);
+
+// The "id" of each of those items.
+std::vector<std::string> ids_of(const HttpResponse& response);
 
 // The string at `key`; "" when it is missing or not a string.
 std::string str(const json::object& object, std::string_view key);

@@ -77,10 +77,7 @@ class DriverApi : public Api {
     const auto r = search_raw("lat=" + decimal(lat) + "&lng=" + decimal(lng) + "&radius=" + decimal(radius) +
                               "&limit=" + std::to_string(limit));
     EXPECT_EQ(r.status, 200) << r.body;
-    std::vector<std::string> ids;
-    if (r.status != 200) return ids;
-    for (const auto& item : items_of(r)) ids.push_back(str(item, "id"));
-    return ids;
+    return r.status == 200 ? ids_of(r) : std::vector<std::string>{};
   }
 };
 

@@ -95,10 +95,7 @@ std::string trip_field(const std::string& id, const std::string& token, const ch
 std::vector<std::string> listed(const std::string& token) {
   const auto r = fx->gateway.call("GET", "/v1/trips?limit=100", token);
   EXPECT_EQ(r.status, 200) << r.body;
-  std::vector<std::string> ids;
-  if (r.status != 200) return ids;
-  for (const auto& item : items_of(r)) ids.push_back(str(item, "id"));
-  return ids;
+  return r.status == 200 ? ids_of(r) : std::vector<std::string>{};
 }
 
 // A trip written straight into the primary (as another actor would), visible

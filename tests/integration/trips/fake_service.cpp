@@ -1,10 +1,11 @@
 #include "trips/fake_service.hpp"
 
+#include "support/http_client.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <cctype>
 #include <thread>
 
 namespace uitgo::test {
@@ -45,11 +46,7 @@ struct FakeService::State {
       FakeRequest r;
       r.method = std::string(request.method_string());
       r.target = std::string(request.target());
-      for (const auto& field : request) {
-        std::string name(field.name_string());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        r.headers[name] = std::string(field.value());
-      }
+      for (const auto& field : request) r.headers[lower_case(field.name_string())] = std::string(field.value());
       r.body = request.body();
       const auto answer = handle(r);
       bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(answer.status), request.version()};
