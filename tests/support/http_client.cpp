@@ -24,6 +24,12 @@ std::string HttpResponse::header(const std::string& lower_case_name) const {
   return it == headers.end() ? std::string{} : it->second;
 }
 
+std::string lower_case(std::string_view name) {
+  std::string out(name);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 HttpResponse http_request(std::uint16_t port, const std::string& method, const std::string& target,
                           const std::string& body, const Headers& headers) {
   asio::io_context io;
@@ -49,11 +55,7 @@ HttpResponse http_request(std::uint16_t port, const std::string& method, const s
 
   HttpResponse out;
   out.status = static_cast<int>(message.result_int());
-  for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers[name] = std::string(field.value());
-  }
+  for (const auto& field : message) out.headers[lower_case(field.name_string())] = std::string(field.value());
   out.body = message.body();
   beast::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
@@ -89,7 +91,8 @@ std::string RawConnection::read_all(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buffer[4096];
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct HttpResponse {
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// `name` in lower case: header names are compared that way.
+std::string lower_case(std::string_view name);
 
 HttpResponse http_request(std::uint16_t port, const std::string& method, const std::string& target,
                           const std::string& body = {}, const Headers& headers = {});
@@ -44,17 +48,5 @@ class RawConnection {
  private:
   int fd_ = -1;
 };
-
-// Polls until `predicate` holds or `timeout` passes; returns the last result.
-template <typename F>
-bool eventually(F predicate, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    struct timespec ts{0, 50'000'000};
-    nanosleep(&ts, nullptr);
-  }
-  return predicate();
-}
 
 }  // namespace uitgo::test

@@ -87,18 +87,6 @@ std::vector<std::uint16_t> free_ports(std::size_t count) {
   return ports;
 }
 
-bool process_alive(int pid) {
-  if (pid <= 0) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return false;
-  // Field 3 (state) follows the command name in parentheses, which may
-  // itself contain spaces or parentheses: look after the last ')'.
-  const auto close = line.rfind(')');
-  if (close == std::string::npos || close + 2 >= line.size()) return false;
-  return line[close + 2] != 'Z';  // a zombie no longer serves anything
-}
-
 std::string read_fd(int fd) {
   std::string out;
   if (::lseek(fd, 0, SEEK_SET) < 0) return out;
@@ -209,6 +197,18 @@ std::string extra_ports(const std::vector<std::uint16_t>& ports) {
 }
 
 }  // namespace
+
+bool process_alive(int pid) {
+  if (pid <= 0) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  // Field 3 (state) follows the command name in parentheses, which may
+  // itself contain spaces or parentheses: look after the last ')'.
+  const auto close = line.rfind(')');
+  if (close == std::string::npos || close + 2 >= line.size()) return false;
+  return line[close + 2] != 'Z';  // a zombie no longer serves anything
+}
 
 std::uint16_t free_port() { return free_ports(1).front(); }
 

@@ -18,6 +18,9 @@
 
 namespace uitgo::test {
 
+// Environment variables, in order: later entries win.
+using Env = std::vector<std::pair<std::string, std::string>>;
+
 struct StackOptions {
   bool postgres = true;
   bool replica = false;
@@ -31,7 +34,7 @@ struct StackOptions {
   int driver_instances = 1;
   // Extra environment for the servers of this stack only (e.g. MATCHING_MODE,
   // DRIVER_SEARCH); the test process's own environment is not modified.
-  std::vector<std::pair<std::string, std::string>> env = {};
+  Env env = {};
 };
 
 class TestStack {
@@ -85,5 +88,8 @@ class TestStack {
 
 // A TCP port on 127.0.0.1 that nothing listens on right now (kernel-chosen).
 std::uint16_t free_port();
+
+// Whether process `pid` runs (a zombie counts as gone: it no longer serves).
+bool process_alive(int pid);
 
 }  // namespace uitgo::test

@@ -11,38 +11,40 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <random>
 #include <set>
 #include <thread>
 
-#include "driver_fixture.hpp"
+#include "drivers/driver_api.hpp"
+#include "support/eventually.hpp"
 #include "support/shared_environment.hpp"
+#include "support/shell.hpp"
+
+namespace uitgo::test::drivers {
+namespace {
 
 using namespace std::chrono_literals;
-using namespace uitgo::test::drivers;
-using uitgo::test::eventually;
-using uitgo::test::http_request;
-
-namespace {
 
 constexpr int kStaleSeconds = 300;  // seeding and restarts must not age drivers out here
 
-uitgo::test::TestStack* stack = nullptr;
+TestStack* stack = nullptr;
 
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
-  return std::make_unique<uitgo::test::TestStack>(
-      uitgo::test::StackOptions{.postgres = true,
-                                .redis = true,
-                                .services = true,
-                                .env = {{"DRIVER_STALE_SECONDS", std::to_string(kStaleSeconds)},
-                                        {"LOCATION_FLUSH_MS", "60000"},
-                                        {"LOCATION_BATCH_SIZE", "10000"}}});
+const auto* const environment = share_per_binary(stack, [] {
+  return std::make_unique<TestStack>(StackOptions{.postgres = true,
+                                                  .redis = true,
+                                                  .services = true,
+                                                  .env = {{"DRIVER_STALE_SECONDS", std::to_string(kStaleSeconds)},
+                                                          {"LOCATION_FLUSH_MS", "60000"},
+                                                          {"LOCATION_BATCH_SIZE", "10000"}}});
 });
 
 // A driver-service of our own (SQL search) on the stack's databases; killed
 // with the test process at the latest (PR_SET_PDEATHSIG).
 class SqlDriverService {
  public:
-  SqlDriverService() : port_(uitgo::test::free_port()) {
+  SqlDriverService() : port_(free_port()) {
     std::vector<std::string> env = {
         "HTTP_HOST=127.0.0.1",
         "HTTP_PORT=" + std::to_string(port_),
@@ -101,30 +103,28 @@ struct Hit {
   bool operator==(const Hit&) const = default;
 };
 
-std::vector<Hit> hits(const Api& api, double lat, double lng, double radius, int limit) {
-  const auto r = api.search_raw("lat=" + Api::num(lat) + "&lng=" + Api::num(lng) + "&radius=" + Api::num(radius) +
+std::vector<Hit> hits(const DriverApi& api, double lat, double lng, double radius, int limit) {
+  const auto r = api.search_raw("lat=" + decimal(lat) + "&lng=" + decimal(lng) + "&radius=" + decimal(radius) +
                                 "&limit=" + std::to_string(limit));
   EXPECT_EQ(r.status, 200) << r.body;
   std::vector<Hit> out;
   if (r.status != 200) return out;
-  const auto parsed = json::parse(r.body);
-  for (const auto& item : parsed.at("items").as_array()) {
-    out.push_back(
-        {std::string(item.at("id").as_string()), item.at("location").at("distanceMeters").to_number<double>()});
+  for (const auto& item : items_of(r)) {
+    out.push_back({str(item, "id"), num(item.at("location").as_object(), "distanceMeters")});
   }
   return out;
 }
 
 std::string describe(const std::vector<Hit>& hs) {
   std::string s;
-  for (const auto& h : hs) s += h.id.substr(0, 8) + "@" + Api::num(h.distance) + " ";
+  for (const auto& h : hs) s += h.id.substr(0, 8) + "@" + decimal(h.distance) + " ";
   return s;
 }
 
 }  // namespace
 
 TEST(SearchModes, GeoAndSqlAgreeOnRandomDrivers) {
-  const Api geo(*stack, stack->driver_port);
+  const DriverApi geo(*stack, stack->driver_port);
   const unsigned seed = std::random_device{}();
   std::mt19937 rng(seed);
   SCOPED_TRACE("random seed " + std::to_string(seed));
@@ -143,10 +143,9 @@ TEST(SearchModes, GeoAndSqlAgreeOnRandomDrivers) {
   std::atomic<int> failures{0};
   const auto seed_range = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {
-      auto body = Api::profile_body(new_plate(), "Driver " + std::to_string(i));
+      auto body = profile_body(new_plate(), "Driver " + std::to_string(i));
       body["id"] = drivers[i].id;
-      if (geo.internal("POST", "/internal/drivers", json::serialize(body)).status != 201 ||
-          geo.set_status(drivers[i].id, true) != 200 ||
+      if (geo.internal("POST", "/internal/drivers", body).status != 201 || geo.set_status(drivers[i].id, true) != 200 ||
           geo.ping(drivers[i].id, drivers[i].lat, drivers[i].lng) != 204) {
         ++failures;
       }
@@ -167,25 +166,24 @@ TEST(SearchModes, GeoAndSqlAgreeOnRandomDrivers) {
     excluded.insert(drivers[i].id);
   }
   for (int i = 10; i < 20; ++i) {
-    const auto r = geo.internal("POST", "/internal/drivers/" + drivers[i].id + "/reserve",
-                                json::serialize(json::object{{"tripId", new_uuid()}}));
+    const auto r =
+        geo.internal("POST", "/internal/drivers/" + drivers[i].id + "/reserve", json::object{{"tripId", new_uuid()}});
     ASSERT_EQ(r.status, 200) << r.body;
     excluded.insert(drivers[i].id);
   }
 
   // Batched: nothing written yet (60 s interval, 10,000 per batch) ...
-  const auto dsn = stack->dsn("driver_db");
-  EXPECT_EQ(sql_value(dsn, "SELECT count(*) FROM driver_locations"), "0");
+  EXPECT_EQ(geo.scalar("driver_db", "SELECT count(*) FROM driver_locations"), "0");
   // ... and a graceful shutdown writes every buffered ping.
   stack->stop("driver-service");
-  EXPECT_EQ(sql_value(dsn, "SELECT count(*) FROM driver_locations"), std::to_string(drivers.size()));
-  EXPECT_EQ(sql_value(dsn, "SELECT count(*) FROM driver_last_locations"), std::to_string(drivers.size()));
+  EXPECT_EQ(geo.scalar("driver_db", "SELECT count(*) FROM driver_locations"), std::to_string(drivers.size()));
+  EXPECT_EQ(geo.scalar("driver_db", "SELECT count(*) FROM driver_last_locations"), std::to_string(drivers.size()));
   // Restarted from scratch: the index is warmed from Postgres.
   ASSERT_EQ(redis_cli(stack->redis_port, "FLUSHALL"), "OK");
   stack->start("driver-service");
 
   SqlDriverService sql_service;
-  const Api sql(*stack, sql_service.port());
+  const DriverApi sql(*stack, sql_service.port());
 
   std::uniform_real_distribution<double> qlat(10.68, 10.87), qlng(106.58, 106.82);
   const double radii[] = {300, 800, 1500, 3000, 7000, 20000};
@@ -220,7 +218,10 @@ TEST(SearchModes, GeoAndSqlAgreeOnRandomDrivers) {
   // behind the API's back is seen by the SQL search only.
   const auto nearest = hits(geo, tie_lat, tie_lng, 100, 1);
   ASSERT_EQ(nearest.size(), 1u);
-  sql_value(dsn, "UPDATE drivers SET availability = 'offline' WHERE id = '" + nearest[0].id + "' RETURNING id");
+  geo.scalar("driver_db",
+             "UPDATE drivers SET availability = 'offline' WHERE id = '" + nearest[0].id + "' RETURNING id");
   EXPECT_EQ(hits(geo, tie_lat, tie_lng, 100, 1), nearest);
   EXPECT_NE(hits(sql, tie_lat, tie_lng, 100, 1), nearest);
 }
+
+}  // namespace uitgo::test::drivers

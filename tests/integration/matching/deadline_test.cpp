@@ -12,11 +12,10 @@ namespace {
 constexpr int kDeadlineSeconds = 8;
 Stack* stack = nullptr;
 
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
-  return std::make_unique<Stack>(
-      std::vector<std::pair<std::string, std::string>>{{"MATCH_DEADLINE_SECONDS", std::to_string(kDeadlineSeconds)},
-                                                       {"OFFER_TIMEOUT_SECONDS", "30"},
-                                                       {"MATCHER_WORKERS", "4"}});
+const auto* const environment = share_per_binary(stack, [] {
+  return std::make_unique<Stack>(Env{{"MATCH_DEADLINE_SECONDS", std::to_string(kDeadlineSeconds)},
+                                     {"OFFER_TIMEOUT_SECONDS", "30"},
+                                     {"MATCHER_WORKERS", "4"}});
 });
 
 TEST(MatchingDeadline, NoDriverCancelsAfterTheDeadline) {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "matching/matching_support.hpp"
+#include "support/metrics.hpp"
 #include "support/shared_environment.hpp"
 
 namespace uitgo::test::matching {
@@ -12,69 +13,77 @@ namespace {
 
 Stack* stack = nullptr;
 
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
-  return std::make_unique<Stack>(std::vector<std::pair<std::string, std::string>>{
-      {"OFFER_TIMEOUT_SECONDS", "2"},
-      {"MATCH_DEADLINE_SECONDS", "60"},
-      {"MATCH_RETRY_MAX_MS", "1000"},
-      // The reservation audit checks every second here, so every test of
-      // this binary also shows it never releases a driver an open trip holds.
-      {"RESERVATION_AUDIT_SECONDS", "1"},
-      {"RESERVATION_RECHECK_SECONDS", "3"}});
+const auto* const environment = share_per_binary(stack, [] {
+  return std::make_unique<Stack>(Env{{"OFFER_TIMEOUT_SECONDS", "2"},
+                                     {"MATCH_DEADLINE_SECONDS", "60"},
+                                     {"MATCH_RETRY_MAX_MS", "1000"},
+                                     // The reservation audit checks every second here, so every test of
+                                     // this binary also shows it never releases a driver an open trip holds.
+                                     {"RESERVATION_AUDIT_SECONDS", "1"},
+                                     {"RESERVATION_RECHECK_SECONDS", "3"}});
 });
 
 TEST(Matching, HappyPathThroughTheGateway) {
   const double lat = 10.70;
   const double lng = 106.60;
-  const auto driver = stack->online_driver(lat, lng);
-  const auto rider = stack->rider_token();
-  const auto id = stack->create_trip(rider, true, lat, lng);
-  ASSERT_FALSE(id.empty());
-
-  const auto offered = stack->wait_trip(id, rider, has_driver);
-  ASSERT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
-  EXPECT_EQ(str(offered, "status"), "requested");
+  const auto ride = stack->offered_ride(lat, lng);
+  ASSERT_FALSE(ride.trip_id.empty());
+  ASSERT_EQ(str(ride.offer, "driverId"), ride.driver_id) << json::serialize(ride.offer);
+  EXPECT_EQ(str(ride.offer, "status"), "requested");
   // Reserved: no longer searchable.
-  EXPECT_FALSE(drivers::contains(stack->gateway->search(lat, lng), driver));
+  EXPECT_FALSE(drivers::contains(stack->gateway.search(lat, lng), ride.driver_id));
 
-  const auto accepted = stack->driver_action(id, driver, "accept");
-  ASSERT_EQ(accepted.status, 200) << accepted.body;
-  for (const char* s : {"arriving", "in_ride", "completed"}) {
-    const auto r = stack->set_trip_status(id, driver, s);
-    ASSERT_EQ(r.status, 200) << s << ": " << r.body;
-  }
-  EXPECT_EQ(str(stack->trip(id, rider), "status"), "completed");
+  ASSERT_TRUE(stack->complete_trip(ride.trip_id, ride.driver_id));
+  EXPECT_EQ(str(stack->trip(ride.trip_id, ride.rider), "status"), "completed");
 
   // Free again once trip-service's release reached driver-service.
-  EXPECT_TRUE(stack->wait_searchable(driver, lat, lng)) << "driver not searchable after completing the trip";
+  EXPECT_TRUE(stack->wait_searchable(ride.driver_id, lat, lng)) << "driver not searchable after completing the trip";
+}
+
+// Two drivers online near (lat, lng), `first` the nearer, and a new rider's
+// trip there, as first offered.
+struct TwoDrivers {
+  std::string first;
+  std::string second;
+  std::string rider;  // token
+  std::string id;     // the trip
+  json::object offered;
+};
+
+TwoDrivers two_drivers_and_a_trip(double lat, double lng) {
+  TwoDrivers t;
+  t.first = stack->online_driver(lat, lng);
+  t.second = stack->online_driver(lat + 0.001, lng);
+  t.rider = stack->rider_token();
+  t.id = stack->create_trip(t.rider, true, lat, lng);
+  if (!t.id.empty()) t.offered = stack->wait_trip(t.id, t.rider, has_driver);
+  return t;
+}
+
+// The trip once offered to a driver other than `previous`.
+json::object reoffered(const TwoDrivers& t, const std::string& previous) {
+  return stack->wait_trip(
+      t.id, t.rider, [&](const json::object& trip) { return has_driver(trip) && str(trip, "driverId") != previous; });
 }
 
 TEST(Matching, DeclineReoffersToAnotherDriver) {
-  const double lat = 11.20;
-  const double lng = 106.60;
-  const auto first = stack->online_driver(lat, lng);
-  const auto second = stack->online_driver(lat + 0.001, lng);
-  const auto rider = stack->rider_token();
-  const auto id = stack->create_trip(rider, true, lat, lng);
-  ASSERT_FALSE(id.empty());
-
-  const auto offered = stack->wait_trip(id, rider, has_driver);
-  const auto a = str(offered, "driverId");
-  ASSERT_TRUE(a == first || a == second) << json::serialize(offered);
-  EXPECT_EQ(a, first) << "the nearest driver is offered first";
-  const auto declined = stack->driver_action(id, a, "decline");
+  const auto t = two_drivers_and_a_trip(11.20, 106.60);
+  ASSERT_FALSE(t.id.empty());
+  const auto a = str(t.offered, "driverId");
+  ASSERT_TRUE(a == t.first || a == t.second) << json::serialize(t.offered);
+  EXPECT_EQ(a, t.first) << "the nearest driver is offered first";
+  const auto declined = stack->driver_action(t.id, a, "decline");
   ASSERT_EQ(declined.status, 200) << declined.body;
 
-  const auto reoffered =
-      stack->wait_trip(id, rider, [&](const json::object& t) { return has_driver(t) && str(t, "driverId") != a; });
-  const auto b = str(reoffered, "driverId");
-  EXPECT_TRUE(b == first || b == second) << json::serialize(reoffered);
+  const auto again = reoffered(t, a);
+  const auto b = str(again, "driverId");
+  EXPECT_TRUE(b == t.first || b == t.second) << json::serialize(again);
   EXPECT_NE(b, a);
-  ASSERT_EQ(stack->driver_action(id, b, "decline").status, 200);
+  ASSERT_EQ(stack->driver_action(t.id, b, "decline").status, 200);
 
   // Both declined: never offered to either again.
   std::this_thread::sleep_for(3s);
-  const auto after = stack->trip(id, rider);
+  const auto after = stack->trip(t.id, t.rider);
   EXPECT_EQ(str(after, "status"), "requested") << json::serialize(after);
   EXPECT_FALSE(has_driver(after)) << json::serialize(after);
 }
@@ -82,29 +91,22 @@ TEST(Matching, DeclineReoffersToAnotherDriver) {
 TEST(Matching, OfferTimeoutReoffersToAnotherDriver) {
   const double lat = 11.70;
   const double lng = 106.60;
-  const auto first = stack->online_driver(lat, lng);
-  const auto second = stack->online_driver(lat + 0.001, lng);
-  const auto rider = stack->rider_token();
-  const auto id = stack->create_trip(rider, true, lat, lng);
-  ASSERT_FALSE(id.empty());
-
-  const auto offered = stack->wait_trip(id, rider, has_driver);
-  const auto a = str(offered, "driverId");
-  ASSERT_EQ(a, first) << json::serialize(offered);
+  const auto t = two_drivers_and_a_trip(lat, lng);
+  ASSERT_FALSE(t.id.empty());
+  ASSERT_EQ(str(t.offered, "driverId"), t.first) << json::serialize(t.offered);
   // Nobody answers: after OFFER_TIMEOUT_SECONDS the other driver gets it.
   const auto started = std::chrono::steady_clock::now();
-  const auto reoffered =
-      stack->wait_trip(id, rider, [&](const json::object& t) { return has_driver(t) && str(t, "driverId") != a; });
-  EXPECT_EQ(str(reoffered, "driverId"), second) << json::serialize(reoffered);
+  const auto again = reoffered(t, t.first);
+  EXPECT_EQ(str(again, "driverId"), t.second) << json::serialize(again);
   EXPECT_GE(std::chrono::steady_clock::now() - started, 1s);
   // The first driver was released: searchable again.
-  EXPECT_TRUE(stack->wait_searchable(first, lat, lng));
-  ASSERT_EQ(stack->driver_action(id, second, "accept").status, 200);
-  EXPECT_EQ(str(stack->trip(id, rider), "status"), "accepted");
+  EXPECT_TRUE(stack->wait_searchable(t.first, lat, lng));
+  ASSERT_EQ(stack->driver_action(t.id, t.second, "accept").status, 200);
+  EXPECT_EQ(str(stack->trip(t.id, t.rider), "status"), "accepted");
 }
 
 TEST(Matching, MetricsExportOutcomesAndQueueGauges) {
-  const auto r = http_request(stack->stack->driver_port, "GET", "/metrics");
+  const auto r = http_request(stack->stack.driver_port, "GET", "/metrics");
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("matcher_outcomes_total{outcome=\"assigned\"}"), std::string::npos);
   EXPECT_NE(r.body.find("matcher_outcomes_total{outcome=\"no_driver\"}"), std::string::npos);
@@ -116,8 +118,7 @@ TEST(Matching, MetricsExportOutcomesAndQueueGauges) {
 TEST(Matching, AlertRulesNameExportedMetrics) {
   std::ifstream file(std::string(UITGO_SOURCE_DIR) + "/deploy/prometheus/alerts.yml");
   ASSERT_TRUE(file) << "deploy/prometheus/alerts.yml missing";
-  const auto exported = http_request(stack->stack->driver_port, "GET", "/metrics").body +
-                        http_request(stack->stack->trip_port, "GET", "/metrics").body;
+  const auto exported = metrics_text(stack->stack.driver_port) + metrics_text(stack->stack.trip_port);
   const std::regex metric(R"(\b(match_queue_\w+|outbox_\w+|matcher_\w+)\b)");
   std::string line;
   int names = 0;
@@ -139,14 +140,14 @@ TEST(Matching, TripCreatedWhileDriverServiceIsDownIsMatchedAfterRestart) {
   const double lng = 106.60;
   const auto driver = stack->online_driver(lat, lng);
   const auto stopping = std::chrono::steady_clock::now();
-  stack->stack->stop("driver-service");
+  stack->stack.stop("driver-service");
   EXPECT_LT(std::chrono::steady_clock::now() - stopping, 10s) << "workers did not stop promptly";
   const auto rider = stack->rider_token();
   const auto id = stack->create_trip(rider, true, lat, lng);
   ASSERT_FALSE(id.empty());
   std::this_thread::sleep_for(500ms);
   EXPECT_FALSE(has_driver(stack->trip(id, rider)));
-  stack->stack->start("driver-service");
+  stack->stack.start("driver-service");
   const auto offered = stack->wait_trip(id, rider, has_driver, 30s);
   EXPECT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
 }
@@ -157,14 +158,14 @@ TEST(Matching, OrphanReservationIsReleasedByTheAudit) {
   const double lat = 14.10;
   const double lng = 106.60;
   const auto driver = stack->online_driver(lat, lng);
-  const auto body = json::serialize(json::object{{"tripId", new_uuid()}});
-  const auto reserved = stack->direct->internal("POST", "/internal/drivers/" + driver + "/reserve", body);
+  const json::object body{{"tripId", new_uuid()}};
+  const auto reserved = stack->direct.internal("POST", "/internal/drivers/" + driver + "/reserve", body);
   ASSERT_EQ(reserved.status, 200) << reserved.body;
-  EXPECT_FALSE(drivers::contains(stack->gateway->search(lat, lng), driver));
+  EXPECT_FALSE(drivers::contains(stack->gateway.search(lat, lng), driver));
   EXPECT_TRUE(stack->wait_searchable(driver, lat, lng, 30s)) << "the orphan reservation was not released";
   EXPECT_EQ(
-      drivers::sql_value(stack->stack->dsn("driver_db"),
-                         "SELECT count(*) FROM drivers WHERE current_trip_id IS NOT NULL AND id = '" + driver + "'"),
+      stack->direct.scalar("driver_db",
+                           "SELECT count(*) FROM drivers WHERE current_trip_id IS NOT NULL AND id = '" + driver + "'"),
       "0");
 }
 
@@ -174,9 +175,9 @@ TEST(Matching, TripWithoutCoordinatesGoesToTheDriverWaitingLongest) {
   std::this_thread::sleep_for(1100ms);
   const auto newer = stack->online_driver(12.50, 106.60);
   const auto expected =
-      drivers::sql_value(stack->stack->dsn("driver_db"),
-                         "SELECT id FROM drivers WHERE availability = 'online' AND current_trip_id IS NULL"
-                         " ORDER BY free_since, id LIMIT 1");
+      stack->direct.scalar("driver_db",
+                           "SELECT id FROM drivers WHERE availability = 'online' AND current_trip_id IS NULL"
+                           " ORDER BY free_since, id LIMIT 1");
   const auto rider = stack->rider_token();
   const auto id = stack->create_trip(rider, false);
   ASSERT_FALSE(id.empty());

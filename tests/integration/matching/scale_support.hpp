@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "matching/matching_support.hpp"
+#include "support/shell.hpp"
 
 namespace uitgo::test::matching {
 
@@ -79,7 +80,7 @@ inline void advance(const Stack& s, const std::array<std::string, 3>& row) {
 // Messages the matcher workers of process `pid` hold unacknowledged (their
 // consumer names are <host>-<pid>-w<n>): XPENDING's summary, one value per line.
 inline int pending_of(const Stack& s, int pid) {
-  std::istringstream in(drivers::redis_cli(s.stack->redis_port, "XPENDING trip:match matchers"));
+  std::istringstream in(redis_cli(s.stack.redis_port, "XPENDING trip:match matchers"));
   const std::string tag = "-" + std::to_string(pid) + "-w";
   int total = 0;
   std::string line;
@@ -94,7 +95,7 @@ inline int pending_of(const Stack& s, int pid) {
 // SIGKILLs `component` at a moment it holds unacknowledged messages (tries
 // for a few seconds, then kills anyway); returns how many it held.
 inline int kill_holding_messages(const Stack& s, const std::string& component) {
-  const int pid = s.stack->pid(component);
+  const int pid = s.stack.pid(component);
   EXPECT_GT(pid, 0) << component << " is not running";
   if (pid <= 0) return 0;
   int held = 0;

@@ -10,10 +10,9 @@ namespace {
 
 Stack* stack = nullptr;
 
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
-  return std::make_unique<Stack>(
-      std::vector<std::pair<std::string, std::string>>{{"MATCHING_MODE", "sync"}, {"LOG_LEVEL", "warn"}},
-      /*driver_instances=*/3);
+const auto* const environment = share_per_binary(stack, [] {
+  return std::make_unique<Stack>(Env{{"MATCHING_MODE", "sync"}, {"LOG_LEVEL", "warn"}},
+                                 /*driver_instances=*/3);
 });
 
 TEST(MatchingScaleSync, NoDoubleAssignment) {

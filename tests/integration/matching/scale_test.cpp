@@ -5,25 +5,25 @@
 // dead-letter stream, where `uitgo match-dlq list` shows it.
 #include "matching/scale_support.hpp"
 #include "support/shared_environment.hpp"
+#include "support/shell.hpp"
 
 namespace uitgo::test::matching {
 namespace {
 
 Stack* stack = nullptr;
 
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
-  return std::make_unique<Stack>(
-      std::vector<std::pair<std::string, std::string>>{{"MATCHER_WORKERS", "4"},
-                                                       {"MATCH_DEADLINE_SECONDS", "90"},
-                                                       {"OFFER_TIMEOUT_SECONDS", "20"},
-                                                       {"MATCH_RETRY_MAX_MS", "1000"},
-                                                       {"MATCH_VISIBILITY_TIMEOUT_MS", "3000"},
-                                                       {"LOG_LEVEL", "warn"}},
-      /*driver_instances=*/3);
+const auto* const environment = share_per_binary(stack, [] {
+  return std::make_unique<Stack>(Env{{"MATCHER_WORKERS", "4"},
+                                     {"MATCH_DEADLINE_SECONDS", "90"},
+                                     {"OFFER_TIMEOUT_SECONDS", "20"},
+                                     {"MATCH_RETRY_MAX_MS", "1000"},
+                                     {"MATCH_VISIBILITY_TIMEOUT_MS", "3000"},
+                                     {"LOG_LEVEL", "warn"}},
+                                 /*driver_instances=*/3);
 });
 
 TEST(MatchingScale, NoDoubleAssignmentAndNothingLostWhenAMatcherProcessIsKilled) {
-  ASSERT_GT(stack->stack->pid("driver-service-3"), 0) << "three driver-service processes expected";
+  ASSERT_GT(stack->stack.pid("driver-service-3"), 0) << "three driver-service processes expected";
   const auto result = run_scale(*stack, ScaleRun{.kill = "driver-service-2"});
   EXPECT_TRUE(result.killed);
   // Informational: the kill is aimed at a moment with messages in flight.
@@ -39,19 +39,15 @@ TEST(MatchingScale, NoDoubleAssignmentAndNothingLostWhenAMatcherProcessIsKilled)
 
 // Runs the dead-letter command against this stack's Redis.
 std::string dlq_list() {
-  const std::string command =
-      "REDIS_URL=" + stack->stack->redis_url() + " " + UITGO_BINARY + " match-dlq list --limit 1000 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  std::string out;
-  char buf[4096];
-  while (pipe && std::fgets(buf, sizeof buf, pipe.get())) out += buf;
-  return out;
+  return run_command("REDIS_URL=" + stack->stack.redis_url() + " " + UITGO_BINARY +
+                     " match-dlq list --limit 1000 2>/dev/null")
+      .out;
 }
 
 TEST(MatchingScale, PoisonMessageEndsInTheDeadLetterStream) {
   const std::string marker = "poison-" + new_uuid();
-  const auto id = drivers::redis_cli(stack->stack->redis_port, "XADD trip:match '*' body '{\"not a trip event\":\"" +
-                                                                   marker + "\"}' sent_at 0 prior 0");
+  const auto id = redis_cli(stack->stack.redis_port,
+                            "XADD trip:match '*' body '{\"not a trip event\":\"" + marker + "\"}' sent_at 0 prior 0");
   ASSERT_FALSE(id.empty());
   std::string listed;
   const auto until = std::chrono::steady_clock::now() + 30s;
@@ -64,8 +60,7 @@ TEST(MatchingScale, PoisonMessageEndsInTheDeadLetterStream) {
   const auto line = listed.substr(line_start == std::string::npos ? 0 : line_start + 1);
   EXPECT_NE(line.find("unparseable"), std::string::npos) << line;
   // Not left in the main stream's pending list either.
-  EXPECT_EQ(drivers::redis_cli(stack->stack->redis_port, "XPENDING trip:match matchers - + 10000 | grep -c " + id)
-                .substr(0, 1),
+  EXPECT_EQ(redis_cli(stack->stack.redis_port, "XPENDING trip:match matchers - + 10000 | grep -c " + id).substr(0, 1),
             "0");
 }
 

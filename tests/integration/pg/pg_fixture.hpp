@@ -23,7 +23,7 @@ namespace uitgo::pg::test {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-uitgo::test::TestStack& stack();  // started once in pg_main.cpp
+uitgo::test::TestStack& stack();  // started once for the binary in pg_stack.cpp
 
 inline std::string dsn() { return stack().dsn("user_db"); }
 

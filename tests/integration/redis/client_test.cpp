@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/shared_environment.hpp"
 #include "support/test_stack.hpp"
 
 namespace uitgo::redis {
@@ -21,14 +22,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
+test::TestStack* stack = nullptr;
+
+const auto* const environment = test::share_per_binary(
+    stack, [] { return std::make_unique<test::TestStack>(test::StackOptions{.postgres = false, .redis = true}); });
+
 class RedisClientTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { stack_ = new test::TestStack({.postgres = false, .redis = true}); }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-
   void SetUp() override {
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
   }
@@ -42,7 +42,7 @@ class RedisClientTest : public ::testing::Test {
     for (auto& thread : threads_) thread.join();
   }
 
-  static Options options() { return Options::from_url(stack_->redis_url()); }
+  static Options options() { return Options::from_url(stack->redis_url()); }
 
  public:
   // Runs `op` on the io_context threads and waits for its result (or exception).
@@ -52,7 +52,6 @@ class RedisClientTest : public ::testing::Test {
   }
 
  protected:
-  static inline test::TestStack* stack_ = nullptr;
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{std::in_place, io_.get_executor()};
   std::vector<std::thread> threads_;
@@ -314,13 +313,13 @@ TEST_F(RedisClientTest, FailsFastWhileRedisIsDownAndReconnectsByItself) {
   run(blocking.command({"PING"}));
   auto blpop = asio::co_spawn(io_, blocking.command({"BLPOP", "down:list", 0}, 30s), asio::use_future);
 
-  stack_->stop("redis");
+  stack->stop("redis");
   EXPECT_THROW(blpop.get(), UnavailableError);
   for (int i = 0; i < 3; ++i) EXPECT_THROW(run(client.command({"GET", "down:k"})), UnavailableError);
   EXPECT_THROW(run(client.ping()), UnavailableError);
   EXPECT_FALSE(client.stats().connected);
 
-  stack_->start("redis");
+  stack->start("redis");
   bool back = false;
   for (int attempt = 0; attempt < 200 && !back; ++attempt) {
     try {

@@ -1,10 +1,11 @@
 #include "trips/fake_service.hpp"
 
+#include "support/http_client.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <cctype>
 #include <thread>
 
 namespace uitgo::test {
@@ -45,11 +46,7 @@ struct FakeService::State {
       FakeRequest r;
       r.method = std::string(request.method_string());
       r.target = std::string(request.target());
-      for (const auto& field : request) {
-        std::string name(field.name_string());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        r.headers[name] = std::string(field.value());
-      }
+      for (const auto& field : request) r.headers[lower_case(field.name_string())] = std::string(field.value());
       r.body = request.body();
       const auto answer = handle(r);
       bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(answer.status), request.version()};
@@ -95,13 +92,12 @@ FakeService::~FakeService() {
       s->close(ignored);
     }
   }
-  // Wake a blocking accept() that close() did not interrupt.
-  try {
+  // Wake a blocking accept() that close() did not interrupt (error codes, no throws).
+  {
     asio::io_context io;
     tcp::socket poke(io);
     beast::error_code ignored;
-    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ignored);
-  } catch (...) {
+    poke.connect(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1", ignored), port_), ignored);
   }
   if (state_->accept_thread.joinable()) state_->accept_thread.join();
   std::vector<std::thread> threads;

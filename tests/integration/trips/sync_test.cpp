@@ -12,14 +12,13 @@ namespace {
 
 Harness* h = nullptr;
 
-const auto* const environment = uitgo::test::share_per_binary(h, [] {
-  return std::make_unique<Harness>(
-      std::vector<std::pair<std::string, std::string>>{{"MATCHING_MODE", "sync"},
-                                                       {"MATCH_SYNC_TIMEOUT_MS", "1000"},
-                                                       {"OUTBOX_POLL_MS", "200"},
-                                                       {"OUTBOX_RETRY_BASE_MS", "100"},
-                                                       {"OUTBOX_RETRY_MAX_MS", "400"},
-                                                       {"OFFER_EXPIRY_BACKSTOP_SECONDS", "0"}});
+const auto* const environment = share_per_binary(h, [] {
+  return std::make_unique<Harness>(Env{{"MATCHING_MODE", "sync"},
+                                       {"MATCH_SYNC_TIMEOUT_MS", "1000"},
+                                       {"OUTBOX_POLL_MS", "200"},
+                                       {"OUTBOX_RETRY_BASE_MS", "100"},
+                                       {"OUTBOX_RETRY_MAX_MS", "400"},
+                                       {"OFFER_EXPIRY_BACKSTOP_SECONDS", "0"}});
 });
 
 // A matcher stand-in: offers `driver` for every event and answers assigned.
@@ -38,7 +37,7 @@ FakeService::Handler assigning(std::string driver_id) {
 TEST(SyncMatching, TheTripComesBackWithItsDriver) {
   const auto rider = h->user("rider");
   const auto driver = h->user("driver");
-  h->driver_service->set_handler(assigning(driver.id));
+  h->driver_service.set_handler(assigning(driver.id));
   const auto r = h->call("POST", "/v1/trips", &rider, trip_body());
   ASSERT_EQ(r.status, 201) << r.body;
   const auto trip = body_of(r);
@@ -46,46 +45,45 @@ TEST(SyncMatching, TheTripComesBackWithItsDriver) {
   EXPECT_EQ(str(trip, "driverId"), driver.id) << "matched before the answer";
   const auto id = str(trip, "id");
 
-  const auto calls = h->driver_service->requests("/internal/match");
+  const auto calls = h->driver_service.requests("/internal/match");
   ASSERT_FALSE(calls.empty());
   const auto& call = calls.back();
   EXPECT_EQ(call.method, "POST");
-  EXPECT_EQ(call.headers.at("x-internal-token"), h->stack->internal_token());
+  EXPECT_EQ(call.headers.at("x-internal-token"), h->stack.internal_token());
   const auto event = json::parse(call.body).as_object();
   EXPECT_EQ(str(event, "tripId"), id);
   EXPECT_EQ(str(event, "riderId"), rider.id);
   EXPECT_EQ(event.at("attempt").as_int64(), 1);
   // The insurance row was settled inline: no second call later.
-  EXPECT_EQ(h->scalar("SELECT count(*) FROM outbox WHERE kind = 'trip_match' AND sent_at IS NOT NULL"
+  EXPECT_EQ(h->scalar("trip_db",
+                      "SELECT count(*) FROM outbox WHERE kind = 'trip_match' AND sent_at IS NOT NULL"
                       " AND payload->>'tripId' = '" +
-                      id + "'"),
+                          id + "'"),
             "1");
 
   // The driver accepts and the ride goes on as in async mode.
   ASSERT_EQ(h->call("POST", "/v1/trips/" + id + "/accept", &driver).status, 200);
-  h->driver_service->set_handler(nullptr);
+  h->driver_service.set_handler(nullptr);
 }
 
 TEST(SyncMatching, NoDriverCancelsTheTrip) {
   const auto rider = h->user("rider");
-  h->driver_service->set_handler([](const FakeRequest&) -> FakeResponse {
-    return {200, R"({"outcome":"no_driver"})"};
-  });
+  h->driver_service.set_handler([](const FakeRequest&) -> FakeResponse { return {200, R"({"outcome":"no_driver"})"}; });
   const auto r = h->call("POST", "/v1/trips", &rider, trip_body());
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(str(body_of(r), "status"), "cancelled");
   EXPECT_EQ(str(body_of(r), "cancelReason"), "no_driver");
-  h->driver_service->set_handler(nullptr);
+  h->driver_service.set_handler(nullptr);
 }
 
 TEST(SyncMatching, FailureAndTimeoutAnswer503AndLeaveNoOpenTrip) {
   const auto rider = h->user("rider");
-  h->driver_service->set_handler([](const FakeRequest&) -> FakeResponse { return {500, R"({"error":"boom"})"}; });
+  h->driver_service.set_handler([](const FakeRequest&) -> FakeResponse { return {500, R"({"error":"boom"})"}; });
   auto r = h->call("POST", "/v1/trips", &rider, trip_body());
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_FALSE(r.header("retry-after").empty());
 
-  h->driver_service->set_handler([](const FakeRequest& req) -> FakeResponse {
+  h->driver_service.set_handler([](const FakeRequest& req) -> FakeResponse {
     if (req.target == "/internal/match") std::this_thread::sleep_for(2500ms);
     return {200, R"({"outcome":"no_driver"})"};
   });
@@ -94,9 +92,9 @@ TEST(SyncMatching, FailureAndTimeoutAnswer503AndLeaveNoOpenTrip) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_LT(elapsed, 2000ms) << "the deadline (MATCH_SYNC_TIMEOUT_MS=1000) bounds the request";
-  h->driver_service->set_handler(nullptr);
+  h->driver_service.set_handler(nullptr);
 
-  const auto rows = h->sql("SELECT status, cancel_reason FROM trips WHERE rider_id = '" + rider.id + "'");
+  const auto rows = h->sql("trip_db", "SELECT status, cancel_reason FROM trips WHERE rider_id = '" + rider.id + "'");
   ASSERT_EQ(rows.size(), 2u);
   for (const auto& row : rows) EXPECT_EQ(row, (std::vector<std::string>{"cancelled", "match_unavailable"}));
 }
@@ -105,9 +103,9 @@ TEST(SyncMatching, ADeclineIsRematchedThroughDriverService) {
   const auto rider = h->user("rider");
   const auto first = h->user("driver");
   const auto second = h->user("driver");
-  h->driver_service->set_handler(assigning(first.id));
+  h->driver_service.set_handler(assigning(first.id));
   const auto id = str(body_of(h->call("POST", "/v1/trips", &rider, trip_body())), "id");
-  h->driver_service->set_handler(assigning(second.id));
+  h->driver_service.set_handler(assigning(second.id));
   const auto declined = h->call("POST", "/v1/trips/" + id + "/decline", &first);
   ASSERT_EQ(declined.status, 200) << declined.body;
   // The relay hands the re-match event (attempt 2) to driver-service.
@@ -115,13 +113,13 @@ TEST(SyncMatching, ADeclineIsRematchedThroughDriverService) {
     return str(body_of(h->internal("GET", "/internal/trips/" + id)), "driverId") == second.id;
   })) << "re-matched to the second driver";
   bool saw_attempt_two = false;
-  for (const auto& c : h->driver_service->requests("/internal/match")) {
+  for (const auto& c : h->driver_service.requests("/internal/match")) {
     const auto e = json::parse(c.body).as_object();
     if (str(e, "tripId") == id && e.at("attempt").as_int64() == 2) saw_attempt_two = true;
   }
   EXPECT_TRUE(saw_attempt_two);
-  EXPECT_FALSE(h->driver_service->requests("/internal/drivers/" + first.id + "/release").empty());
-  h->driver_service->set_handler(nullptr);
+  EXPECT_FALSE(h->driver_service.requests("/internal/drivers/" + first.id + "/release").empty());
+  h->driver_service.set_handler(nullptr);
 }
 
 }  // namespace

@@ -4,38 +4,19 @@
 #include <chrono>
 #include <memory>
 
-#include "home_support.hpp"
+#include "home/home_support.hpp"
+#include "support/eventually.hpp"
+#include "support/shared_environment.hpp"
 
-using namespace std::chrono_literals;
-using uitgo::test::eventually;
-using namespace uitgo::home_test;
-
+namespace uitgo::test::home {
 namespace {
 
-uitgo::test::TestStack* stack = nullptr;
-std::unique_ptr<Home> home;
+using namespace std::chrono_literals;
 
-class TtlEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = std::make_unique<uitgo::test::TestStack>(uitgo::test::StackOptions{
-        .postgres = true, .redis = true, .services = true, .nginx = true, .env = {{"HOME_CACHE_TTL_SECONDS", "2"}}});
-    stack = owned_.get();
-    home = std::make_unique<Home>(*stack);
-  }
-  void TearDown() override {
-    home.reset();
-    stack = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<uitgo::test::TestStack> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new TtlEnvironment);
-
-}  // namespace
+Home* home = nullptr;
+const auto* const environment = share_per_binary(home, [] {
+  return std::make_unique<Home>(Env{{"HOME_CACHE_TTL_SECONDS", "2"}});
+});
 
 TEST(HomeTtl, PromotionsChangedBehindTheApiShowAfterTheTtl) {
   const auto r = home->admin_call("POST", "/admin/promotions", json::object{{"title", "before"}, {"code", "TTL"}});
@@ -44,7 +25,7 @@ TEST(HomeTtl, PromotionsChangedBehindTheApiShowAfterTheTtl) {
   ASSERT_EQ(str(*find_item(home->items("/promotions"), id), "title"), "before");  // cached now
 
   const auto written = std::chrono::steady_clock::now();
-  home->sql("UPDATE promotions SET title = 'after' WHERE id = '" + id + "'");
+  home->gateway.scalar("user_db", "UPDATE promotions SET title = 'after' WHERE id = '" + id + "'");
   EXPECT_EQ(str(*find_item(home->items("/promotions"), id), "title"), "before") << "served from the cache";
   EXPECT_TRUE(eventually([&] { return str(*find_item(home->items("/promotions"), id), "title") == "after"; }, 6000ms));
   EXPECT_LE(std::chrono::steady_clock::now() - written, 3500ms) << "fresh within the 2 s TTL";
@@ -52,8 +33,12 @@ TEST(HomeTtl, PromotionsChangedBehindTheApiShowAfterTheTtl) {
 
 TEST(HomeTtl, NewsInsertedBehindTheApiShowsAfterTheTtl) {
   const auto before = home->items("/news?limit=5");  // cached now
-  const auto id = home->sql("INSERT INTO news (title, body) VALUES ('direct', 'written in SQL') RETURNING id");
+  const auto id = home->gateway.scalar(
+      "user_db", "INSERT INTO news (title, body) VALUES ('direct', 'written in SQL') RETURNING id");
   ASSERT_FALSE(id.empty());
   EXPECT_EQ(home->items("/news?limit=5"), before) << "served from the cache";
   EXPECT_TRUE(eventually([&] { return find_item(home->items("/news?limit=5"), id).has_value(); }, 6000ms));
 }
+
+}  // namespace
+}  // namespace uitgo::test::home

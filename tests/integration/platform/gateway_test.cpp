@@ -5,54 +5,35 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include <boost/json/parse.hpp>
-
-#include <fstream>
 #include <memory>
 #include <thread>
 
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
+#include "support/json.hpp"
 #include "support/shared_environment.hpp"
 #include "support/test_stack.hpp"
 
-using namespace std::chrono_literals;
-using uitgo::test::eventually;
-using uitgo::test::http_request;
-using uitgo::test::raw_exchange;
-
 namespace uitgo::test {
+
 TestStack* platform_stack = nullptr;  // shared with client_test.cpp
-}
 
 namespace {
 
-uitgo::test::TestStack*& stack = uitgo::test::platform_stack;
+using namespace std::chrono_literals;
 
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
-  return std::make_unique<uitgo::test::TestStack>(
-      uitgo::test::StackOptions{.postgres = true, .replica = true, .redis = true, .services = true, .nginx = true});
+TestStack*& stack = platform_stack;
+
+const auto* const environment = share_per_binary(stack, [] {
+  return std::make_unique<TestStack>(
+      StackOptions{.postgres = true, .replica = true, .redis = true, .services = true, .nginx = true});
 });
 
-std::string json_code(const std::string& body) {
-  const auto value = boost::json::parse(body);
-  return std::string(value.at("code").as_string());
-}
-
 const char* const kServices[] = {"user-service", "trip-service", "driver-service"};
-
-// True while `pid` runs (a zombie counts as gone: it no longer serves).
-bool process_alive(int pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string pid_field, name, state;
-  if (!(stat >> pid_field >> name >> state)) return false;
-  return state != "Z";
-}
 
 int ready_status(const std::string& service) {
   return http_request(stack->gateway_port, "GET", "/" + service + "/ready").status;
 }
-
-}  // namespace
 
 TEST(Platform, EveryServiceIsHealthyAndReadyThroughTheGateway) {
   for (const std::string service : kServices) {
@@ -84,14 +65,14 @@ TEST(Platform, UnknownRouteIs404Json) {
   for (const std::string path : {"/v1/trips/1/nothing/here", "/v1/drivers/x/y/z", "/no-such-prefix"}) {
     const auto r = http_request(stack->gateway_port, "GET", path);
     EXPECT_EQ(r.status, 404) << path;
-    EXPECT_EQ(json_code(r.body), "not_found") << path << ": " << r.body;
+    EXPECT_EQ(str(body_of(r), "code"), "not_found") << path << ": " << r.body;
   }
 }
 
 TEST(Platform, WrongMethodIs405Json) {
   const auto r = http_request(stack->gateway_port, "POST", "/trip-service/health", "{}");
   EXPECT_EQ(r.status, 405);
-  EXPECT_EQ(json_code(r.body), "method_not_allowed");
+  EXPECT_EQ(str(body_of(r), "code"), "method_not_allowed");
   EXPECT_EQ(r.header("allow"), "GET");
 }
 
@@ -113,10 +94,10 @@ TEST(Platform, OversizedBodyIs413DirectlyAndThroughTheGateway) {
   const std::string big(70 * 1024, 'x');
   const auto direct = http_request(stack->user_port, "POST", "/health", big);
   EXPECT_EQ(direct.status, 413);
-  EXPECT_EQ(json_code(direct.body), "payload_too_large");
+  EXPECT_EQ(str(body_of(direct), "code"), "payload_too_large");
   const auto gateway = http_request(stack->gateway_port, "POST", "/auth/register", big);
   EXPECT_EQ(gateway.status, 413);
-  EXPECT_EQ(json_code(gateway.body), "payload_too_large");
+  EXPECT_EQ(str(body_of(gateway), "code"), "payload_too_large");
   EXPECT_EQ(http_request(stack->user_port, "GET", "/health").status, 200);
 }
 
@@ -134,7 +115,7 @@ TEST(Platform, ReadinessFollowsRedis) {
 
 TEST(Platform, SigtermDrainsInFlightRequests) {
   // Half a request is in flight when SIGTERM arrives; it must still be answered.
-  uitgo::test::RawConnection connection(stack->driver_port);
+  RawConnection connection(stack->driver_port);
   connection.send("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345");
   std::this_thread::sleep_for(200ms);
   const int pid = stack->pid("driver-service");
@@ -149,3 +130,6 @@ TEST(Platform, SigtermDrainsInFlightRequests) {
   stack->start("driver-service");
   EXPECT_EQ(http_request(stack->driver_port, "GET", "/health").status, 200);
 }
+
+}  // namespace
+}  // namespace uitgo::test

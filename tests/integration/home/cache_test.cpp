@@ -9,36 +9,17 @@
 #include <memory>
 #include <thread>
 
-#include "home_support.hpp"
+#include "home/home_support.hpp"
+#include "support/eventually.hpp"
+#include "support/shared_environment.hpp"
 
-using namespace std::chrono_literals;
-using uitgo::test::eventually;
-using namespace uitgo::home_test;
-
+namespace uitgo::test::home {
 namespace {
 
-uitgo::test::TestStack* stack = nullptr;
-std::unique_ptr<Home> home;
+using namespace std::chrono_literals;
 
-class HomeEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    owned_ = std::make_unique<uitgo::test::TestStack>(
-        uitgo::test::StackOptions{.postgres = true, .redis = true, .services = true, .nginx = true});
-    stack = owned_.get();
-    home = std::make_unique<Home>(*stack);
-  }
-  void TearDown() override {
-    home.reset();
-    stack = nullptr;
-    owned_.reset();
-  }
-
- private:
-  std::unique_ptr<uitgo::test::TestStack> owned_;
-};
-
-const auto* const environment = ::testing::AddGlobalTestEnvironment(new HomeEnvironment);
+Home* home = nullptr;
+const auto* const environment = share_per_binary(home, [] { return std::make_unique<Home>(); });
 
 // RFC 3339 UTC, `offset` from now.
 std::string utc_in(std::chrono::seconds offset) {
@@ -75,8 +56,6 @@ bool is_utc_timestamp(const json::value& v) {
 }
 
 bool listed(const std::string& path, const std::string& id) { return find_item(home->items(path), id).has_value(); }
-
-}  // namespace
 
 TEST(Home, PromotionsListActiveUnexpiredOnesInThePublicShape) {
   const auto visible = promotion(
@@ -139,7 +118,7 @@ TEST(Home, NewsIsNewestFirstAndHidesScheduledItems) {
 
 TEST(Home, NewsLimitIsValidated) {
   for (const std::string bad : {"0", "-1", "abc", "1.5", "", "%20", "10abc"}) {
-    const auto r = home->call("GET", "/news?limit=" + bad);
+    const auto r = home->gateway.call("GET", "/news?limit=" + bad);
     EXPECT_EQ(r.status, 400) << "limit=" << bad << ": " << r.body;
     if (r.status == 400) {
       EXPECT_EQ(str(json::parse(r.body), "code"), "validation_failed");
@@ -149,7 +128,7 @@ TEST(Home, NewsLimitIsValidated) {
   // Above the maximum: clamped to 50, not refused.
   for (int i = 0; i < 3; ++i) news(unique("filler"));
   for (const std::string big : {"51", "1000", "99999999999999999999999"}) {
-    const auto r = home->call("GET", "/news?limit=" + big);
+    const auto r = home->gateway.call("GET", "/news?limit=" + big);
     EXPECT_EQ(r.status, 200) << big << ": " << r.body;
   }
   EXPECT_EQ(home->items("/news?limit=51"), home->items("/news?limit=50"));
@@ -245,19 +224,19 @@ TEST(Home, AdminRoutesNeedAnAdmin) {
     const std::string base = "/admin/" + kind;
     for (const auto& [method, path] :
          {std::pair{"POST", base}, {"PATCH", base + some_id}, {"DELETE", base + some_id}}) {
-      const auto anonymous = home->call(method, path, body);
+      const auto anonymous = home->gateway.call(method, path, {}, body);
       EXPECT_EQ(anonymous.status, 401) << method << " " << path;
       EXPECT_EQ(str(json::parse(anonymous.body), "code"), "unauthorized");
-      const auto rider = home->call(method, path, body, home->token("rider"));
+      const auto rider = home->gateway.call(method, path, home->gateway.token("rider"), body);
       EXPECT_EQ(rider.status, 403) << method << " " << path << ": " << rider.body;
       EXPECT_EQ(str(json::parse(rider.body), "code"), "forbidden");
-      EXPECT_EQ(home->call(method, path, body, home->token("driver")).status, 403);
-      EXPECT_EQ(home->call(method, path, body, "not.a.token").status, 401);
+      EXPECT_EQ(home->gateway.call(method, path, home->gateway.token("driver"), body).status, 403);
+      EXPECT_EQ(home->gateway.call(method, path, "not.a.token", body).status, 401);
     }
   }
   // Reads need no token.
-  EXPECT_EQ(home->call("GET", "/promotions").status, 200);
-  EXPECT_EQ(home->call("GET", "/news").status, 200);
+  EXPECT_EQ(home->gateway.call("GET", "/promotions").status, 200);
+  EXPECT_EQ(home->gateway.call("GET", "/news").status, 200);
 }
 
 TEST(Home, InvalidBodiesNameTheFieldAndWriteNothing) {
@@ -301,7 +280,7 @@ TEST(Home, InvalidBodiesNameTheFieldAndWriteNothing) {
   const auto promotions_before = home->count("promotions");
   const auto news_before = home->count("news");
   for (const auto& c : cases) {
-    const auto r = home->call("POST", "/admin/" + c.kind, c.body, home->admin());
+    const auto r = home->gateway.call("POST", "/admin/" + c.kind, home->gateway.token("admin"), c.body);
     ASSERT_EQ(r.status, 400) << c.kind << " " << c.body.substr(0, 120) << ": " << r.body;
     const auto error = json::parse(r.body);
     if (c.field.empty()) {
@@ -321,7 +300,7 @@ TEST(Home, InvalidBodiesNameTheFieldAndWriteNothing) {
                                           json::object{{"title", "changed"}, {"expiresAt", "someday"}});
   EXPECT_EQ(bad_patch.status, 400);
   EXPECT_EQ(str(json::parse(bad_patch.body), "field"), "expiresAt");
-  EXPECT_EQ(home->sql("SELECT title FROM promotions WHERE id = '" + id + "'"), str(p, "title"));
+  EXPECT_EQ(home->gateway.scalar("user_db", "SELECT title FROM promotions WHERE id = '" + id + "'"), str(p, "title"));
   const auto n = news(unique("stable news"));
   const auto bad_news = home->admin_call("PATCH", "/admin/news/" + str(n, "id"), json::object{{"title", ""}});
   EXPECT_EQ(bad_news.status, 400);
@@ -362,19 +341,19 @@ TEST(Home, ServedFromPostgresWhileRedisIsDown) {
   EXPECT_TRUE(listed("/promotions", id));  // cached
   const double errors = home->cache_counter("promotions", "error");
 
-  stack->stop("redis");
+  home->stack.stop("redis");
   for (int i = 0; i < 5; ++i) {
-    const auto r = home->call("GET", "/promotions");
+    const auto r = home->gateway.call("GET", "/promotions");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_TRUE(find_item(json::parse(r.body).at("items").as_array(), id));
   }
-  EXPECT_EQ(home->call("GET", "/news?limit=4").status, 200);
+  EXPECT_EQ(home->gateway.call("GET", "/news?limit=4").status, 200);
   EXPECT_GT(home->cache_counter("promotions", "error"), errors);
   // Writes still succeed (the failed invalidation is only logged).
   const auto during = promotion(unique("written while redis is down"));
   EXPECT_TRUE(listed("/promotions", str(during, "id")));
 
-  stack->start("redis");
+  home->stack.start("redis");
   // Back to caching once the client has reconnected.
   EXPECT_TRUE(eventually([&] {
     const double before = home->cache_counter("promotions", "hit");
@@ -387,12 +366,12 @@ TEST(Home, ServedFromPostgresWhileRedisIsDown) {
 
 TEST(Home, AHungRedisCostsTheDeadlineNotTheRequest) {
   home->items("/promotions");
-  const int redis = stack->pid("redis");
+  const int redis = home->stack.pid("redis");
   ASSERT_GT(redis, 0);
   ASSERT_EQ(::kill(redis, SIGSTOP), 0);
   const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < 5; ++i) {
-    const auto r = home->call("GET", "/promotions");
+    const auto r = home->gateway.call("GET", "/promotions");
     EXPECT_EQ(r.status, 200) << r.body;
   }
   const auto elapsed = std::chrono::steady_clock::now() - started;
@@ -407,3 +386,6 @@ TEST(Home, AHungRedisCostsTheDeadlineNotTheRequest) {
     return home->cache_counter("promotions", "hit") > before;
   }));
 }
+
+}  // namespace
+}  // namespace uitgo::test::home

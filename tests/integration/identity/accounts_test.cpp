@@ -1,64 +1,39 @@
 // Accounts and tokens through the gateway on real Postgres, Redis and nginx.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <atomic>
+#include <ctime>
 #include <memory>
 #include <thread>
 
-#include "core/auth/jwt.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
+#include "support/ids.hpp"
+#include "support/json.hpp"
 #include "support/shared_environment.hpp"
-#include "support/test_stack.hpp"
 
-using uitgo::test::Headers;
-using uitgo::test::http_request;
-using uitgo::test::HttpResponse;
-namespace json = boost::json;
-
+namespace uitgo::test {
 namespace {
 
-uitgo::test::TestStack* stack = nullptr;
-
-const auto* const environment = uitgo::test::share_per_binary(stack, [] {
+struct Fixture {
   // A generous auth rate: the rate limit has its own stack below.
-  return std::make_unique<uitgo::test::TestStack>(uitgo::test::StackOptions{
-      .postgres = true, .redis = true, .services = true, .nginx = true, .env = {{"UITGO_AUTH_RATE", "1000r/s"}}});
-});
+  TestStack stack{StackOptions{
+      .postgres = true, .redis = true, .services = true, .nginx = true, .env = {{"UITGO_AUTH_RATE", "1000r/s"}}}};
+  Api gateway{stack, stack.gateway_port};
+};
 
-HttpResponse call(const std::string& method, const std::string& path, const json::value& body = nullptr,
-                  const std::string& token = {}) {
-  Headers headers;
-  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
-  return http_request(stack->gateway_port, method, path, body.is_null() ? "" : json::serialize(body), headers);
-}
+Fixture* fx = nullptr;
+const auto* const environment = share_per_binary(fx, [] { return std::make_unique<Fixture>(); });
 
-json::object body_of(const HttpResponse& r) { return json::parse(r.body).as_object(); }
-std::string str(const json::object& o, const char* key) { return std::string(o.at(key).as_string()); }
-
-std::string unique_email(const std::string& tag) {
-  static std::atomic<int> counter{0};
-  return tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "@example.com";
-}
+std::string unique_email(const std::string& tag) { return tag + "-" + unique_suffix() + "@example.com"; }
 
 json::object register_user(const std::string& email, const std::string& password = "correct horse") {
-  const auto r =
-      call("POST", "/auth/register", json::object{{"name", "Test User"}, {"email", email}, {"password", password}});
+  const auto r = fx->gateway.call("POST", "/auth/register", {},
+                                  json::object{{"name", "Test User"}, {"email", email}, {"password", password}});
   EXPECT_EQ(r.status, 201) << r.body;
   return body_of(r);
 }
 
-long long count_rows(const std::string& sql) {
-  PGconn* conn = PQconnectdb(stack->dsn("user_db").c_str());
-  PGresult* res = PQexec(conn, sql.c_str());
-  const long long n = PQresultStatus(res) == PGRES_TUPLES_OK ? std::atoll(PQgetvalue(res, 0, 0)) : -1;
-  PQclear(res);
-  PQfinish(conn);
-  return n;
-}
+long long count_rows(const std::string& sql) { return std::atoll(fx->gateway.scalar("user_db", sql).c_str()); }
 
 std::string base64url(const std::string& in) {
   static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -81,7 +56,6 @@ std::string payload_for(const std::string& sub, const std::string& role, long lo
   return json::serialize(json::object{{"sub", sub}, {"role", role}, {"iat", now}, {"exp", exp}, {"jti", "t"}});
 }
 
-}  // namespace
 
 TEST(Identity, RegisterLoginMeRefreshAndReuseDetection) {
   const auto email = unique_email("Flow");
@@ -92,35 +66,41 @@ TEST(Identity, RegisterLoginMeRefreshAndReuseDetection) {
   EXPECT_EQ(str(registered, "role"), "rider");
   EXPECT_EQ(registered.at("expiresIn").as_int64(), 900);
 
-  const auto login = call("POST", "/auth/login", json::object{{"email", email}, {"password", "correct horse"}});
+  const auto login =
+      fx->gateway.call("POST", "/auth/login", {}, json::object{{"email", email}, {"password", "correct horse"}});
   ASSERT_EQ(login.status, 200) << login.body;
   const auto session = body_of(login);
 
-  const auto me = call("GET", "/auth/me", nullptr, str(session, "accessToken"));
+  const auto me = fx->gateway.call("GET", "/auth/me", str(session, "accessToken"));
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(str(body_of(me), "id"), str(registered, "id"));
   EXPECT_FALSE(body_of(me).at("disabled").as_bool());
 
   const auto first = str(session, "refreshToken");
-  const auto rotated = call("POST", "/auth/refresh", json::object{{"refreshToken", first}});
+  const auto rotated = fx->gateway.call("POST", "/auth/refresh", {}, json::object{{"refreshToken", first}});
   ASSERT_EQ(rotated.status, 200) << rotated.body;
   const auto second = str(body_of(rotated), "refreshToken");
   EXPECT_NE(first, second);
 
   // The old token is single-use: presenting it again is reuse, which revokes
   // the whole family, including the token the rotation just handed out.
-  EXPECT_EQ(call("POST", "/auth/refresh", json::object{{"refreshToken", first}}).status, 401);
-  EXPECT_EQ(call("POST", "/auth/refresh", json::object{{"refreshToken", second}}).status, 401);
+  EXPECT_EQ(fx->gateway.call("POST", "/auth/refresh", {}, json::object{{"refreshToken", first}}).status, 401);
+  EXPECT_EQ(fx->gateway.call("POST", "/auth/refresh", {}, json::object{{"refreshToken", second}}).status, 401);
 
   // Other sessions (other families) are unaffected.
-  EXPECT_EQ(call("POST", "/auth/refresh", json::object{{"refreshToken", str(registered, "refreshToken")}}).status, 200);
+  EXPECT_EQ(
+      fx->gateway.call("POST", "/auth/refresh", {}, json::object{{"refreshToken", str(registered, "refreshToken")}})
+          .status,
+      200);
 }
 
 TEST(Identity, WrongCredentialsGetOneMessage) {
   const auto email = unique_email("creds");
   register_user(email);
-  const auto wrong_password = call("POST", "/auth/login", json::object{{"email", email}, {"password", "nope-nope"}});
-  const auto unknown = call("POST", "/auth/login", json::object{{"email", unique_email("ghost")}, {"password", "x"}});
+  const auto wrong_password =
+      fx->gateway.call("POST", "/auth/login", {}, json::object{{"email", email}, {"password", "nope-nope"}});
+  const auto unknown =
+      fx->gateway.call("POST", "/auth/login", {}, json::object{{"email", unique_email("ghost")}, {"password", "x"}});
   EXPECT_EQ(wrong_password.status, 401);
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(wrong_password.body, unknown.body);
@@ -129,21 +109,23 @@ TEST(Identity, WrongCredentialsGetOneMessage) {
 TEST(Identity, LogoutRevokesTheRefreshToken) {
   const auto session = register_user(unique_email("logout"));
   const auto token = str(session, "refreshToken");
-  EXPECT_EQ(call("POST", "/auth/logout", json::object{{"refreshToken", token}}, str(session, "accessToken")).status,
+  EXPECT_EQ(fx->gateway.call("POST", "/auth/logout", str(session, "accessToken"), json::object{{"refreshToken", token}})
+                .status,
             204);
-  EXPECT_EQ(call("POST", "/auth/refresh", json::object{{"refreshToken", token}}).status, 401);
-  EXPECT_EQ(call("POST", "/auth/logout", json::object{{"refreshToken", token}}).status, 401) << "logout needs a user";
+  EXPECT_EQ(fx->gateway.call("POST", "/auth/refresh", {}, json::object{{"refreshToken", token}}).status, 401);
+  EXPECT_EQ(fx->gateway.call("POST", "/auth/logout", {}, json::object{{"refreshToken", token}}).status, 401)
+      << "logout needs a user";
 }
 
 TEST(Identity, ProfileUpdate) {
   const auto session = register_user(unique_email("profile"));
   const auto token = str(session, "accessToken");
-  const auto r =
-      call("PATCH", "/users/me", json::object{{"name", "Nguyễn Văn A"}, {"phone", "+84 90 123 4567"}}, token);
+  const auto r = fx->gateway.call("PATCH", "/users/me", token,
+                                  json::object{{"name", "Nguyễn Văn A"}, {"phone", "+84 90 123 4567"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(body_of(r), "name"), "Nguyễn Văn A");
   EXPECT_EQ(str(body_of(r), "phone"), "+84 90 123 4567");
-  const auto bad = call("PATCH", "/users/me", json::object{{"phone", "call me maybe"}}, token);
+  const auto bad = fx->gateway.call("PATCH", "/users/me", token, json::object{{"phone", "call me maybe"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(str(body_of(bad), "field"), "phone");
 }
@@ -154,8 +136,8 @@ TEST(Identity, ConcurrentDuplicateRegistrationCreatesOneAccount) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
-      const auto r = call("POST", "/auth/register",
-                          json::object{{"name", "Racer"}, {"email", email}, {"password", "correct horse"}});
+      const auto r = fx->gateway.call("POST", "/auth/register", {},
+                                      json::object{{"name", "Racer"}, {"email", email}, {"password", "correct horse"}});
       (r.status == 201 ? created : r.status == 409 ? conflicts : other)++;
     });
   }
@@ -187,7 +169,7 @@ TEST(Identity, BadInputNamesTheFieldAndWritesNothing) {
       {R"({"name":")" + long_name + R"(","email":"a@b.co","password":"12345678"})", 400, "validation_failed", "name"},
   };
   for (const auto& c : cases) {
-    const auto r = http_request(stack->gateway_port, "POST", "/auth/register", c.body);
+    const auto r = fx->gateway.call("POST", "/auth/register", {}, c.body);
     EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
     const auto b = body_of(r);
     EXPECT_EQ(str(b, "code"), c.code) << c.body;
@@ -196,7 +178,7 @@ TEST(Identity, BadInputNamesTheFieldAndWritesNothing) {
     }
   }
   EXPECT_EQ(count_rows("SELECT count(*) FROM users"), before);
-  const auto login = http_request(stack->gateway_port, "POST", "/auth/login", R"({"email":"a@b.co"})");
+  const auto login = fx->gateway.call("POST", "/auth/login", {}, R"({"email":"a@b.co"})");
   EXPECT_EQ(login.status, 400);
   EXPECT_EQ(str(body_of(login), "field"), "password");
 }
@@ -205,8 +187,8 @@ TEST(Identity, ForgedAndExpiredTokensAreRejected) {
   const auto session = register_user(unique_email("tokens"));
   const auto id = str(session, "id");
   const auto now = static_cast<long long>(std::time(nullptr));
-  const uitgo::auth::Jwt real(stack->jwt_secret());
-  const uitgo::auth::Jwt other(std::string(64, 'z'));
+  const auth::Jwt real(fx->stack.jwt_secret());
+  const auth::Jwt other(std::string(64, 'z'));
   const auto good = real.issue(id, "rider");
   const auto payload = base64url(payload_for(id, "admin", now + 600));
   const std::string forged[] = {
@@ -220,48 +202,53 @@ TEST(Identity, ForgedAndExpiredTokensAreRejected) {
   // One protected route of each service: they all share the core verifier.
   for (const std::string path : {"/auth/me", "/v1/trips", "/v1/drivers/search?lat=10.77&lng=106.7"}) {
     for (const auto& token : forged) {
-      const auto r = call("GET", path, nullptr, token);
+      const auto r = fx->gateway.call("GET", path, token);
       EXPECT_EQ(r.status, 401) << path << " " << token;
       EXPECT_EQ(str(body_of(r), "code"), "unauthorized") << path;
     }
-    EXPECT_EQ(call("GET", path, nullptr, good).status, 200) << path;
-    EXPECT_EQ(call("GET", path).status, 401) << path;
+    EXPECT_EQ(fx->gateway.call("GET", path, good).status, 200) << path;
+    EXPECT_EQ(fx->gateway.call("GET", path).status, 401) << path;
   }
-  const auto driver_only = call("GET", "/v1/drivers/me", nullptr, good);
+  const auto driver_only = fx->gateway.call("GET", "/v1/drivers/me", good);
   EXPECT_EQ(driver_only.status, 403) << "a rider's valid token on a driver route";
 }
 
 TEST(Identity, AdminRoutesNeedTheAdminRole) {
   const auto rider = register_user(unique_email("notadmin"));
   const auto path = "/admin/users/" + str(rider, "id");
-  EXPECT_EQ(call("PATCH", path, json::object{{"disabled", true}}, str(rider, "accessToken")).status, 403);
-  EXPECT_EQ(call("PATCH", path, json::object{{"disabled", true}}).status, 401);
+  EXPECT_EQ(fx->gateway.call("PATCH", path, str(rider, "accessToken"), json::object{{"disabled", true}}).status, 403);
+  EXPECT_EQ(fx->gateway.call("PATCH", path, {}, json::object{{"disabled", true}}).status, 401);
 }
 
 TEST(Identity, DisabledUsersCannotLogInOrRefresh) {
   const auto email = unique_email("disabled");
   const auto rider = register_user(email);
-  const uitgo::auth::Jwt jwt(stack->jwt_secret());
-  const auto admin = jwt.issue("00000000-0000-0000-0000-000000000001", "admin");
+  const auto admin = fx->gateway.token("admin");
   const auto path = "/admin/users/" + str(rider, "id");
-  const auto r = call("PATCH", path, json::object{{"disabled", true}}, admin);
+  const auto r = fx->gateway.call("PATCH", path, admin, json::object{{"disabled", true}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(body_of(r).at("disabled").as_bool());
-  EXPECT_EQ(call("POST", "/auth/login", json::object{{"email", email}, {"password", "correct horse"}}).status, 403);
-  EXPECT_EQ(call("POST", "/auth/refresh", json::object{{"refreshToken", str(rider, "refreshToken")}}).status, 401);
-  EXPECT_EQ(call("PATCH", "/admin/users/not-a-uuid", json::object{{"disabled", true}}, admin).status, 404);
-  EXPECT_EQ(call("PATCH", "/admin/users/00000000-0000-0000-0000-00000000abcd", json::object{{"disabled", true}}, admin)
-                .status,
-            404);
+  EXPECT_EQ(
+      fx->gateway.call("POST", "/auth/login", {}, json::object{{"email", email}, {"password", "correct horse"}}).status,
+      403);
+  EXPECT_EQ(
+      fx->gateway.call("POST", "/auth/refresh", {}, json::object{{"refreshToken", str(rider, "refreshToken")}}).status,
+      401);
+  EXPECT_EQ(fx->gateway.call("PATCH", "/admin/users/not-a-uuid", admin, json::object{{"disabled", true}}).status, 404);
+  EXPECT_EQ(
+      fx->gateway
+          .call("PATCH", "/admin/users/00000000-0000-0000-0000-00000000abcd", admin, json::object{{"disabled", true}})
+          .status,
+      404);
 }
 
 TEST(Identity, AuthRoutesAreRateLimitedPerClientAtTheGateway) {
-  uitgo::test::TestStack limited(
-      {.postgres = true,
-       .redis = true,
-       .services = true,
-       .nginx = true,
-       .env = {{"UITGO_AUTH_RATE", "1r/m"}, {"UITGO_AUTH_BURST", "2"}}});  // no refill during the loop
+  // 1r/m: no refill while the loop runs, however slow the machine is.
+  TestStack limited({.postgres = true,
+                     .redis = true,
+                     .services = true,
+                     .nginx = true,
+                     .env = {{"UITGO_AUTH_RATE", "1r/m"}, {"UITGO_AUTH_BURST", "2"}}});
   int limited_count = 0;
   for (int i = 0; i < 10; ++i) {
     const auto r = http_request(limited.gateway_port, "POST", "/auth/login", R"({"email":"x@y.zz","password":"p"})",
@@ -275,3 +262,6 @@ TEST(Identity, AuthRoutesAreRateLimitedPerClientAtTheGateway) {
   EXPECT_GE(limited_count, 5);
   EXPECT_EQ(http_request(limited.gateway_port, "GET", "/user-service/health").status, 200) << "only /auth/* is limited";
 }
+
+}  // namespace
+}  // namespace uitgo::test

@@ -5,51 +5,29 @@
 // around its own pickup point so drivers of other tests are never in range.
 #include <gtest/gtest.h>
 
-#include <boost/json/serialize.hpp>
-
-#include "drivers/driver_fixture.hpp"
 #include "live/ws_client.hpp"
+#include "matching/matching_support.hpp"
+#include "support/eventually.hpp"
+#include "support/metrics.hpp"
 #include "support/shared_environment.hpp"
 
 namespace uitgo::test::live {
 namespace {
 
-using drivers::Api;
-using drivers::new_uuid;
+matching::Stack* env = nullptr;
+const auto* const environment = share_per_binary(env, [] {
+  return std::make_unique<matching::Stack>(Env{{"OFFER_TIMEOUT_SECONDS", "120"},
+                                               {"MATCH_DEADLINE_SECONDS", "300"},
+                                               {"MATCH_RETRY_MAX_MS", "500"},
+                                               {"WS_MAX_MESSAGE_BYTES", "4096"},
+                                               {"WS_SEND_QUEUE", "16"},
+                                               {"WS_SOCKET_SEND_BUFFER", "4096"},
+                                               {"WS_PING_SECONDS", "1"},
+                                               {"WS_IDLE_SECONDS", "4"}},
+                                           /*driver_instances=*/1, /*trip_instances=*/2);
+});
 
-struct Stack {
-  std::unique_ptr<TestStack> stack;
-  std::unique_ptr<Api> gateway;
-  std::unique_ptr<Api> drivers;  // driver-service's internal endpoints
-
-  Stack() {
-    stack = std::make_unique<TestStack>(StackOptions{.postgres = true,
-                                                     .redis = true,
-                                                     .services = true,
-                                                     .nginx = true,
-                                                     .trip_instances = 2,
-                                                     .env = {{"OFFER_TIMEOUT_SECONDS", "120"},
-                                                             {"MATCH_DEADLINE_SECONDS", "300"},
-                                                             {"MATCH_RETRY_MAX_MS", "500"},
-                                                             {"WS_MAX_MESSAGE_BYTES", "4096"},
-                                                             {"WS_SEND_QUEUE", "16"},
-                                                             {"WS_SOCKET_SEND_BUFFER", "4096"},
-                                                             {"WS_PING_SECONDS", "1"},
-                                                             {"WS_IDLE_SECONDS", "4"}}});
-    gateway = std::make_unique<Api>(*stack, stack->gateway_port);
-    drivers = std::make_unique<Api>(*stack, stack->driver_port);
-  }
-};
-
-Stack* env = nullptr;
-const auto* const environment = uitgo::test::share_per_binary(env, [] { return std::make_unique<Stack>(); });
-
-std::string str(const json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return (v != nullptr && v->is_string()) ? std::string(v->as_string()) : std::string();
-}
-
-std::uint16_t instance(int i) { return env->stack->trip_ports.at(static_cast<std::size_t>(i)); }
+std::uint16_t instance(int i) { return env->stack.trip_ports.at(static_cast<std::size_t>(i)); }
 
 WsHeaders bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
@@ -62,44 +40,12 @@ std::unique_ptr<WsClient> connect(int i, const std::string& trip_id, const std::
   return client;
 }
 
-struct Ride {
-  std::string rider_id;
-  std::string rider;  // token
-  std::string driver_id;
-  std::string driver;  // token
-  std::string trip_id;
-};
-
-std::string create_trip(const std::string& rider_token, double lat, double lng) {
-  json::object b{{"originText", "Ben Thanh"}, {"destText", "Tan Son Nhat"}, {"serviceId", "car"}, {"originLat", lat},
-                 {"originLng", lng},          {"destLat", 10.8185},         {"destLng", 106.6588}};
-  const auto r = env->gateway->call("POST", "/v1/trips", json::serialize(b), rider_token);
-  EXPECT_EQ(r.status, 201) << r.body;
-  if (r.status != 201) return "";
-  return std::string(json::parse(r.body).at("id").as_string());
-}
-
-json::object get_trip(const std::string& id, const std::string& token) {
-  const auto r = env->gateway->call("GET", "/v1/trips/" + id, {}, token);
-  EXPECT_EQ(r.status, 200) << r.body;
-  return r.status == 200 ? json::parse(r.body).as_object() : json::object{};
-}
-
 // A trip offered to a fresh driver at (lat, lng); accepted when `accept`.
-Ride offered_ride(double lat, double lng, bool accept) {
-  Ride ride;
-  ride.driver_id = env->drivers->create_driver();
-  ride.driver = env->gateway->token(ride.driver_id, "driver");
-  EXPECT_EQ(env->gateway->set_status(ride.driver_id, true), 200);
-  EXPECT_EQ(env->gateway->ping(ride.driver_id, lat, lng), 204);
-  ride.rider_id = new_uuid();
-  ride.rider = env->gateway->token(ride.rider_id, "rider");
-  ride.trip_id = create_trip(ride.rider, lat, lng);
-  EXPECT_TRUE(
-      eventually([&] { return str(get_trip(ride.trip_id, ride.rider), "driverId") == ride.driver_id; }, 30'000ms))
-      << "the matcher did not offer the trip";
+matching::Ride offered_ride(double lat, double lng, bool accept) {
+  const auto ride = env->offered_ride(lat, lng, 30s);
+  EXPECT_EQ(str(ride.offer, "driverId"), ride.driver_id) << "the matcher did not offer the trip";
   if (accept) {
-    const auto r = env->gateway->call("POST", "/v1/trips/" + ride.trip_id + "/accept", {}, ride.driver);
+    const auto r = env->driver_action(ride.trip_id, ride.driver_id, "accept");
     EXPECT_EQ(r.status, 200) << r.body;
   }
   return ride;
@@ -123,19 +69,6 @@ std::function<bool(const json::object&)> location_at(double lat) {
 
 json::object location_message(double lat, double lng) { return {{"type", "location"}, {"lat", lat}, {"lng", lng}}; }
 
-int rest_status(const std::string& trip_id, const std::string& token, const std::string& status) {
-  const auto r = env->gateway->call("POST", "/v1/trips/" + trip_id + "/status",
-                                    json::serialize(json::object{{"status", status}}), token);
-  return r.status;
-}
-
-// The value of the Prometheus sample `name` (with its labels), or -1.
-double metric(const std::string& text, const std::string& name) {
-  const auto at = text.find("\n" + name + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + name.size() + 2));
-}
-
 // ------------------------------------------------------------------ tests
 
 TEST(LiveTracking, RefusesBeforeTheUpgrade) {
@@ -150,12 +83,12 @@ TEST(LiveTracking, RefusesBeforeTheUpgrade) {
   WsClient forged(instance(0), target, bearer("not-a-token"));
   EXPECT_EQ(forged.handshake().status, 401);
 
-  const auto stranger = env->gateway->token(new_uuid(), "rider");
+  const auto stranger = env->gateway.token("rider");
   WsClient other_rider(instance(1), target, bearer(stranger));
   EXPECT_FALSE(other_rider.upgraded());
   EXPECT_EQ(other_rider.handshake().status, 404);
 
-  const auto other_driver = env->gateway->token(new_uuid(), "driver");
+  const auto other_driver = env->gateway.token("driver");
   WsClient wrong_driver(instance(0), target, bearer(other_driver));
   EXPECT_EQ(wrong_driver.handshake().status, 404);
 
@@ -163,7 +96,7 @@ TEST(LiveTracking, RefusesBeforeTheUpgrade) {
   EXPECT_EQ(unknown_trip.handshake().status, 404);
 
   // A plain GET on the route is not an upgrade.
-  const auto plain = http_request(instance(0), "GET", target, {}, {{"Authorization", "Bearer " + ride.rider}});
+  const auto plain = Api(env->stack, instance(0)).call("GET", target, ride.rider);
   EXPECT_EQ(plain.status, 426) << plain.body;
   EXPECT_NE(plain.body.find("upgrade_required"), std::string::npos) << plain.body;
   // ?token= only counts for upgrades.
@@ -182,7 +115,7 @@ TEST(LiveTracking, RefusesBeforeTheUpgrade) {
 
   auto driver = connect(0, ride.trip_id, ride.driver);
   EXPECT_TRUE(driver->next(status_is("requested")).has_value());
-  auto admin = connect(0, ride.trip_id, env->gateway->token(new_uuid(), "admin"));
+  auto admin = connect(0, ride.trip_id, env->gateway.token("admin"));
   EXPECT_TRUE(admin->next(status_is("requested")).has_value());
 }
 
@@ -190,23 +123,22 @@ TEST(LiveTracking, TheMatchersOfferReachesTheRider) {
   const double lat = 12.60;
   const double lng = 106.60;
   const auto rider_id = new_uuid();
-  const auto rider = env->gateway->token(rider_id, "rider");
-  const auto trip_id = create_trip(rider, lat, lng);  // no driver near yet
+  const auto rider = env->gateway.token(rider_id, "rider");
+  const auto trip_id = env->create_trip(rider, true, lat, lng);  // no driver near yet
   ASSERT_FALSE(trip_id.empty());
   auto socket = connect(1, trip_id, rider);
   ASSERT_TRUE(socket->next(status_is("requested")).has_value());
 
-  const auto driver_id = env->drivers->online_driver(lat, lng);
+  const auto driver_id = env->direct.online_driver(lat, lng);
   const auto offer = socket->next([&](const json::object& o) { return str(o, "driverId") == driver_id; }, 60'000ms);
   ASSERT_TRUE(offer.has_value()) << "no offer event";
   EXPECT_EQ(str(*offer, "status"), "requested");
 
-  auto driver = connect(0, trip_id, env->gateway->token(driver_id, "driver"));
+  auto driver = connect(0, trip_id, env->gateway.token(driver_id, "driver"));
   ASSERT_TRUE(driver->next(status_is("requested")).has_value());
 
   // Declining is an event too: driverId cleared.
-  const auto decline =
-      env->gateway->call("POST", "/v1/trips/" + trip_id + "/decline", {}, env->gateway->token(driver_id, "driver"));
+  const auto decline = env->driver_action(trip_id, driver_id, "decline");
   ASSERT_EQ(decline.status, 200) << decline.body;
   const auto unassigned = [](const json::object& o) { return is_status(o, "requested") && !o.contains("driverId"); };
   EXPECT_TRUE(socket->next(unassigned).has_value());
@@ -225,7 +157,7 @@ TEST(LiveTracking, FansOutAcrossInstances) {
   ASSERT_TRUE(driver->next(status_is("requested")).has_value());
 
   // accept (REST, through the gateway) reaches both.
-  ASSERT_EQ(env->gateway->call("POST", "/v1/trips/" + ride.trip_id + "/accept", {}, ride.driver).status, 200);
+  ASSERT_EQ(env->driver_action(ride.trip_id, ride.driver_id, "accept").status, 200);
   EXPECT_TRUE(rider->next(status_is("accepted")).has_value());
   EXPECT_TRUE(driver->next(status_is("accepted")).has_value());
 
@@ -238,7 +170,7 @@ TEST(LiveTracking, FansOutAcrossInstances) {
   EXPECT_FALSE(str(last->at("location").as_object(), "timestamp").empty());
 
   // A REST status change reaches both.
-  ASSERT_EQ(rest_status(ride.trip_id, ride.driver, "arriving"), 200);
+  ASSERT_EQ(env->set_trip_status(ride.trip_id, ride.driver_id, "arriving").status, 200);
   EXPECT_TRUE(rider->next(status_is("arriving")).has_value());
   EXPECT_TRUE(driver->next(status_is("arriving")).has_value());
 
@@ -259,18 +191,17 @@ TEST(LiveTracking, FansOutAcrossInstances) {
   // The last location is stored (coalesced) and shown by GET /v1/trips/{id}.
   EXPECT_TRUE(eventually(
       [&] {
-        const auto t = get_trip(ride.trip_id, ride.rider);
+        const auto t = env->trip(ride.trip_id, ride.rider);
         const auto* at = t.if_contains("lastLocation");
         return at != nullptr && at->is_object() && at->as_object().at("lat").as_double() == 13.105;
       },
       20'000ms))
-      << json::serialize(get_trip(ride.trip_id, ride.rider));
+      << json::serialize(env->trip(ride.trip_id, ride.rider));
   // ... and driver-service got it too (GEO index + history).
   EXPECT_TRUE(eventually(
       [&] {
-        return drivers::sql_value(env->stack->dsn("driver_db"),
-                                  "SELECT lat FROM driver_last_locations WHERE driver_id = '" + ride.driver_id + "'") ==
-               "13.105";
+        return env->gateway.scalar("driver_db", "SELECT lat FROM driver_last_locations WHERE driver_id = '" +
+                                                    ride.driver_id + "'") == "13.105";
       },
       20'000ms));
 
@@ -279,7 +210,7 @@ TEST(LiveTracking, FansOutAcrossInstances) {
   EXPECT_TRUE(late->next(status_is("in_ride")).has_value());
   EXPECT_TRUE(late->next(location_at(13.105)).has_value());
 
-  ASSERT_EQ(rest_status(ride.trip_id, ride.driver, "completed"), 200);
+  ASSERT_EQ(env->set_trip_status(ride.trip_id, ride.driver_id, "completed").status, 200);
   EXPECT_TRUE(rider->next(status_is("completed")).has_value());
   EXPECT_TRUE(late->next(status_is("completed")).has_value());
   // Once completed, locations are refused.
@@ -330,19 +261,19 @@ TEST(LiveTracking, BadFramesGetErrorFramesAndTheSocketStaysUsable) {
 
 TEST(LiveTracking, WorksThroughTheGateway) {
   const auto ride = offered_ride(14.10, 106.60, true);
-  WsClient rider(env->stack->gateway_port, ws_target(ride.trip_id) + "?token=" + ride.rider);
+  WsClient rider(env->stack.gateway_port, ws_target(ride.trip_id) + "?token=" + ride.rider);
   ASSERT_TRUE(rider.upgraded()) << rider.handshake().status << " " << rider.handshake().body;
   ASSERT_TRUE(rider.next(status_is("accepted")).has_value());
-  WsClient driver(env->stack->gateway_port, ws_target(ride.trip_id), bearer(ride.driver));
+  WsClient driver(env->stack.gateway_port, ws_target(ride.trip_id), bearer(ride.driver));
   ASSERT_TRUE(driver.upgraded()) << driver.handshake().status << " " << driver.handshake().body;
   ASSERT_TRUE(driver.next(status_is("accepted")).has_value());
   driver.send(location_message(14.101, 106.60));
   EXPECT_TRUE(rider.next(location_at(14.101)).has_value());
-  ASSERT_EQ(rest_status(ride.trip_id, ride.driver, "arriving"), 200);
+  ASSERT_EQ(env->set_trip_status(ride.trip_id, ride.driver_id, "arriving").status, 200);
   EXPECT_TRUE(rider.next(status_is("arriving")).has_value());
 
   // Unauthorized through the gateway too.
-  WsClient anonymous(env->stack->gateway_port, ws_target(ride.trip_id));
+  WsClient anonymous(env->stack.gateway_port, ws_target(ride.trip_id));
   EXPECT_EQ(anonymous.handshake().status, 401);
 }
 
@@ -359,14 +290,14 @@ TEST(LiveTracking, ASlowClientDoesNotStallOthers) {
   for (int i = 1; i <= kLocations; ++i) driver->send(location_message(14.0 + i * 0.0001, 106.60));
   const double last = 14.0 + kLocations * 0.0001;
   EXPECT_TRUE(rider->next(location_at(last), 60'000ms).has_value()) << "the reading client stopped receiving";
-  ASSERT_EQ(rest_status(ride.trip_id, ride.driver, "arriving"), 200);
+  ASSERT_EQ(env->set_trip_status(ride.trip_id, ride.driver_id, "arriving").status, 200);
   EXPECT_TRUE(rider->next(status_is("arriving")).has_value());
 
   // Instance A dropped location frames for the stalled client (counted).
-  const auto metrics = http_request(instance(0), "GET", "/metrics");
-  EXPECT_GT(metric(metrics.body, "websocket_connections"), 0) << metrics.body;
-  EXPECT_GT(metric(metrics.body, "websocket_dropped_total{reason=\"dropped_oldest\"}"), 0) << metrics.body;
-  EXPECT_GT(metric(metrics.body, "websocket_messages_total{direction=\"in\"}"), 0) << metrics.body;
+  const auto a = instance(0);
+  EXPECT_GT(metric(a, "websocket_connections"), 0) << metrics_text(a);
+  EXPECT_GT(metric(a, "websocket_dropped_total", {"reason=\"dropped_oldest\""}), 0) << metrics_text(a);
+  EXPECT_GT(metric(a, "websocket_messages_total", {"direction=\"in\""}), 0) << metrics_text(a);
 }
 
 TEST(LiveTracking, AClientThatNeverAnswersIsDisconnected) {
@@ -387,11 +318,11 @@ TEST(LiveTracking, ShutdownClosesSocketsWithGoingAway) {
   const auto ride = offered_ride(15.10, 106.60, true);
   auto rider = connect(1, ride.trip_id, ride.rider);
   ASSERT_TRUE(rider->next(status_is("accepted")).has_value());
-  env->stack->stop("trip-service-2");
+  env->stack.stop("trip-service-2");
   const auto code = rider->wait_closed(30'000ms);
   ASSERT_TRUE(code.has_value()) << "the socket was not closed by the shutdown";
   EXPECT_EQ(*code, 1001);
-  env->stack->start("trip-service-2");
+  env->stack.start("trip-service-2");
 }
 
 }  // namespace

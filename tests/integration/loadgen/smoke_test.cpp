@@ -4,22 +4,17 @@
 // (exit status 2 with one line on stderr). Nothing here depends on timing:
 // thresholds are off (--no-thresholds) and only counts and statuses are checked.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
+#include "support/json.hpp"
 #include "support/shared_environment.hpp"
+#include "support/shell.hpp"
 #include "support/test_stack.hpp"
 
 namespace uitgo::test {
 namespace {
-
-namespace json = boost::json;
 
 TestStack* stack = nullptr;
 
@@ -27,11 +22,11 @@ const auto* const environment = share_per_binary(stack, [] {
   auto s = std::make_unique<TestStack>(StackOptions{.services = true, .nginx = true});
   // Three load-test riders and drivers (with driver profiles) into
   // <dir>/demo-tokens.json, the same way `make loadtest` gets its tokens.
-  const std::string seed = "UITGO_RUN_DIR='" + s->dir() +
-                           "' UITGO_BIN='" UITGO_BINARY
-                           "' SEED_DEMO=false SEED_RIDERS=3 SEED_DRIVERS=3 '" UITGO_SOURCE_DIR
-                           "/scripts/stack.sh' seed >/dev/null 2>&1";
-  if (std::system(seed.c_str()) != 0) throw std::runtime_error("stack.sh seed failed");
+  const auto seed =
+      run_command("UITGO_RUN_DIR='" + s->dir() +
+                  "' UITGO_BIN='" UITGO_BINARY "' SEED_DEMO=false SEED_RIDERS=3 SEED_DRIVERS=3 '" UITGO_SOURCE_DIR
+                  "/scripts/stack.sh' seed >/dev/null 2>&1");
+  if (seed.status != 0) throw std::runtime_error("stack.sh seed failed");
   return s;
 });
 
@@ -55,20 +50,11 @@ std::string api_base() { return "http://127.0.0.1:" + std::to_string(stack->gate
 Outcome loadgen(const std::string& args) {
   static int run = 0;
   const std::string err_file = stack->dir() + "/loadgen-" + std::to_string(++run) + ".err";
-  const std::string command = "cd '" UITGO_SOURCE_DIR
-                              "' && env -u ACCESS_TOKEN -u TARGET_RPS -u DURATION -u VUS "
-                              "-u DRIVERS '" UITGO_BINARY "' loadgen " +
-                              args + " 2>'" + err_file + "'";
-  Outcome o;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return o;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) o.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  o.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.err = read_file(err_file);
-  return o;
+  const auto result = run_command("cd '" UITGO_SOURCE_DIR
+                                  "' && env -u ACCESS_TOKEN -u TARGET_RPS -u DURATION -u VUS "
+                                  "-u DRIVERS '" UITGO_BINARY "' loadgen " +
+                                  args + " 2>'" + err_file + "'");
+  return {result.status, result.out, read_file(err_file)};
 }
 
 int lines(const std::string& text) {
@@ -79,6 +65,13 @@ int lines(const std::string& text) {
 
 std::uint64_t count(const json::object& summary, const std::string& metric, const char* field) {
   return summary.at("metrics").at(metric).at(field).to_number<std::uint64_t>();
+}
+
+// Exit status 2 and one line on stderr, which names the problem.
+void expect_usage_error(const Outcome& outcome, const std::string& message) {
+  EXPECT_EQ(outcome.status, 2) << outcome.err;
+  EXPECT_EQ(lines(outcome.err), 1) << outcome.err;
+  EXPECT_NE(outcome.err.find(message), std::string::npos) << outcome.err;
 }
 
 TEST(Loadgen, SmokeProfileThroughTheGateway) {
@@ -121,40 +114,28 @@ TEST(Loadgen, MalformedScenarioFileExitsTwoWithOneLine) {
   const std::string file = stack->dir() + "/bad.json";
   std::ofstream(file) << R"({"scenarios": {"x": {"executor": "ramping", "request": {"path": "/health"}}}})";
   const auto r = loadgen(file + " --api-base " + api_base());
-  EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find("scenarios.x.executor"), std::string::npos) << r.err;
+  expect_usage_error(r, "scenarios.x.executor");
 
   std::ofstream(file) << "{ not json";
   const auto broken = loadgen(file + " --api-base " + api_base());
-  EXPECT_EQ(broken.status, 2);
-  EXPECT_EQ(lines(broken.err), 1) << broken.err;
-  EXPECT_NE(broken.err.find("not valid JSON"), std::string::npos) << broken.err;
+  expect_usage_error(broken, "not valid JSON");
 }
 
 TEST(Loadgen, UnknownScenarioOrProfileExitsTwoWithOneLine) {
   const auto scenario = loadgen("smoke --scenario nope --api-base " + api_base());
-  EXPECT_EQ(scenario.status, 2);
-  EXPECT_EQ(lines(scenario.err), 1) << scenario.err;
-  EXPECT_NE(scenario.err.find("unknown scenario 'nope'"), std::string::npos) << scenario.err;
+  expect_usage_error(scenario, "unknown scenario 'nope'");
 
   const auto profile = loadgen("no_such_profile --api-base " + api_base());
-  EXPECT_EQ(profile.status, 2);
-  EXPECT_EQ(lines(profile.err), 1) << profile.err;
-  EXPECT_NE(profile.err.find("unknown profile"), std::string::npos) << profile.err;
+  expect_usage_error(profile, "unknown profile");
 }
 
 TEST(Loadgen, BadSetupExitsTwoWithOneLine) {
   const auto unreachable = loadgen("smoke --api-base http://127.0.0.1:" + std::to_string(free_port()));
-  EXPECT_EQ(unreachable.status, 2);
-  EXPECT_EQ(lines(unreachable.err), 1) << unreachable.err;
-  EXPECT_NE(unreachable.err.find("unreachable"), std::string::npos) << unreachable.err;
+  expect_usage_error(unreachable, "unreachable");
 
   // A rider token alone cannot drive the simulated drivers.
   const auto no_drivers = loadgen("trip_matching --access-token x --api-base " + api_base());
-  EXPECT_EQ(no_drivers.status, 2);
-  EXPECT_EQ(lines(no_drivers.err), 1) << no_drivers.err;
-  EXPECT_NE(no_drivers.err.find("no driver tokens"), std::string::npos) << no_drivers.err;
+  expect_usage_error(no_drivers, "no driver tokens");
 
   const auto flag = loadgen("smoke --target-rps 10 --api-base " + api_base());
   EXPECT_EQ(flag.status, 2);
@@ -166,9 +147,7 @@ TEST(Loadgen, ServiceDownBehindTheGatewayExitsTwo) {
   stack->stop("driver-service");
   const auto r = loadgen("smoke --api-base " + api_base() + " --tokens " + tokens_file());
   stack->start("driver-service");
-  EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find("GET /driver-service/health answered 50"), std::string::npos) << r.err;
+  expect_usage_error(r, "GET /driver-service/health answered 50");
 }
 
 }  // namespace

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "queue/redis_stream_queue.hpp"
+#include "support/shared_environment.hpp"
+#include "support/shell.hpp"
 #include "support/test_stack.hpp"
 
 namespace uitgo::queue {
@@ -23,14 +25,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
+test::TestStack* stack = nullptr;
+
+const auto* const environment = test::share_per_binary(
+    stack, [] { return std::make_unique<test::TestStack>(test::StackOptions{.postgres = false, .redis = true}); });
+
 class MatchQueueTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { stack_ = new test::TestStack({.postgres = false, .redis = true}); }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-  }
-
   void SetUp() override {
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
     shared_ = std::make_unique<redis::Client>(io_.get_executor(), connection());
@@ -45,7 +46,7 @@ class MatchQueueTest : public ::testing::Test {
     for (auto& t : threads_) t.join();
   }
 
-  static redis::Options connection() { return redis::Options::from_url(stack_->redis_url()); }
+  static redis::Options connection() { return redis::Options::from_url(stack->redis_url()); }
 
   RedisStreamQueue& make(const std::string& consumer, Millis visibility = 30s, int max_deliveries = 5) {
     queues_.push_back(std::make_unique<RedisStreamQueue>(io_.get_executor(), *shared_, connection(),
@@ -67,7 +68,6 @@ class MatchQueueTest : public ::testing::Test {
   QueueStats stats(RedisStreamQueue& q) { return run(q.stats()); }
   redis::Reply command(redis::Command c) { return run(shared_->command(std::move(c))); }
 
-  static inline test::TestStack* stack_ = nullptr;
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{std::in_place, io_.get_executor()};
   std::vector<std::thread> threads_;
@@ -297,14 +297,9 @@ TEST_F(MatchQueueTest, StatsReportTheOldestMessage) {
 
 // `uitgo match-dlq` against the same Redis.
 std::string run_cli(const std::string& env, const std::string& args, int* status) {
-  const std::string command = env + " " + UITGO_BINARY + " match-dlq " + args + " 2>/dev/null";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string out;
-  char buffer[4096];
-  while (pipe && std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
-  const int rc = pipe ? ::pclose(pipe) : -1;
-  *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return out;
+  const auto result = test::run_command(env + " " + UITGO_BINARY + " match-dlq " + args + " 2>/dev/null");
+  *status = result.status;
+  return result.out;
 }
 
 TEST_F(MatchQueueTest, DeadLetterCommandListsAndReplays) {
@@ -314,7 +309,7 @@ TEST_F(MatchQueueTest, DeadLetterCommandListsAndReplays) {
   auto got = receive(q, 2, 1s);
   ASSERT_EQ(got.size(), 2u);
   for (const auto& m : got) run(q.dead_letter(m, "poison"));
-  const std::string env = "REDIS_URL=" + stack_->redis_url() + " MATCH_STREAM=" + stream_;
+  const std::string env = "REDIS_URL=" + stack->redis_url() + " MATCH_STREAM=" + stream_;
   int status = -1;
   const auto listed = run_cli(env, "list", &status);
   EXPECT_EQ(status, 0);

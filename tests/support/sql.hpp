@@ -1,0 +1,24 @@
+// SQL on the stack's PostgreSQL straight through libpq, bypassing the services.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace uitgo::test {
+
+// Every row as text cells; NULL is "<null>".
+using Rows = std::vector<std::vector<std::string>>;
+
+// A connection or a statement failed.
+struct SqlError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Runs `query` on a fresh connection to `dsn` (notices discarded).
+Rows sql(const std::string& dsn, const std::string& query);
+
+// The first cell of the first row ("" when there is no row).
+std::string scalar(const std::string& dsn, const std::string& query);
+
+}  // namespace uitgo::test
