@@ -52,7 +52,7 @@ void add_deliveries(service::Runtime& runtime, TripApp& app) {
 void add_maintenance(service::Runtime& runtime, TripApp& app) {
   auto* metrics = &runtime.metrics();
   const auto every = app.settings.maintenance_interval;
-  runtime.add_task({.name = "trip-gauges", .period = every}, [&app, metrics]() -> awaitable<void> {
+  runtime.add_task({.name = "trip-gauges", .period = every, .first_delay = Millis(0)}, [&app, metrics]() -> awaitable<void> {
     co_await app.reads.refresh_lag();
     co_await app.relay.export_backlog(*metrics);
     if (!app.queue) co_return;
@@ -60,7 +60,7 @@ void add_maintenance(service::Runtime& runtime, TripApp& app) {
     queue::export_stats(stats, *metrics);
   });
   if (app.settings.offer_backstop_seconds > 0) {
-    runtime.add_task({.name = "offer-backstop", .period = every}, [&app]() -> awaitable<void> {
+    runtime.add_task({.name = "offer-backstop", .period = every, .first_delay = Millis(0)}, [&app]() -> awaitable<void> {
       co_await app.offers.expire_stale_offers(app.settings.offer_backstop_seconds);
     });
   }

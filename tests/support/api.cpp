@@ -1,5 +1,7 @@
 #include "support/api.hpp"
 
+#include <gtest/gtest.h>
+
 #include <boost/json/serialize.hpp>
 
 #include "support/ids.hpp"
@@ -39,6 +41,11 @@ Rows Api::sql(std::string_view database, const std::string& query) const {
 
 std::string Api::scalar(std::string_view database, const std::string& query) const {
   return test::scalar(stack_->dsn(database), query);
+}
+
+void Api::run_task(const std::string& name) const {
+  const auto r = internal("POST", "/internal/tasks/" + name + "/run");
+  EXPECT_EQ(r.status, 200) << "task " << name << " on port " << port_ << ": " << r.body;
 }
 
 }  // namespace uitgo::test

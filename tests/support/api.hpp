@@ -74,6 +74,12 @@ class Api {
   // `method path` with the X-Internal-Token of the stack (service to service).
   HttpResponse internal(const std::string& method, const std::string& path, const Body& body = {}) const;
 
+  // Runs one pass of the background task `name` of this server now
+  // (POST /internal/tasks/{name}/run) and waits for it: tests trigger the
+  // work they wait for instead of sleeping through its period. Fails the
+  // test unless the pass ran and succeeded.
+  void run_task(const std::string& name) const;
+
   // SQL on one of the stack's databases (user_db, trip_db, driver_db).
   Rows sql(std::string_view database, const std::string& query) const;
   std::string scalar(std::string_view database, const std::string& query) const;

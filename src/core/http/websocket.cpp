@@ -19,6 +19,10 @@ using asio::as_tuple;
 
 namespace {
 
+void bump(metrics::Counter* c) {
+  if (c != nullptr) c->inc();
+}
+
 struct Instruments {
   metrics::Gauge* connections = nullptr;
   metrics::Counter* in = nullptr;
@@ -26,6 +30,12 @@ struct Instruments {
   metrics::Counter* dropped_oldest = nullptr;
   metrics::Counter* dropped_new = nullptr;
   metrics::Counter* overflow = nullptr;
+  // Why reading ended: the peer closed, no traffic within the idle timeout
+  // (no pong either), the server closed it, or a network error.
+  metrics::Counter* ended_peer = nullptr;
+  metrics::Counter* ended_idle = nullptr;
+  metrics::Counter* ended_server = nullptr;
+  metrics::Counter* ended_error = nullptr;
 
   explicit Instruments(metrics::Registry* r) {
     if (r == nullptr) return;
@@ -37,12 +47,25 @@ struct Instruments {
     dropped_oldest = &r->counter("websocket_dropped_total", dropped_help, {{"reason", "dropped_oldest"}});
     dropped_new = &r->counter("websocket_dropped_total", dropped_help, {{"reason", "dropped_new"}});
     overflow = &r->counter("websocket_dropped_total", dropped_help, {{"reason", "overflow_closed"}});
+    const std::string ended_help = "WebSocket connections whose reading ended, by reason";
+    ended_peer = &r->counter("websocket_disconnects_total", ended_help, {{"reason", "peer"}});
+    ended_idle = &r->counter("websocket_disconnects_total", ended_help, {{"reason", "idle"}});
+    ended_server = &r->counter("websocket_disconnects_total", ended_help, {{"reason", "server"}});
+    ended_error = &r->counter("websocket_disconnects_total", ended_help, {{"reason", "error"}});
+  }
+
+  void ended(const boost::system::error_code& ec) const {
+    if (ec == websocket::error::closed) {
+      bump(ended_peer);
+    } else if (ec == beast::error::timeout) {
+      bump(ended_idle);
+    } else if (ec == asio::error::operation_aborted) {
+      bump(ended_server);
+    } else {
+      bump(ended_error);
+    }
   }
 };
-
-void bump(metrics::Counter* c) {
-  if (c != nullptr) c->inc();
-}
 
 }  // namespace
 
@@ -176,6 +199,7 @@ awaitable<WebSocketMessage> WebSocket::read() const {
       log::debug("websocket read ended", {{"error", ec.message()}});
     }
     impl_->open = false;
+    impl_->instruments.ended(ec);
     co_return message;
   }
   bump(impl_->instruments.in);

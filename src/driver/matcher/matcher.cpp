@@ -55,7 +55,7 @@ Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis:
   }
   if (settings_.workers == 0) return;
   stats_queue_ = queue::make_queue(executor_, redis_, queue_settings_, "", &metrics_);
-  runtime.add_task({.name = "match-queue-gauges", .period = Millis(2000)}, [this]() -> awaitable<void> {
+  runtime.add_task({.name = "match-queue-gauges", .period = Millis(2000), .first_delay = Millis(0)}, [this]() -> awaitable<void> {
     const auto stats = co_await stats_queue_->stats();
     queue::export_stats(stats, metrics_);
   });

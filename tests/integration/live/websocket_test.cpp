@@ -302,11 +302,17 @@ TEST(LiveTracking, ASlowClientDoesNotStallOthers) {
 
 TEST(LiveTracking, AClientThatNeverAnswersIsDisconnected) {
   const auto ride = offered_ride(14.80, 106.60, true);
+  const auto idle_before = metric(instance(0), "websocket_disconnects_total", {"reason=\"idle\""}, 0);
   auto silent = connect(0, ride.trip_id, ride.rider, false);  // reads nothing, so answers no ping
   auto rider = connect(0, ride.trip_id, ride.rider);
   ASSERT_TRUE(rider->next(status_is("accepted")).has_value());
-  // Well past WS_IDLE_SECONDS (4): the reading client answered every ping.
-  std::this_thread::sleep_for(8s);
+  // The silent client is dropped once WS_IDLE_SECONDS (4) pass without a
+  // pong; by then the reading client has been connected as long and answered
+  // every ping.
+  EXPECT_TRUE(eventually(
+      [&] { return metric(instance(0), "websocket_disconnects_total", {"reason=\"idle\""}, 0) > idle_before; },
+      30s))
+      << "a client answering no ping was never disconnected";
   rider->send(R"({"type":"ping"})");
   EXPECT_TRUE(rider->next_of_type("pong").has_value()) << "an active client was disconnected";
   silent->start_reading();

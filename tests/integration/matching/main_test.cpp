@@ -81,8 +81,10 @@ TEST(Matching, DeclineReoffersToAnotherDriver) {
   EXPECT_NE(b, a);
   ASSERT_EQ(stack->driver_action(t.id, b, "decline").status, 200);
 
-  // Both declined: never offered to either again.
-  std::this_thread::sleep_for(3s);
+  // Both declined: the matcher finds nobody for the re-match event (attempt 3)
+  // and puts it back for later; the trip is never offered to either again.
+  EXPECT_TRUE(eventually([&] { return stack->waiting_for_a_driver(t.id, 3); }))
+      << "the matcher never looked at the trip again";
   const auto after = stack->trip(t.id, t.rider);
   EXPECT_EQ(str(after, "status"), "requested") << json::serialize(after);
   EXPECT_FALSE(has_driver(after)) << json::serialize(after);
@@ -145,7 +147,7 @@ TEST(Matching, TripCreatedWhileDriverServiceIsDownIsMatchedAfterRestart) {
   const auto rider = stack->rider_token();
   const auto id = stack->create_trip(rider, true, lat, lng);
   ASSERT_FALSE(id.empty());
-  std::this_thread::sleep_for(500ms);
+  EXPECT_TRUE(eventually([&] { return stack->event_published(id); })) << "the event never reached the queue";
   EXPECT_FALSE(has_driver(stack->trip(id, rider)));
   stack->stack.start("driver-service");
   const auto offered = stack->wait_trip(id, rider, has_driver, 30s);
@@ -172,8 +174,10 @@ TEST(Matching, OrphanReservationIsReleasedByTheAudit) {
 // Last: it may take any free driver of the earlier tests.
 TEST(Matching, TripWithoutCoordinatesGoesToTheDriverWaitingLongest) {
   const auto older = stack->online_driver(12.50, 106.60);
-  std::this_thread::sleep_for(1100ms);
   const auto newer = stack->online_driver(12.50, 106.60);
+  // `older` has been free far longer than any other driver.
+  stack->direct.scalar("driver_db", "UPDATE drivers SET free_since = now() - interval '1 hour' WHERE id = '" + older +
+                                        "' RETURNING id");
   const auto expected =
       stack->direct.scalar("driver_db",
                            "SELECT id FROM drivers WHERE availability = 'online' AND current_trip_id IS NULL"
@@ -182,9 +186,9 @@ TEST(Matching, TripWithoutCoordinatesGoesToTheDriverWaitingLongest) {
   const auto id = stack->create_trip(rider, false);
   ASSERT_FALSE(id.empty());
   const auto offered = stack->wait_trip(id, rider, has_driver);
-  EXPECT_EQ(str(offered, "driverId"), expected) << json::serialize(offered);
+  EXPECT_EQ(expected, older);
+  EXPECT_EQ(str(offered, "driverId"), older) << json::serialize(offered);
   EXPECT_NE(str(offered, "driverId"), newer);
-  (void)older;
 }
 
 }  // namespace

@@ -8,12 +8,14 @@
 
 #include <chrono>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "drivers/driver_api.hpp"
 #include "support/eventually.hpp"
+#include "support/shell.hpp"
 #include "support/test_stack.hpp"
 #include "trips/trip_api.hpp"
 
@@ -123,6 +125,25 @@ struct Stack {
   }
 
   std::string trip_sql(const std::string& query) const { return gateway.scalar("trip_db", query); }
+
+  // Whether the matcher has put event `attempt` of the trip back for a later
+  // try (no driver free): it found no one to offer the trip to.
+  bool waiting_for_a_driver(const std::string& trip_id, int attempt) const {
+    const auto delayed = redis_cli(stack.redis_port, "ZRANGE trip:match:delayed 0 -1");
+    // The event's JSON as the outbox (jsonb) wrote it, escaped inside the member.
+    const std::string event = "\\\"attempt\\\": " + std::to_string(attempt) + ",";
+    std::istringstream lines(delayed);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(trip_id) != std::string::npos && line.find(event) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  // Whether trip-service has published the trip's first match event.
+  bool event_published(const std::string& trip_id) const {
+    return trip_sql("SELECT count(*) FROM outbox WHERE kind = 'trip_match' AND sent_at IS NOT NULL AND payload->>'tripId' = '" +
+                    trip_id + "'") != "0";
+  }
 };
 
 }  // namespace uitgo::test::matching
