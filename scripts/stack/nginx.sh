@@ -14,7 +14,7 @@ upstream_servers() {
   local list=$1 addr out=""
   for addr in $list; do
     [[ "$addr" =~ ^[A-Za-z0-9.:_-]+:[0-9]+$ ]] || die "nginx: bad upstream address '$addr' (want host:port)"
-    out+="server $addr; "
+    out+="server $addr max_fails=1 fail_timeout=2s; "
   done
   echo "$out"
 }

@@ -37,10 +37,13 @@ DriverApp::DriverApp(service::Runtime& runtime, pg::Pool& db, redis::Client& red
     : settings(Settings::from(runtime.config())),
       profiles(db),
       index(redis, settings.stale_after),
-      search(make_search(settings.search_mode, db, index, profiles)),
+      search(make_search(settings.search_mode, db, index, profiles, runtime.metrics())),
       writer(runtime, db, settings.writer),
       maintenance(runtime, redis, index, profiles, settings.sweep_interval),
-      trips(runtime.executor(), service::peer_options(runtime.config(), "TRIP_SERVICE", internal_token)) {}
+      trips(runtime.executor(), service::peer_options(runtime.config(), "TRIP_SERVICE", internal_token)),
+      index_failures_(runtime.metrics().counter(
+          "driver_location_index_failures_total",
+          "location pings kept for Postgres although the GEO index update failed (Redis down)")) {}
 
 DriverApp::~DriverApp() = default;
 
@@ -65,6 +68,15 @@ awaitable<bool> DriverApp::release_reservation(const std::string& driver_id, con
   const bool held_in_redis = co_await index.release(driver_id, trip_id, now_ms());
   const bool held_in_postgres = co_await profiles.clear_trip(driver_id, trip_id);
   co_return held_in_redis || held_in_postgres;
+}
+
+void DriverApp::note_index_failure(const std::string& error) {
+  index_failures_.inc();
+  maintenance.request_rewarm();
+  std::uint64_t held_back = 0;
+  if (!index_failure_warnings_.allow(held_back)) return;
+  log::warn("location pings bypass the GEO index (Redis failing); history and positions still reach Postgres",
+            {{"error", error}, {"failuresSoFar", index_failures_.value()}});
 }
 
 std::shared_ptr<DriverApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis,

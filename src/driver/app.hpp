@@ -9,6 +9,8 @@
 #include <string>
 
 #include "core/base/config.hpp"
+#include "core/base/log.hpp"
+#include "core/base/metrics.hpp"
 #include "core/pg/pool.hpp"
 #include "core/redis/client.hpp"
 #include "core/service/runtime.hpp"
@@ -60,6 +62,14 @@ struct DriverApp {
   // (each only if it holds that trip; a driver reserved for another trip is
   // untouched). Returns whether either held it.
   awaitable<bool> release_reservation(const std::string& driver_id, const std::string& trip_id);
+
+  // A location ping whose GEO index update failed (Redis down) but was kept
+  // for Postgres: counted, and logged at most every 10 s.
+  void note_index_failure(const std::string& error);
+
+ private:
+  metrics::Counter& index_failures_;
+  log::Throttle index_failure_warnings_{std::chrono::seconds(10)};
 };
 
 // Builds the app with its tasks on `runtime` and registers every route.

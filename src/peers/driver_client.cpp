@@ -39,9 +39,9 @@ std::optional<std::string> string_field(const bj::object& o, std::string_view ke
   } else {
     log::warn("driver-service refusal without the error shape", {{"status", r.status}});
   }
-  if (r.status == 409) throw DomainError::conflict(std::move(code), std::move(message));
-  if (field) throw DomainError::invalid(std::move(*field), std::move(message));
-  throw DomainError::bad_input(std::move(code), std::move(message));
+  if (r.status == 409) throw DomainError::conflict(code, message);
+  if (field) throw DomainError::invalid(*field, message);
+  throw DomainError::bad_input(code, message);
 }
 
 }  // namespace

@@ -17,7 +17,10 @@ config::Spec queue_spec() {
       .integer("MATCH_VISIBILITY_TIMEOUT_MS", 30000, 100, 43200000,
                "a message received but not acknowledged within this time is delivered again (to any worker)")
       .integer("MATCH_MAX_DELIVERIES", 5, 1, 1000,
-               "deliveries of one message before it moves to the dead-letter stream");
+               "deliveries of one message before it moves to the dead-letter stream")
+      .integer("MATCH_DEADLINE_SECONDS", 120, 1, 86400,
+               "a trip without a driver after this long is cancelled with reason no_driver (by the matcher, or by "
+               "trip-service's sweep when no matcher sees it)");
   return s;
 }
 

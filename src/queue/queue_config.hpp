@@ -14,7 +14,8 @@
 namespace uitgo::queue {
 
 // MATCH_QUEUE, MATCH_STREAM, MATCH_GROUP, MATCH_VISIBILITY_TIMEOUT_MS,
-// MATCH_MAX_DELIVERIES. Merge together with service::redis_spec().
+// MATCH_MAX_DELIVERIES, and MATCH_DEADLINE_SECONDS (the matching rule both
+// trip-service and the matchers apply). Merge together with service::redis_spec().
 config::Spec queue_spec();
 
 struct QueueSettings {

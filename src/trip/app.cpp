@@ -36,9 +36,11 @@ awaitable<void> release_driver(peers::DriverClient& drivers, const OutboxRow& ro
 
 void add_deliveries(service::Runtime& runtime, TripApp& app) {
   if (app.settings.async_mode) {
-    app.relay.add_kind(runtime, std::string(kTripMatch), [&app](const OutboxRow& row) -> awaitable<void> {
+    const bool twice = app.settings.faults.on("publish_twice");
+    app.relay.add_kind(runtime, std::string(kTripMatch), [&app, twice](const OutboxRow& row) -> awaitable<void> {
       const std::string body = row.payload;
       co_await app.queue->publish(body);
+      if (twice) co_await app.queue->publish(body);  // fault point: every event duplicated
     });
   } else {
     app.relay.add_kind(runtime, std::string(kTripMatch),
@@ -52,17 +54,18 @@ void add_deliveries(service::Runtime& runtime, TripApp& app) {
 void add_maintenance(service::Runtime& runtime, TripApp& app) {
   auto* metrics = &runtime.metrics();
   const auto every = app.settings.maintenance_interval;
-  runtime.add_task({.name = "trip-gauges", .period = every, .first_delay = Millis(0)}, [&app, metrics]() -> awaitable<void> {
-    co_await app.reads.refresh_lag();
-    co_await app.relay.export_backlog(*metrics);
-    if (!app.queue) co_return;
-    const auto stats = co_await app.queue->stats();
-    queue::export_stats(stats, *metrics);
-  });
+  runtime.add_task({.name = "trip-gauges", .period = every, .first_delay = Millis(0)},
+                   [&app, metrics]() -> awaitable<void> {
+                     co_await app.reads.refresh_lag();
+                     co_await app.relay.export_backlog(*metrics);
+                     if (!app.queue) co_return;
+                     const auto stats = co_await app.queue->stats();
+                     queue::export_stats(stats, *metrics);
+                   });
   if (app.settings.offer_backstop_seconds > 0) {
-    runtime.add_task({.name = "offer-backstop", .period = every, .first_delay = Millis(0)}, [&app]() -> awaitable<void> {
-      co_await app.offers.expire_stale_offers(app.settings.offer_backstop_seconds);
-    });
+    runtime.add_task(
+        {.name = "offer-backstop", .period = every, .first_delay = Millis(0)},
+        [&app]() -> awaitable<void> { co_await app.offers.expire_stale_offers(app.settings.offer_backstop_seconds); });
   }
   runtime.add_task({.name = "trip-prune", .period = kPruneInterval, .first_delay = every}, [&app]() -> awaitable<void> {
     const auto rows = co_await app.relay.prune(app.settings.outbox_retention_hours);
@@ -94,9 +97,14 @@ config::Spec settings_spec() {
                "that made it died); 0 disables")
       .integer("TRIP_MAINTENANCE_MS", 5000, 100, 600000,
                "interval of the maintenance tasks (backlog and queue gauges, replica lag, offer backstop)")
-      .boolean("TRIP_FAULT_CRASH_AFTER_COMMIT", false,
-               "TEST ONLY fault injection: exit(1) right after a new trip commits, before its event is published");
-  s.merge(queue::queue_spec());
+      .integer("MATCH_REDRIVE_SECONDS", 60, 1, 86400,
+               "a requested trip without a pending offer that no matcher read for this long (and whose event was "
+               "not re-published for as long) gets its match event published again; keep it above "
+               "MATCH_RETRY_MAX_MS, so trips the matchers are retrying are left alone")
+      .integer("MATCH_REDRIVE_BATCH", 200, 1, 100000, "trips re-published per sweep at most")
+      .integer("MATCH_SWEEP_SECONDS", 5, 1, 3600,
+               "how often trip-service re-publishes quiet trips and cancels trips past MATCH_DEADLINE_SECONDS");
+  s.merge(queue::queue_spec()).merge(faults_spec());
   return s;
 }
 
@@ -113,7 +121,11 @@ Settings Settings::from(const config::Values& c) {
   s.idempotency_ttl_hours = c.integer("IDEMPOTENCY_KEY_TTL_HOURS");
   s.offer_backstop_seconds = c.integer("OFFER_EXPIRY_BACKSTOP_SECONDS");
   s.maintenance_interval = c.millis("TRIP_MAINTENANCE_MS");
-  s.crash_after_commit = c.flag("TRIP_FAULT_CRASH_AFTER_COMMIT");
+  s.sweep = SweepSettings{.deadline_seconds = c.integer("MATCH_DEADLINE_SECONDS"),
+                          .redrive_seconds = c.integer("MATCH_REDRIVE_SECONDS"),
+                          .batch = static_cast<int>(c.integer("MATCH_REDRIVE_BATCH")),
+                          .period = std::chrono::seconds(c.integer("MATCH_SWEEP_SECONDS"))};
+  s.faults = Faults::from(c, {"crash_after_commit", "publish_twice"});
   return s;
 }
 
@@ -128,10 +140,11 @@ TripApp::TripApp(service::Runtime& runtime, pg::Pool& db, pg::Pool* replica, red
       changes(reads, relay),
       trips(db, reads, changes, runtime.metrics(),
             LifecycleSettings{.async_mode = settings.async_mode,
-                              .crash_after_commit = settings.crash_after_commit,
+                              .crash_after_commit = settings.faults.on("crash_after_commit"),
                               .sync_timeout = settings.sync_timeout}),
       offers(db, changes, runtime.metrics()),
-      sync(db, drivers, offers, runtime.metrics(), settings.sync_timeout) {
+      sync(db, drivers, offers, runtime.metrics(), settings.sync_timeout),
+      sweep(runtime, db, offers, relay, settings.sweep) {
   if (!settings.async_mode) trips.set_sync_matching(&sync);
 }
 
@@ -145,7 +158,8 @@ std::shared_ptr<TripApp> install(service::Runtime& runtime, pg::Pool& db, pg::Po
   add_maintenance(runtime, *app);
   add_routes(runtime.router(), app);
   log::info("trip matching", {{"mode", app->settings.async_mode ? "async" : "sync"},
-                              {"crashAfterCommit", app->settings.crash_after_commit}});
+                              {"redriveSeconds", app->settings.sweep.redrive_seconds},
+                              {"deadlineSeconds", app->settings.sweep.deadline_seconds}});
   return app;
 }
 

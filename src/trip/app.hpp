@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/base/config.hpp"
+#include "core/base/faults.hpp"
 #include "core/pg/pool.hpp"
 #include "core/redis/client.hpp"
 #include "core/service/runtime.hpp"
@@ -16,6 +17,7 @@
 #include "trip/lifecycle/trip_changes.hpp"
 #include "trip/lifecycle/trips.hpp"
 #include "trip/live/live_tracking.hpp"
+#include "trip/matching/match_sweep.hpp"
 #include "trip/matching/offers.hpp"
 #include "trip/matching/outbox.hpp"
 #include "trip/matching/sync_matching.hpp"
@@ -23,9 +25,11 @@
 
 namespace uitgo::trip {
 
-// MATCHING_MODE, MATCH_SYNC_TIMEOUT_MS, OUTBOX_*, IDEMPOTENCY_KEY_TTL_HOURS,
-// OFFER_EXPIRY_BACKSTOP_SECONDS, TRIP_MAINTENANCE_MS,
-// TRIP_FAULT_CRASH_AFTER_COMMIT, plus queue::queue_spec().
+// MATCHING_MODE, MATCH_SYNC_TIMEOUT_MS, MATCH_REDRIVE_SECONDS,
+// MATCH_REDRIVE_BATCH, MATCH_SWEEP_SECONDS, OUTBOX_*,
+// IDEMPOTENCY_KEY_TTL_HOURS, OFFER_EXPIRY_BACKSTOP_SECONDS,
+// TRIP_MAINTENANCE_MS, plus queue::queue_spec() and faults_spec()
+// (fault points crash_after_commit, publish_twice).
 config::Spec settings_spec();
 
 struct Settings {
@@ -36,7 +40,8 @@ struct Settings {
   std::int64_t idempotency_ttl_hours = 24;
   std::int64_t offer_backstop_seconds = 60;
   Millis maintenance_interval{5000};
-  bool crash_after_commit = false;
+  SweepSettings sweep;
+  Faults faults;
   static Settings from(const config::Values& config);
 };
 
@@ -58,6 +63,7 @@ struct TripApp {
   Lifecycle trips;
   Offers offers;
   SyncMatching sync;
+  MatchSweep sweep;
   std::unique_ptr<LiveTracking> live;
 };
 

@@ -151,7 +151,8 @@ bool decode_into(std::string_view in, std::string& out) {
   const std::size_t start = out.size();
   out.resize(start + in.size() / 4 * 3 + (rem == 0 ? 0 : rem - 1));
   char* dst = out.data() + start;
-  const auto value = [](char c) { return kDecode[static_cast<unsigned char>(c)]; };
+  // -1 (invalid) stays negative: the table holds signed values on purpose.
+  const auto value = [](char c) { return static_cast<int>(kDecode[static_cast<unsigned char>(c)]); };
   std::size_t i = 0;
   for (; i + 4 <= in.size(); i += 4) {
     const int a = value(in[i]), b = value(in[i + 1]), c = value(in[i + 2]), d = value(in[i + 3]);

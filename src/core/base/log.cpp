@@ -100,4 +100,17 @@ void write(Level level, std::string_view message, boost::json::object fields) {
   logger()->log(to_spdlog(level), "{}", boost::json::serialize(line));
 }
 
+bool Throttle::allow(std::uint64_t& held_back) {
+  using std::chrono::steady_clock;
+  const auto now = steady_clock::now().time_since_epoch().count();
+  auto next = next_.load(std::memory_order_relaxed);
+  const auto following = now + std::chrono::duration_cast<steady_clock::duration>(interval_).count();
+  if (now < next || !next_.compare_exchange_strong(next, following, std::memory_order_relaxed)) {
+    held_back_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  held_back = held_back_.exchange(0, std::memory_order_relaxed);
+  return true;
+}
+
 }  // namespace uitgo::log

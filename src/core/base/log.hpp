@@ -5,6 +5,9 @@
 
 #include <boost/json/object.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <string_view>
 
 namespace uitgo::log {
@@ -25,5 +28,20 @@ inline void error(std::string_view m, boost::json::object f = {}) { write(Level:
 
 // The current time as RFC 3339 UTC with milliseconds, e.g. 2026-11-24T10:00:00.123Z.
 std::string now_rfc3339();
+
+// At most one line per interval from a place that may fail many times a
+// second (an outage must not flood the log). Thread-safe.
+class Throttle {
+ public:
+  explicit Throttle(std::chrono::milliseconds interval) : interval_(interval) {}
+  // True when this call may write a line; `held_back` is then how many calls
+  // were refused since the last line.
+  bool allow(std::uint64_t& held_back);
+
+ private:
+  std::chrono::milliseconds interval_;
+  std::atomic<std::chrono::steady_clock::rep> next_{0};
+  std::atomic<std::uint64_t> held_back_{0};
+};
 
 }  // namespace uitgo::log

@@ -24,10 +24,11 @@ std::string describe(const std::exception_ptr& error) {
 
 }  // namespace
 
-PeriodicTask::PeriodicTask(asio::any_io_executor executor, metrics::Registry& metrics, TaskOptions options, Pass pass)
+PeriodicTask::PeriodicTask(const asio::any_io_executor& executor, metrics::Registry& metrics, TaskOptions options,
+                           Pass pass)
     : options_(std::move(options)),
       pass_(std::move(pass)),
-      strand_(asio::make_strand(std::move(executor))),
+      strand_(asio::make_strand(executor)),
       wait_timer_(strand_),
       finished_signal_(strand_),
       ok_(metrics.counter("background_task_runs_total", "passes of background tasks by outcome",

@@ -52,7 +52,7 @@ class PeriodicTask {
  public:
   using Pass = std::function<awaitable<void>()>;
 
-  PeriodicTask(asio::any_io_executor executor, metrics::Registry& metrics, TaskOptions options, Pass pass);
+  PeriodicTask(const asio::any_io_executor& executor, metrics::Registry& metrics, TaskOptions options, Pass pass);
   ~PeriodicTask();
   PeriodicTask(const PeriodicTask&) = delete;
   PeriodicTask& operator=(const PeriodicTask&) = delete;

@@ -20,7 +20,7 @@ http::ServerOptions server_options(const config::Values& c) {
   return {.host = c.str("HTTP_HOST"),
           .port = static_cast<std::uint16_t>(c.integer("HTTP_PORT")),
           .max_body_bytes = static_cast<std::size_t>(c.integer("HTTP_MAX_BODY_BYTES")),
-          .max_header_bytes = 16 * 1024,
+          .max_header_bytes = std::size_t{16} * 1024,
           .read_timeout = c.millis("HTTP_READ_TIMEOUT_MS"),
           .idle_timeout = c.millis("HTTP_IDLE_TIMEOUT_MS"),
           .write_timeout = c.millis("HTTP_WRITE_TIMEOUT_MS"),
@@ -40,7 +40,8 @@ config::Spec http_spec(int default_port) {
   spec.string("HTTP_HOST", "127.0.0.1", "address to listen on (0.0.0.0 in containers)")
       .integer("HTTP_PORT", default_port, 0, 65535, "port to listen on (0 = any free port)")
       .integer("HTTP_THREADS", 0, 0, 256, "event-loop threads (0 = one per core)")
-      .integer("HTTP_MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024, "largest request body; larger is 413")
+      .integer("HTTP_MAX_BODY_BYTES", std::int64_t{64} * 1024, 1024, std::int64_t{16} * 1024 * 1024,
+               "largest request body; larger is 413")
       .integer("HTTP_READ_TIMEOUT_MS", 15000, 100, 600000, "time allowed to receive one request")
       .integer("HTTP_WRITE_TIMEOUT_MS", 15000, 100, 600000, "time allowed to send one response")
       .integer("HTTP_IDLE_TIMEOUT_MS", 60000, 100, 3600000, "keep-alive connection idle limit")

@@ -50,7 +50,8 @@ awaitable<void> IndexMaintenance::sweep() {
   if (Clock::now() - last_warm_attempt_ < kRewarmPause) co_return;
   redis::Command exists{"EXISTS", IndexKeys::available};
   const auto reply = co_await redis_.command(std::move(exists));
-  if (!warm_ || reply.as_int() == 0) co_await warm_up();
+  const bool vanished = reply.as_int() == 0;
+  if (!warm_ || vanished || rewarm_requested_.exchange(false)) co_await warm_up();
 }
 
 }  // namespace uitgo::driver

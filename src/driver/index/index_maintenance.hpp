@@ -4,7 +4,8 @@
 //             received within DRIVER_STALE_SECONDS; drivers.current_trip_id);
 //   sweeper   the periodic task "driver-index-sweep": every DRIVER_SWEEP_MS, drop stale drivers (sweep_stale); and when
 //             drivers:available has vanished (FLUSHALL, a Redis restart without
-//             persistence) warm up again, at most every few seconds.
+//             persistence), or pings bypassed a failing Redis, warm up again, at
+//             most every few seconds.
 // A warm-up that fails (Redis down at start) does not stop the service: the
 // sweeper retries it.
 #pragma once
@@ -30,6 +31,9 @@ class IndexMaintenance {
 
   // Never throws: a failure is logged and left to the sweeper.
   awaitable<void> warm_up();
+  // Redis failed for a while (pings went to Postgres only): rebuild the index
+  // from Postgres on the next sweep that finds Redis answering. Any thread.
+  void request_rewarm() { rewarm_requested_.store(true); }
 
  private:
   awaitable<void> sweep();
@@ -38,6 +42,7 @@ class IndexMaintenance {
   DriverIndex& index_;
   ProfileStore& profiles_;
   std::atomic<bool> warm_{false};
+  std::atomic<bool> rewarm_requested_{false};
   Clock::time_point last_warm_attempt_{};
   metrics::Counter& swept_;
   metrics::Counter& warm_ups_;

@@ -2,6 +2,7 @@
 
 #include "core/base/json_body.hpp"
 #include "core/base/time.hpp"
+#include "core/redis/reply.hpp"
 #include "driver/app.hpp"
 #include "driver/driver_ids.hpp"
 #include "driver/profiles/inputs.hpp"
@@ -15,23 +16,50 @@ using http::Response;
 // A client clock a little ahead of ours is tolerated; further is a bad value.
 constexpr std::int64_t kFutureToleranceMs = 60'000;
 
-// The GEO index first (searchable at once), then the buffered history.
+// Only an online driver's ping counts: 404 without a profile, 409 offline.
+awaitable<DriverState> require_online(DriverApp& app, const std::string& id) {
+  auto state = co_await app.profiles.state(id);
+  if (!state) throw DomainError::not_found("driver profile not found");
+  if (!state->online) throw DomainError::conflict("the driver is offline: set the status to online first");
+  co_return std::move(*state);
+}
+
+// The GEO index (searchable at once). A driver Redis does not know as
+// available is looked up in Postgres: online there (Redis was flushed or
+// restarted) → its entry is restored, reservation included, and the ping
+// applied. False when Redis itself failed: Postgres vouched for the driver
+// instead, and the index is rebuilt from the stored positions once Redis is back.
+awaitable<bool> index_location(DriverApp& app, const std::string& id, const LocationInput& input, std::int64_t now) {
+  std::string redis_error;
+  try {
+    if (co_await app.index.update_location(id, input.lat, input.lng, now)) co_return true;
+    const auto state = co_await require_online(app, id);
+    co_await app.index.go_online(id, std::nullopt, state.current_trip_id);
+    const bool accepted = co_await app.index.update_location(id, input.lat, input.lng, now);
+    if (!accepted) throw UnavailableError("the driver index did not take the location");
+    co_return true;
+  } catch (const UnavailableError& e) {
+    redis_error = e.what();
+  } catch (const TimeoutError& e) {
+    redis_error = e.what();
+  } catch (const OverloadedError& e) {
+    redis_error = e.what();
+  } catch (const redis::CommandError& e) {
+    redis_error = e.what();
+  }
+  co_await require_online(app, id);
+  app.note_index_failure(redis_error);
+  co_return false;
+}
+
+// The GEO index first, then the buffered history (which also feeds
+// driver_last_locations, the SQL search and the index's rebuild).
 awaitable<void> apply_location(DriverApp& app, const std::string& id, const LocationInput& input) {
   const auto now = now_ms();
   if (input.recorded_at_ms && *input.recorded_at_ms > now + kFutureToleranceMs) {
     throw DomainError::invalid("recordedAt", "recordedAt is in the future");
   }
-  bool accepted = co_await app.index.update_location(id, input.lat, input.lng, now);
-  if (!accepted) {
-    const auto state = co_await app.profiles.state(id);
-    if (!state) throw DomainError::not_found("driver profile not found");
-    if (!state->online) throw DomainError::conflict("the driver is offline: set the status to online first");
-    // Online in Postgres but unknown to Redis (flushed or restarted): restore
-    // the driver's entry, reservation included, and apply the ping.
-    co_await app.index.go_online(id, std::nullopt, state->current_trip_id);
-    accepted = co_await app.index.update_location(id, input.lat, input.lng, now);
-    if (!accepted) throw UnavailableError("the driver index did not take the location");
-  }
+  co_await index_location(app, id, input, now);
   app.writer.add({.driver_id = id,
                   .lat = input.lat,
                   .lng = input.lng,

@@ -20,8 +20,6 @@ config::Spec matcher_spec() {
   s.integer("MATCHER_WORKERS", 2, 0, 256, "matcher worker coroutines per driver-service process (0 = none)")
       .integer("OFFER_TIMEOUT_SECONDS", 15, 1, 3600,
                "an offer not accepted within this time is withdrawn and the trip offered to the next driver")
-      .integer("MATCH_DEADLINE_SECONDS", 120, 1, 86400,
-               "a trip without a driver after this long is cancelled with reason no_driver")
       .integer("MATCH_RADIUS_METERS", 3000, 1, 20000, "how far from the pickup the matcher looks for drivers")
       .integer("MATCH_RETRY_BASE_MS", 1000, 10, 600000, "first retry delay when no driver is free (doubles)")
       .integer("MATCH_RETRY_MAX_MS", 10000, 10, 600000, "longest retry delay when no driver is free");
@@ -55,10 +53,11 @@ Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis:
   }
   if (settings_.workers == 0) return;
   stats_queue_ = queue::make_queue(executor_, redis_, queue_settings_, "", &metrics_);
-  runtime.add_task({.name = "match-queue-gauges", .period = Millis(2000), .first_delay = Millis(0)}, [this]() -> awaitable<void> {
-    const auto stats = co_await stats_queue_->stats();
-    queue::export_stats(stats, metrics_);
-  });
+  runtime.add_task({.name = "match-queue-gauges", .period = Millis(2000), .first_delay = Millis(0)},
+                   [this]() -> awaitable<void> {
+                     const auto stats = co_await stats_queue_->stats();
+                     queue::export_stats(stats, metrics_);
+                   });
   log::info("matcher workers", {{"workers", settings_.workers},
                                 {"offerTimeoutSeconds", settings_.offer_timeout.count()},
                                 {"deadlineSeconds", settings_.match_deadline.count()}});

@@ -1,7 +1,9 @@
 #include "driver/search/search.hpp"
 
+#include <atomic>
 #include <unordered_map>
 
+#include "core/base/log.hpp"
 #include "driver/search/ranking.hpp"
 #include "driver/search/redis_geo.hpp"
 
@@ -93,6 +95,56 @@ class SqlSearch final : public DriverSearch {
   std::int64_t stale_ms_;
 };
 
+// GEO first; while Redis fails (down, stopped, timing out) the SQL path
+// answers, so search degrades instead of failing. After a failure Redis is
+// skipped for kRedisRest, so an outage costs one slow call per rest period,
+// not one per search.
+class GeoWithSqlFallback final : public DriverSearch {
+ public:
+  GeoWithSqlFallback(std::unique_ptr<DriverSearch> geo, std::unique_ptr<DriverSearch> sql, metrics::Registry& metrics)
+      : geo_(std::move(geo)),
+        sql_(std::move(sql)),
+        fallbacks_(metrics.counter("driver_search_fallback_total",
+                                   "searches answered by the SQL path because the Redis GEO index failed")) {}
+
+  awaitable<std::vector<Nearby>> nearest(const SearchQuery& q, std::int64_t now_ms) override {
+    if (Clock::now() >= redis_rests_until_.load()) {
+      std::string error;
+      try {
+        co_return co_await geo_->nearest(q, now_ms);
+      } catch (const UnavailableError& e) {
+        error = e.what();
+      } catch (const TimeoutError& e) {
+        error = e.what();
+      } catch (const OverloadedError& e) {
+        error = e.what();
+      } catch (const redis::CommandError& e) {  // e.g. LOADING while Redis replays its AOF
+        error = e.what();
+      }
+      redis_rests_until_.store(Clock::now() + kRedisRest);
+      warn(error);
+    }
+    fallbacks_.inc();
+    co_return co_await sql_->nearest(q, now_ms);
+  }
+
+ private:
+  static constexpr Millis kRedisRest{1000};
+
+  void warn(const std::string& error) {
+    std::uint64_t held_back = 0;
+    if (!warnings_.allow(held_back)) return;
+    log::warn("driver search: the GEO index failed; answering from Postgres",
+              {{"error", error}, {"fallbacksSoFar", fallbacks_.value()}});
+  }
+
+  std::unique_ptr<DriverSearch> geo_;
+  std::unique_ptr<DriverSearch> sql_;
+  metrics::Counter& fallbacks_;
+  std::atomic<Clock::time_point> redis_rests_until_{Clock::time_point{}};
+  log::Throttle warnings_{std::chrono::seconds(10)};
+};
+
 }  // namespace
 
 std::unique_ptr<DriverSearch> make_geo_search(DriverIndex& index, ProfileStore& profiles) {
@@ -104,9 +156,10 @@ std::unique_ptr<DriverSearch> make_sql_search(pg::Pool& db, std::int64_t stale_m
 }
 
 std::unique_ptr<DriverSearch> make_search(std::string_view mode, pg::Pool& db, DriverIndex& index,
-                                          ProfileStore& profiles) {
+                                          ProfileStore& profiles, metrics::Registry& metrics) {
   if (mode == "sql") return make_sql_search(db, index.stale_ms());
-  return make_geo_search(index, profiles);
+  return std::make_unique<GeoWithSqlFallback>(make_geo_search(index, profiles), make_sql_search(db, index.stale_ms()),
+                                              metrics);
 }
 
 }  // namespace uitgo::driver

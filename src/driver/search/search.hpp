@@ -4,7 +4,8 @@
 //   sql  the seed's baseline: one Postgres query, bounding box on the GiST
 //        point index + haversine over driver_last_locations, joined to the
 //        profiles (online, not on a trip, fresh).
-// Both re-rank with rank_candidates(): exact distance, then id.
+// Both re-rank with rank_candidates(): exact distance, then id. In geo mode a
+// failing Redis makes the sql path answer (make_search).
 #pragma once
 
 #include <memory>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/base/async.hpp"
+#include "core/base/metrics.hpp"
 #include "core/pg/pool.hpp"
 #include "driver/index/driver_index.hpp"
 #include "driver/profiles/profile.hpp"
@@ -28,8 +30,9 @@ class DriverSearch {
 
 std::unique_ptr<DriverSearch> make_geo_search(DriverIndex& index, ProfileStore& profiles);
 std::unique_ptr<DriverSearch> make_sql_search(pg::Pool& db, std::int64_t stale_ms);
-// `mode` is "geo" or "sql" (config validates it).
+// `mode` is "geo" or "sql" (config validates it). geo falls back to sql while
+// Redis fails (driver_search_fallback_total).
 std::unique_ptr<DriverSearch> make_search(std::string_view mode, pg::Pool& db, DriverIndex& index,
-                                          ProfileStore& profiles);
+                                          ProfileStore& profiles, metrics::Registry& metrics);
 
 }  // namespace uitgo::driver

@@ -1,5 +1,7 @@
 #include "trip/lifecycle/trip_store.hpp"
 
+#include "trip/lifecycle/trip_rows.hpp"
+
 namespace uitgo::trip {
 namespace {
 
@@ -7,14 +9,7 @@ namespace {
 // Timestamps leave Postgres as RFC 3339 UTC text with milliseconds.
 #define UITGO_UTC_TEXT(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
-const std::string kColumns =
-    "t.id::text AS id, t.rider_id::text AS rider_id, t.driver_id::text AS driver_id, t.status,"
-    " t.origin_text, t.dest_text, t.service_id, t.origin_lat, t.origin_lng, t.dest_lat, t.dest_lng,"
-    " t.fare_estimate, t.cancel_reason, "
-    UITGO_UTC_TEXT("t.created_at") " AS created_at, "
-    UITGO_UTC_TEXT("t.updated_at") " AS updated_at, "
-    UITGO_UTC_TEXT("t.offered_at") " AS offered_at,"
-    " (extract(epoch FROM t.created_at) * 1000)::bigint AS created_at_ms, t.match_attempt";
+const std::string kColumns = trip_columns();
 
 const std::string kInsert =
     "INSERT INTO trips AS t (id, rider_id, status, origin_text, dest_text, service_id,"
@@ -96,29 +91,6 @@ const std::string kPruneKeys =
 
 #undef UITGO_UTC_TEXT
 // clang-format on
-
-Trip read_trip(const pg::Result& r, int row) {
-  Trip t;
-  t.id = r.get<std::string>(row, "id");
-  t.rider_id = r.get<std::string>(row, "rider_id");
-  t.driver_id = r.get<std::optional<std::string>>(row, "driver_id");
-  t.status = parse_status(r.get<std::string_view>(row, "status")).value_or(Status::requested);
-  t.origin_text = r.get<std::string>(row, "origin_text");
-  t.dest_text = r.get<std::string>(row, "dest_text");
-  t.service_id = r.get<std::string>(row, "service_id");
-  t.origin_lat = r.get<std::optional<double>>(row, "origin_lat");
-  t.origin_lng = r.get<std::optional<double>>(row, "origin_lng");
-  t.dest_lat = r.get<std::optional<double>>(row, "dest_lat");
-  t.dest_lng = r.get<std::optional<double>>(row, "dest_lng");
-  t.fare_estimate = r.get<std::optional<std::int64_t>>(row, "fare_estimate");
-  t.cancel_reason = r.get<std::optional<std::string>>(row, "cancel_reason");
-  t.created_at = r.get<std::string>(row, "created_at");
-  t.updated_at = r.get<std::string>(row, "updated_at");
-  t.offered_at = r.get<std::optional<std::string>>(row, "offered_at");
-  t.created_at_ms = r.get<std::int64_t>(row, "created_at_ms");
-  t.match_attempt = r.get<int>(row, "match_attempt");
-  return t;
-}
 
 std::optional<Trip> first(const pg::Result& r) {
   if (r.empty()) return std::nullopt;
@@ -230,6 +202,7 @@ awaitable<std::vector<std::pair<std::string, std::string>>> TripStore::stale_off
                                                                                     int limit) {
   auto r = co_await db.query(kStaleOffers, pg::Params{seconds, limit});
   std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.get<std::string>(i, "id"), r.get<std::string>(i, "driver_id"));
   co_return out;
 }

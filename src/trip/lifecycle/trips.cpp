@@ -1,7 +1,6 @@
 #include "trip/lifecycle/trips.hpp"
 
-#include <unistd.h>
-
+#include "core/base/faults.hpp"
 #include "core/base/log.hpp"
 #include "core/base/time.hpp"
 #include "trip/lifecycle/fare.hpp"
@@ -80,19 +79,16 @@ awaitable<CreateResult> Lifecycle::create(const Principal& caller, const CreateT
     if (!existing) throw trip_not_found();  // deleted meanwhile
     co_return CreateResult{.trip = std::move(*existing), .replayed = true};
   }
-  if (settings_.crash_after_commit) {
-    log::error("TRIP_FAULT_CRASH_AFTER_COMMIT: exiting after the commit, before the relay runs (test only)",
-               {{"tripId", inserted.trip->id}});
-    log::flush();
-    ::_exit(1);
-  }
+  if (settings_.crash_after_commit) Faults::crash("crash_after_commit");
   metrics_.counter("trips_created_total", "trips created", {{"mode", settings_.async_mode ? "async" : "sync"}}).inc();
   const Committed what{.outbox = settings_.async_mode, .announce = false};
   co_await changes_.committed(*inserted.trip, what);
   log::info("trip created", {{"tripId", inserted.trip->id}, {"riderId", *rider}, {"request_id", request_id}});
-  if (settings_.async_mode || sync_ == nullptr) co_return CreateResult{.trip = std::move(*inserted.trip)};
-  auto now = co_await sync_->match_new_trip(std::move(*inserted.trip), inserted.outbox_id, request_id);
-  co_return CreateResult{.trip = std::move(now)};
+  if (!settings_.async_mode && sync_ != nullptr) {
+    auto now = co_await sync_->match_new_trip(std::move(*inserted.trip), inserted.outbox_id, request_id);
+    co_return CreateResult{.trip = std::move(now)};
+  }
+  co_return CreateResult{.trip = std::move(*inserted.trip)};
 }
 
 awaitable<Trip> Lifecycle::get(const Principal& caller, const std::string& id) {

@@ -34,8 +34,8 @@ class SyncMatching;
 
 struct LifecycleSettings {
   bool async_mode = true;
-  // Test-only fault injection (TRIP_FAULT_CRASH_AFTER_COMMIT): _exit(1) right
-  // after a new trip commits, before the relay is woken.
+  // Fault point crash_after_commit (test only): the process ends right after
+  // a new trip commits, before the relay is woken.
   bool crash_after_commit = false;
   Millis sync_timeout{3000};
 };

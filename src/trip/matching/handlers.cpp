@@ -65,6 +65,7 @@ awaitable<Response> decline(TripApp& app, Request& request) {
 awaitable<Response> internal_get(TripApp& app, Request& request) {
   const auto id = trip_id_param(request);
   const auto view = co_await app.offers.internal(id);
+  app.sweep.seen(id);  // matching is alive for this trip
   co_return Response::json(200, peer_view(view).to_json());
 }
 

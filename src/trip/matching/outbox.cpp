@@ -167,6 +167,7 @@ awaitable<std::size_t> OutboxRelay::drain(Kind& kind) {
 awaitable<std::vector<OutboxRelay::Backlog>> OutboxRelay::backlog() {
   auto r = co_await db_.query(kBacklog);
   std::vector<Backlog> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back(Backlog{.kind = r.get<std::string>(i, "kind"),
                           .rows = r.get<std::int64_t>(i, "n"),

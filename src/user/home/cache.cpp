@@ -10,8 +10,6 @@ namespace {
 
 constexpr const char* kResults[] = {"hit", "miss", "error"};  // in Cache::Result order
 constexpr const char* kSectionLabels[] = {"promotions", "news"};
-// At most one "cache unavailable" warning per interval; the others are counted in it.
-constexpr auto kWarningInterval = std::chrono::seconds(5);
 
 int index_of(Section s) { return s == Section::promotions ? 0 : 1; }
 
@@ -38,18 +36,13 @@ void Cache::note_failure(const char* operation, const std::string& key, const st
   const auto now = now_ticks();
   bypass_until_.store(now + std::chrono::duration_cast<Clock::duration>(settings_.bypass_after_error).count(),
                       std::memory_order_relaxed);
-  auto next = next_warning_.load(std::memory_order_relaxed);
-  const auto following = now + std::chrono::duration_cast<Clock::duration>(kWarningInterval).count();
-  if (now < next || !next_warning_.compare_exchange_strong(next, following, std::memory_order_relaxed)) {
-    suppressed_warnings_.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
-  log::warn("home cache unavailable, serving from Postgres",
-            {{"operation", operation},
-             {"key", key},
-             {"error", error.what()},
-             {"bypassMs", settings_.bypass_after_error.count()},
-             {"suppressedSinceLast", suppressed_warnings_.exchange(0, std::memory_order_relaxed)}});
+  std::uint64_t held_back = 0;
+  if (!warnings_.allow(held_back)) return;
+  log::warn("home cache unavailable, serving from Postgres", {{"operation", operation},
+                                                              {"key", key},
+                                                              {"error", error.what()},
+                                                              {"bypassMs", settings_.bypass_after_error.count()},
+                                                              {"suppressedSinceLast", held_back}});
 }
 
 awaitable<std::optional<std::string>> Cache::get(Section section, const std::string& key) {

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "core/base/async.hpp"
+#include "core/base/log.hpp"
 #include "core/base/metrics.hpp"
 #include "core/redis/client.hpp"
 
@@ -61,8 +62,8 @@ class Cache {
   CacheSettings settings_;
   metrics::Counter* counters_[2][3];  // [section][Result]
   std::atomic<Clock::rep> bypass_until_{0};
-  std::atomic<Clock::rep> next_warning_{0};
-  std::atomic<std::uint64_t> suppressed_warnings_{0};
+  // At most one "cache unavailable" warning per 5 s; the others are counted in it.
+  log::Throttle warnings_{std::chrono::seconds(5)};
 };
 
 }  // namespace uitgo::user::home

@@ -1,5 +1,5 @@
 // Nothing is lost when trip-service dies between committing a trip and
-// publishing its event: TRIP_FAULT_CRASH_AFTER_COMMIT=true (test only) makes
+// publishing its event: the fault point crash_after_commit (UITGO_FAULTS, test only) makes
 // the process _exit(1) right after the commit; once it is back, the relay
 // finds the outbox row and publishes the TripEvent.
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@ namespace {
 Harness* h = nullptr;
 
 const auto* const environment = share_per_binary(h, [] {
-  return std::make_unique<Harness>(Env{{"TRIP_FAULT_CRASH_AFTER_COMMIT", "true"}, {"OUTBOX_POLL_MS", "200"}});
+  return std::make_unique<Harness>(Env{{"UITGO_FAULTS", "crash_after_commit"}, {"OUTBOX_POLL_MS", "200"}});
 });
 
 TEST(CrashAfterCommit, TheEventIsPublishedAfterTheRestart) {
