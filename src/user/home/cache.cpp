@@ -51,6 +51,11 @@ awaitable<std::optional<std::string>> Cache::get(Section section, const std::str
     counter(section, error).inc();
     co_return std::nullopt;
   }
+  const bool settled = co_await settle(section);
+  if (!settled) {
+    counter(section, error).inc();
+    co_return std::nullopt;
+  }
   std::optional<std::string> body;
   try {
     // An outer deadline, not the client's per-call timeout: a late reply then
@@ -84,6 +89,22 @@ awaitable<void> Cache::put(const std::string& key, const std::string& body,
 
 awaitable<void> Cache::invalidate(Section section) {
   if (!settings_.enabled) co_return;
+  invalidation_pending_[index_of(section)].store(true);
+  const bool deleted = co_await delete_section(section, std::nullopt);
+  if (deleted) invalidation_pending_[index_of(section)].store(false);
+}
+
+awaitable<bool> Cache::settle(Section section) {
+  if (!invalidation_pending_[index_of(section)].load()) co_return true;
+  const bool deleted = co_await delete_section(section, settings_.timeout);
+  if (!deleted) co_return false;
+  invalidation_pending_[index_of(section)].store(false);
+  log::info("home cache invalidation carried out after a failure",
+            {{"section", kSectionLabels[index_of(section)]}});
+  co_return true;
+}
+
+awaitable<bool> Cache::delete_section(Section section, std::optional<Millis> deadline) {
   std::vector<std::string> args{"DEL"};
   if (section == Section::promotions) {
     args.push_back(promotions_key());
@@ -94,14 +115,19 @@ awaitable<void> Cache::invalidate(Section section) {
   }
   redis::Command del(args);
   try {
-    // The client's normal deadline (REDIS_TIMEOUT_MS): an admin write can wait
-    // a little longer to avoid serving stale content.
-    co_await redis_.command(std::move(del));
+    if (deadline) {
+      auto bounded = with_deadline(redis_.command(std::move(del)), *deadline, "home cache DEL");
+      co_await std::move(bounded);
+    } else {
+      co_await redis_.command(std::move(del));
+    }
+    co_return true;
   } catch (const std::exception& e) {
-    log::error(
-        "home cache invalidation failed: stale content possible until the TTL",
-        {{"section", kSectionLabels[index_of(section)]}, {"ttlSeconds", settings_.ttl.count()}, {"error", e.what()}});
+    note_failure("DEL", kSectionLabels[index_of(section)], e);
+    log::error("home cache invalidation failed: the section is read from Postgres until a retry succeeds",
+               {{"section", kSectionLabels[index_of(section)]}, {"error", e.what()}});
   }
+  co_return false;
 }
 
 }  // namespace uitgo::user::home

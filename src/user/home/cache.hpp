@@ -10,6 +10,10 @@
 // and indexed, so this costs a burst of cheap queries), and the race where a
 // reader that loaded the old list before an admin write stores it after the
 // write's invalidation (stale until the TTL; the window is one Postgres read).
+// A failed invalidation is remembered: this instance skips the section's cache
+// until a retried DEL succeeds, so a Redis that comes back with its data (AOF)
+// does not serve the list from before the write. Other user-service instances
+// do not know of the failure and may serve the old list until the TTL.
 #pragma once
 
 #include <atomic>
@@ -47,7 +51,7 @@ class Cache {
   // Stores `body` for min(ttl, valid_for).
   awaitable<void> put(const std::string& key, const std::string& body, std::optional<std::chrono::seconds> valid_for);
   // Deletes every key of `section`. Call after the write has committed; a
-  // failure is logged as an error (readers may then see the old list until the TTL).
+  // failure is logged and the section stays uncached here until a retry succeeds.
   awaitable<void> invalidate(Section section);
 
  private:
@@ -56,12 +60,17 @@ class Cache {
     return *counters_[section == Section::promotions ? 0 : 1][result];
   }
   bool bypassing() const;
+  // `deadline` bounds a reader's wait; an admin write waits the client's own timeout.
+  awaitable<bool> delete_section(Section section, std::optional<Millis> deadline);
+  // True once a pending invalidation of `section` has been carried out.
+  awaitable<bool> settle(Section section);
   void note_failure(const char* operation, const std::string& key, const std::exception& error);
 
   redis::Client& redis_;
   CacheSettings settings_;
   metrics::Counter* counters_[2][3];  // [section][Result]
   std::atomic<Clock::rep> bypass_until_{0};
+  std::atomic<bool> invalidation_pending_[2]{false, false};  // [section]
   // At most one "cache unavailable" warning per 5 s; the others are counted in it.
   log::Throttle warnings_{std::chrono::seconds(5)};
 };
