@@ -82,8 +82,7 @@ void DriverApp::note_index_failure(const std::string& error) {
 std::shared_ptr<DriverApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis,
                                    const std::string& internal_token) {
   auto app = std::make_shared<DriverApp>(runtime, db, redis, internal_token);
-  app->matcher = std::make_unique<Matcher>(runtime, *app, db, redis, MatcherSettings::from(runtime.config()),
-                                           queue::QueueSettings::from(runtime.config()));
+  app->matcher = std::make_unique<Matcher>(runtime, *app, db, redis, MatcherSettings::from(runtime.config()));
   app->audit = std::make_unique<ReservationAudit>(runtime, *app, AuditSettings::from(runtime.config()));
   add_routes(runtime.router(), app);
   log::info("driver search", {{"mode", app->settings.search_mode},

@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "usage: uitgo match-dlq list [--limit N]     one JSON line per dead letter, oldest first (default 100)\n"
     "       uitgo match-dlq replay ID [ID...]    move these dead letters back onto the matching stream\n"
     "       uitgo match-dlq replay --all         move every dead letter back\n"
+    "Works on the configured backend: MATCH_QUEUE=redis (the stream's :dlq) or sqs (SQS_DLQ_URL).\n"
     "A replayed message starts again with a delivery count of 0.\n";
 
 config::Spec spec() {
@@ -51,7 +52,7 @@ boost::json::object to_json(const DeadLetter& d) {
   return o;
 }
 
-awaitable<int> execute(RedisStreamQueue& q, std::vector<std::string> args) {
+awaitable<int> execute(DeadLetterQueue& q, std::vector<std::string> args) {
   const std::string action = args.front();
   if (action == "list") {
     std::int64_t limit = 100;
@@ -67,11 +68,9 @@ awaitable<int> execute(RedisStreamQueue& q, std::vector<std::string> args) {
         co_return usage_error("unexpected argument '" + args[i] + "'");
       }
     }
-    const auto stats = co_await q.stats();
     auto letters = co_await q.dead_letters(static_cast<std::size_t>(limit));
     for (const auto& d : letters) std::cout << boost::json::serialize(to_json(d)) << "\n";
-    std::cerr << "match-dlq: " << letters.size() << " shown of " << stats.dead_letter_depth << " in "
-              << q.dead_letter_key() << "\n";
+    std::cerr << "match-dlq: " << letters.size() << " shown from " << q.dead_letter_name() << "\n";
     co_return 0;
   }
   if (action == "replay") {
@@ -81,7 +80,7 @@ awaitable<int> execute(RedisStreamQueue& q, std::vector<std::string> args) {
     if (all) {
       if (ids.size() > 1) co_return usage_error("--all takes no IDs");
       const auto n = co_await q.replay_all();
-      std::cerr << "match-dlq: replayed " << n << " message(s) onto " << q.stream_key() << "\n";
+      std::cerr << "match-dlq: replayed " << n << " message(s) onto " << q.queue_name() << "\n";
       co_return 0;
     }
     int missing = 0;
@@ -89,13 +88,13 @@ awaitable<int> execute(RedisStreamQueue& q, std::vector<std::string> args) {
       std::string new_id;
       try {
         new_id = co_await q.replay(id);
-      } catch (const redis::CommandError& e) {
+      } catch (const std::exception& e) {
         std::cerr << "match-dlq: " << id << ": " << e.what() << "\n";
         ++missing;
         continue;
       }
       if (new_id.empty()) {
-        std::cerr << "match-dlq: " << id << ": not in " << q.dead_letter_key() << "\n";
+        std::cerr << "match-dlq: " << id << ": not in " << q.dead_letter_name() << "\n";
         ++missing;
       } else {
         std::cout << boost::json::serialize(boost::json::object{{"id", id}, {"replayedAs", new_id}}) << "\n";
@@ -114,7 +113,8 @@ int run(const config::Values& config, const std::vector<std::string>& args) {
   int code = 1;
   {
     redis::Client shared(io.get_executor(), settings.connection);
-    auto q = make_redis_queue(io.get_executor(), shared, settings, "");
+    const QueueFactory queues(io.get_executor(), shared, config, nullptr);
+    auto q = queues.dead_letters();
     auto work = execute(*q, args);
     asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, int result) {
       if (e) {

@@ -37,6 +37,17 @@ struct QueueStats {
   std::int64_t dead_letter_depth = 0;
 };
 
+// A message that gave up: where it came from and why.
+struct DeadLetter {
+  std::string id;  // its id in the dead-letter queue
+  std::string body;
+  std::int64_t sent_at_ms = 0;
+  std::int64_t dead_at_ms = 0;
+  int deliveries = 0;
+  std::string reason;
+  std::string origin;  // the id it had in the main queue
+};
+
 class MatchQueue {
  public:
   virtual ~MatchQueue() = default;
@@ -59,6 +70,22 @@ class MatchQueue {
   // to the dead-letter queue with `reason`. (SQS: send to the DLQ, delete.)
   virtual awaitable<void> dead_letter(const Message& message, std::string reason) = 0;
   virtual awaitable<QueueStats> stats() = 0;
+};
+
+// What `uitgo match-dlq` works on, whatever the backend.
+class DeadLetterQueue {
+ public:
+  virtual ~DeadLetterQueue() = default;
+  // Oldest first, at most `max`; looking changes nothing.
+  virtual awaitable<std::vector<DeadLetter>> dead_letters(std::size_t max) = 0;
+  // Moves one dead letter back into the main queue as a fresh message
+  // (delivery count 0). Returns its new id, or empty when `id` is not there.
+  virtual awaitable<std::string> replay(const std::string& id) = 0;
+  // Replays what is in the dead-letter queue now.
+  virtual awaitable<std::size_t> replay_all() = 0;
+  // Where the dead letters and the main queue live, for messages to people.
+  virtual std::string dead_letter_name() const = 0;
+  virtual std::string queue_name() const = 0;
 };
 
 }  // namespace uitgo::queue

@@ -1,5 +1,8 @@
 #include "queue/queue_config.hpp"
 
+#include "core/aws/credentials.hpp"
+#include "queue/sqs/sqs_queue.hpp"
+
 #include <unistd.h>
 
 #include <array>
@@ -10,7 +13,7 @@ namespace uitgo::queue {
 config::Spec queue_spec() {
   config::Spec s;
   s.choice("MATCH_QUEUE", "redis", {"redis", "sqs"},
-           "matching queue backend: redis (Redis Stream + consumer group); sqs is not built yet")
+           "matching queue backend: redis (Redis Stream + consumer group) or sqs (Amazon SQS, SQS_QUEUE_URL)")
       .string("MATCH_STREAM", "trip:match",
               "Redis key of the matching stream; <key>:delayed holds retry delays, <key>:dlq is the dead-letter stream")
       .string("MATCH_GROUP", "matchers", "consumer group of the matcher workers on MATCH_STREAM")
@@ -20,7 +23,14 @@ config::Spec queue_spec() {
                "deliveries of one message before it moves to the dead-letter stream")
       .integer("MATCH_DEADLINE_SECONDS", 120, 1, 86400,
                "a trip without a driver after this long is cancelled with reason no_driver (by the matcher, or by "
-               "trip-service's sweep when no matcher sees it)");
+               "trip-service's sweep when no matcher sees it)")
+      .string("SQS_QUEUE_URL", "", "MATCH_QUEUE=sqs: URL of the matching queue (trip_match_queue)")
+      .string("SQS_DLQ_URL", "",
+              "MATCH_QUEUE=sqs: URL of its dead-letter queue (explicit dead letters, `uitgo match-dlq`, DLQ depth)")
+      .string("SQS_ENDPOINT", "", "MATCH_QUEUE=sqs: endpoint override (emulators), e.g. http://127.0.0.1:4566")
+      .integer("SQS_TIMEOUT_MS", 5000, 100, 120000,
+               "deadline of one SQS call, retries included (a long poll adds its wait)");
+  s.merge(aws::aws_spec());
   return s;
 }
 
@@ -28,7 +38,16 @@ QueueSettings QueueSettings::from(const config::Values& config) {
   QueueSettings s;
   s.backend = config.str("MATCH_QUEUE");
   if (s.backend == "sqs") {
-    throw config::ConfigError("MATCH_QUEUE=sqs: the SQS backend is not built yet; use MATCH_QUEUE=redis");
+    s.sqs_queue_url = config.str("SQS_QUEUE_URL");
+    if (s.sqs_queue_url.empty()) throw config::ConfigError("MATCH_QUEUE=sqs needs SQS_QUEUE_URL");
+    s.sqs_dlq_url = config.str("SQS_DLQ_URL");
+    try {
+      s.sqs_endpoint = config.has("SQS_ENDPOINT") ? config.str("SQS_ENDPOINT") : sqs::endpoint_of(s.sqs_queue_url);
+    } catch (const std::invalid_argument& e) {
+      throw config::ConfigError(std::string("SQS_QUEUE_URL: ") + e.what());
+    }
+    s.aws_region = config.str("AWS_REGION");
+    s.sqs_timeout = config.millis("SQS_TIMEOUT_MS");
   }
   s.stream = config.str("MATCH_STREAM");
   s.group = config.str("MATCH_GROUP");
@@ -58,13 +77,45 @@ std::unique_ptr<RedisStreamQueue> make_redis_queue(asio::any_io_executor executo
                                                               .metrics = metrics});
 }
 
-std::unique_ptr<MatchQueue> make_queue(asio::any_io_executor executor, redis::Client& shared,
-                                       const QueueSettings& settings, std::string consumer,
-                                       metrics::Registry* metrics) {
-  if (settings.backend != "redis") {
-    throw config::ConfigError("MATCH_QUEUE=" + settings.backend + ": the backend is not built yet");
-  }
-  return make_redis_queue(std::move(executor), shared, settings, std::move(consumer), metrics);
+struct QueueFactory::Sqs {
+  std::shared_ptr<sqs::SqsClient> client;
+};
+
+QueueFactory::QueueFactory(asio::any_io_executor executor, redis::Client& shared, const config::Values& config,
+                           metrics::Registry* metrics)
+    : executor_(std::move(executor)), shared_(shared), settings_(QueueSettings::from(config)), metrics_(metrics) {
+  if (settings_.backend != "sqs") return;
+  std::shared_ptr<aws::CredentialsProvider> credentials = aws::make_credentials_provider(executor_, config);
+  sqs_ = std::make_shared<Sqs>();
+  sqs_->client = std::make_shared<sqs::SqsClient>(
+      executor_,
+      sqs::ClientSettings{
+          .endpoint = settings_.sqs_endpoint, .region = settings_.aws_region, .timeout = settings_.sqs_timeout},
+      std::move(credentials));
+}
+
+QueueFactory::~QueueFactory() = default;
+
+namespace {
+
+sqs::SqsQueueOptions sqs_options(const QueueSettings& s, metrics::Registry* metrics) {
+  return {.queue_url = s.sqs_queue_url,
+          .dlq_url = s.sqs_dlq_url,
+          .visibility_timeout = s.visibility_timeout,
+          .max_deliveries = s.max_deliveries,
+          .metrics = metrics};
+}
+
+}  // namespace
+
+std::unique_ptr<MatchQueue> QueueFactory::make(std::string consumer) const {
+  if (!sqs_) return make_redis_queue(executor_, shared_, settings_, std::move(consumer), metrics_);
+  return std::make_unique<sqs::SqsQueue>(sqs_->client, sqs_options(settings_, metrics_));
+}
+
+std::unique_ptr<DeadLetterQueue> QueueFactory::dead_letters() const {
+  if (!sqs_) return make_redis_queue(executor_, shared_, settings_, "", metrics_);
+  return std::make_unique<sqs::SqsQueue>(sqs_->client, sqs_options(settings_, metrics_));
 }
 
 std::string consumer_name(std::string_view suffix) {

@@ -68,17 +68,7 @@ struct RedisQueueOptions {
   metrics::Registry* metrics = nullptr;
 };
 
-struct DeadLetter {
-  std::string id;  // id in the dead-letter stream
-  std::string body;
-  std::int64_t sent_at_ms = 0;
-  std::int64_t dead_at_ms = 0;
-  int deliveries = 0;
-  std::string reason;
-  std::string origin;  // entry id it had in the main stream
-};
-
-class RedisStreamQueue final : public MatchQueue {
+class RedisStreamQueue final : public MatchQueue, public DeadLetterQueue {
  public:
   // `shared` carries every non-blocking command; `connection` configures the
   // instance's own connection for the blocking read (opened on first receive).
@@ -94,12 +84,12 @@ class RedisStreamQueue final : public MatchQueue {
   awaitable<QueueStats> stats() override;
 
   // Dead-letter queue tools (uitgo match-dlq).
-  awaitable<std::vector<DeadLetter>> dead_letters(std::size_t max);
-  // Moves one dead letter back into the stream as a fresh message (delivery
-  // count 0). Returns the new entry id, or empty when `id` is not in the DLQ.
-  awaitable<std::string> replay(const std::string& id);
+  awaitable<std::vector<DeadLetter>> dead_letters(std::size_t max) override;
+  awaitable<std::string> replay(const std::string& id) override;
   // Replays what is in the DLQ now (at most what it held when called).
-  awaitable<std::size_t> replay_all();
+  awaitable<std::size_t> replay_all() override;
+  std::string dead_letter_name() const override { return dead_letter_key(); }
+  std::string queue_name() const override { return stream_key(); }
 
   const std::string& stream_key() const { return options_.stream; }
   std::string delayed_key() const { return options_.stream + ":delayed"; }

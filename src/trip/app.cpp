@@ -13,9 +13,9 @@ constexpr Millis kPruneInterval{10 * 60 * 1000};
 
 std::unique_ptr<queue::MatchQueue> make_queue(service::Runtime& runtime, redis::Client& redis, const Settings& s) {
   if (!s.async_mode) return nullptr;
-  const auto qs = queue::QueueSettings::from(runtime.config());
   // trip-service only publishes: no consumer name, no blocking reads.
-  return queue::make_queue(runtime.executor(), redis, qs, "", &runtime.metrics());
+  const queue::QueueFactory queues(runtime.executor(), redis, runtime.config(), &runtime.metrics());
+  return queues.make("");
 }
 
 // driver_release rows: 2xx (released), 404 (no such driver) and 409 (not

@@ -37,13 +37,11 @@ MatcherSettings MatcherSettings::from(const config::Values& c) {
 }
 
 Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis::Client& redis,
-                 MatcherSettings settings, queue::QueueSettings queue_settings)
+                 MatcherSettings settings)
     : app_(app),
-      redis_(redis),
-      executor_(runtime.executor()),
       settings_(settings),
-      queue_settings_(std::move(queue_settings)),
       metrics_(runtime.metrics()),
+      queues_(runtime.executor(), redis, runtime.config(), &runtime.metrics()),
       assignment_(app, db, runtime.metrics(), {.radius_meters = settings.radius_meters}) {
   const service::ErrorBackoff backoff{.base = settings_.retry_base, .max = settings_.retry_max};
   for (int i = 0; i < settings_.workers; ++i) {
@@ -52,7 +50,7 @@ Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis:
                      [this, &worker] { return consume(worker); });
   }
   if (settings_.workers == 0) return;
-  stats_queue_ = queue::make_queue(executor_, redis_, queue_settings_, "", &metrics_);
+  stats_queue_ = queues_.make("");
   runtime.add_task({.name = "match-queue-gauges", .period = Millis(2000), .first_delay = Millis(0)},
                    [this]() -> awaitable<void> {
                      const auto stats = co_await stats_queue_->stats();
@@ -74,8 +72,7 @@ Millis Matcher::backoff(int deliveries) const {
 // One pass: wait up to a second for a message and settle it.
 awaitable<void> Matcher::consume(Worker& worker) {
   if (!worker.queue) {
-    worker.queue =
-        queue::make_redis_queue(executor_, redis_, queue_settings_, queue::consumer_name(worker.name), &metrics_);
+    worker.queue = queues_.make(queue::consumer_name(worker.name));
   }
   const auto batch = co_await worker.queue->receive(1, Millis(1000));
   for (const auto& m : batch) co_await handle(*worker.queue, m);
@@ -110,7 +107,7 @@ awaitable<void> Matcher::handle(queue::MatchQueue& q, const queue::Message& mess
 }
 
 awaitable<void> Matcher::settle(queue::MatchQueue& q, const queue::Message& message, Decision d) {
-  if (d.step != Step::ack && message.deliveries + 1 >= queue_settings_.max_deliveries) d.step = Step::republish;
+  if (d.step != Step::ack && message.deliveries + 1 >= queues_.settings().max_deliveries) d.step = Step::republish;
   switch (d.step) {
     case Step::ack:
       co_await q.ack(message);

@@ -63,8 +63,7 @@ struct MatcherSettings {
 class Matcher {
  public:
   // Registers the worker tasks and the queue gauges' task on `runtime`.
-  Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis::Client& redis, MatcherSettings settings,
-          queue::QueueSettings queue_settings);
+  Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis::Client& redis, MatcherSettings settings);
   ~Matcher();
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
@@ -89,11 +88,9 @@ class Matcher {
   Millis backoff(int deliveries) const;
 
   DriverApp& app_;
-  redis::Client& redis_;
-  asio::any_io_executor executor_;
   MatcherSettings settings_;
-  queue::QueueSettings queue_settings_;
   metrics::Registry& metrics_;
+  queue::QueueFactory queues_;
   Assignment assignment_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<queue::MatchQueue> stats_queue_;  // gauges only: no consumer
