@@ -3,9 +3,11 @@
 // Beast's request parser with the server's limits, converted by the server's
 // own code into http::Request (detail::to_request: target split,
 // percent-decoding, query parsing, header names), routed over some of the
-// services' templates, asked for its bearer token, and its body parsed as a
-// JSON object. A refusal is a DomainError that must become a JSON error body;
-// any other exception, a crash or a sanitizer report is a finding.
+// services' templates, its route's inputs parsed as that route's handler
+// does (query values, path ids, Idempotency-Key), asked for its bearer token,
+// and its body parsed as a JSON object. A refusal is a DomainError that must
+// become a JSON error body; any other exception, a crash or a sanitizer
+// report is a finding.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -19,13 +21,16 @@
 #include <string_view>
 
 #include "core/base/errors.hpp"
+#include "core/base/ids.hpp"
 #include "core/base/json_body.hpp"
 #include "core/http/auth.hpp"
 #include "core/http/beast_request.hpp"
 #include "core/http/response.hpp"
 #include "core/http/router.hpp"
 #include "core/http/server.hpp"
+#include "driver/search/search_query.hpp"
 #include "fuzz/check.hpp"
+#include "trip/lifecycle/inputs.hpp"
 
 namespace {
 
@@ -74,8 +79,23 @@ void route(http::Request& request) {
   }
 }
 
+// What the matched route's handler reads before anything else.
+void parse_inputs(const http::Request& r) {
+  if (r.route == "/v1/trips" && r.method == "GET") {
+    trip::ListQuery::parse(r.query_param("limit"), r.query_param("offset"), r.query_param("status"));
+  } else if (r.route == "/v1/trips") {
+    trip::parse_idempotency_key(r.header("idempotency-key"));
+  } else if (r.route == "/v1/drivers/search") {
+    driver::parse_search_query(r.query_param("lat"), r.query_param("lng"), r.query_param("radius"),
+                               r.query_param("limit"));
+  } else if (!r.path_param("id").empty()) {
+    path_uuid(r.path_param("id"), "trip");
+  }
+}
+
 void handle(http::Request& request) {
   route(request);
+  parse_inputs(request);
   (void)request.path_param("id");
   (void)request.query_param("token");
   (void)http::bearer_token(request);
