@@ -1,6 +1,7 @@
 # Thin entry points; the logic lives in scripts/. See README.md.
 #   make up      install what is missing, build, start everything (gateway :8080)
 #   make test    install what is missing, build, run every test (ctest)
+#   make fuzz    build the clang fuzz tree, fuzz each target FUZZ_SECONDS (scripts/fuzz.sh)
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -10,11 +11,11 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: help deps configure build up down status test format lint clean purge loadtest loadtest-trip-matching \
+.PHONY: help deps configure build up down status test fuzz format lint clean purge loadtest loadtest-trip-matching \
   bench-compare
 
 help:
-	@echo "make deps | build | up | down | status | test | format | lint | clean | purge"
+	@echo "make deps | build | up | down | status | test | fuzz | format | lint | clean | purge"
 	@echo "     loadtest-trip-matching | loadtest PROFILE=... | bench-compare"
 	@echo "  up/down/status take the components of scripts/stack.sh via C=..., e.g. make up C='postgres redis'"
 
@@ -41,9 +42,18 @@ down:
 status:
 	@scripts/stack.sh status $(C)
 
-# ctest prints its summary last; nothing may follow it.
+# ctest prints its summary last; nothing may follow it. Its `fuzz` label builds
+# the clang fuzz tree (build-fuzz/) and replays the committed fuzz corpora.
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure $(CTEST_ARGS)
+
+# libFuzzer (docs/ARCHITECTURE.md, "Fuzzing"): each target of fuzz/ for
+# FUZZ_SECONDS, one at a time; FUZZ_TARGETS="jwt resp_reply" picks some. New
+# corpus entries stay in build-fuzz/corpus/, crashing inputs in fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_JOBS=$(JOBS) scripts/fuzz.sh run
 
 format:
 	@git ls-files -co --exclude-standard -- '*.cpp' '*.hpp' '*.h' '*.cc' | xargs -r clang-format -i

@@ -17,6 +17,8 @@ readonly PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libhiredis-dev libspdlog-dev libfmt-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # clang with libFuzzer and the sanitizer runtimes: the fuzz tree (scripts/fuzz.sh)
+  clang libclang-rt-14-dev
   postgresql-15 postgresql-client-15 redis-server nginx-light wrk
 )
 # Only for `make bench-compare` (scripts/install-deps.sh --bench): JSON and charts.

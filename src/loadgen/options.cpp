@@ -44,7 +44,9 @@ namespace {
 
 double positive_seconds(const std::string& flag, const std::string& text) {
   const auto s = parse_duration(text);
-  if (!s || *s <= 0) throw UsageError(flag + " needs a duration such as 30s, got '" + text + "'");
+  if (!s || *s <= 0 || *s > kMaxDurationSeconds) {
+    throw UsageError(flag + " needs a duration such as 30s (at most 30 days), got '" + text + "'");
+  }
   return *s;
 }
 

@@ -27,10 +27,11 @@ bool is_identifier(std::string_view s) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
+// Finite numbers only: from_chars also reads "nan" and "inf".
 std::optional<double> to_number(std::string_view s) {
   double v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 
@@ -162,6 +163,7 @@ class Fields {
     if (v->is_number()) s = v->to_number<double>();
     if (v->is_string()) s = parse_duration(v->as_string());
     if (!s || *s < 0) fail(at(key), "must be a duration such as \"30s\", \"1m30s\" or \"500ms\"");
+    if (*s > kMaxDurationSeconds) fail(at(key), "must be at most 30 days");
     return *s;
   }
 
@@ -204,6 +206,7 @@ Variable parse_variable(const std::string& name, const json::value& v, const std
     }
     var.low = range.as_array()[0].to_number<double>();
     var.high = range.as_array()[1].to_number<double>();
+    if (!std::isfinite(var.low) || !std::isfinite(var.high)) fail(f.at("uniform"), "must be [low, high]");
     if (!(var.low <= var.high)) fail(f.at("uniform"), "low must not exceed high");
     var.decimals = f.integer("decimals", 0, 12, 6);
   } else if (f.has("oneOf")) {
@@ -432,6 +435,7 @@ std::optional<double> parse_duration(std::string_view text) {
     total += *number * scale;
     at = unit_end;
   }
+  if (!std::isfinite(total)) return std::nullopt;
   return total;
 }
 

@@ -26,7 +26,12 @@ struct Overrides {
   std::map<std::string, std::string> ambient;
 };
 
-// "30s", "1m30s", "500ms", "2h", or a plain number of seconds.
+// The longest duration a profile or flag may give: longer is surely a typo,
+// and every time the runner computes from durations stays within its clock.
+inline constexpr double kMaxDurationSeconds = 30 * 24 * 3600.0;
+
+// "30s", "1m30s", "500ms", "2h", or a plain number of seconds; nullopt for
+// anything else, nan and inf included. Callers bound it (kMaxDurationSeconds).
 std::optional<double> parse_duration(std::string_view text);
 
 Profile parse_profile(std::string_view json_text, const std::string& name, const Overrides& overrides);

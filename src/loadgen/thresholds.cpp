@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <set>
 
 namespace uitgo::loadgen {
@@ -17,11 +18,13 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Finite numbers only: from_chars also reads "nan" and "inf", which would
+// make p(nan) a percentile and "<inf" a limit.
 std::optional<double> to_double(std::string_view s) {
   s = trim(s);
   double v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 

@@ -17,6 +17,47 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
+// Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF) at the start of `s`; 0 when there is none.
+std::size_t utf8_sequence(std::string_view s) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char low = 0x80, high = 0xBF;  // range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    n = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    n = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    n = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() < n || byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < n; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// `s` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD:
+// messages may quote what a client sent (a query value), and JSON text is UTF-8.
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    const auto n = utf8_sequence(s);
+    out.append(n == 0 ? std::string_view("\xEF\xBF\xBD") : s.substr(0, n));
+    s.remove_prefix(n == 0 ? 1 : n);
+  }
+  return out;
+}
+
 std::optional<double> as_number(const boost::json::value& v) {
   if (v.is_double()) return v.get_double();
   if (v.is_int64()) return static_cast<double>(v.get_int64());
@@ -36,9 +77,9 @@ boost::json::object parse_object(std::string_view body) {
 
 std::string error_body(std::string_view code, std::string_view message, const std::optional<std::string>& field) {
   boost::json::object body;
-  body["error"] = message;
-  body["code"] = code;
-  if (field) body["field"] = *field;
+  body["error"] = valid_utf8(message);
+  body["code"] = valid_utf8(code);
+  if (field) body["field"] = valid_utf8(*field);
   return boost::json::serialize(body);
 }
 

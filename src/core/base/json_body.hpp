@@ -19,6 +19,7 @@ namespace uitgo::json {
 boost::json::object parse_object(std::string_view body);
 
 // {"error": message, "code": code[, "field": field]} — the one error shape.
+// Always valid UTF-8: bytes that are not become U+FFFD.
 std::string error_body(std::string_view code, std::string_view message,
                        const std::optional<std::string>& field = std::nullopt);
 std::string error_body(const DomainError& error);

@@ -1,5 +1,7 @@
 #include "core/http/request.hpp"
 
+#include <cctype>
+
 #include "core/base/errors.hpp"
 
 namespace uitgo::http {
@@ -35,6 +37,28 @@ std::string_view Request::path_param(std::string_view name) const {
 const Principal& Request::caller() const {
   if (!principal) throw DomainError::unauthenticated();
   return *principal;
+}
+
+Request make_request(std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers,
+                     std::string body, std::string remote_address) {
+  Request out;
+  out.method = std::move(method);
+  out.target = std::move(target);
+  const std::string_view raw = out.target;
+  const auto question = raw.find('?');
+  auto path = percent_decode(raw.substr(0, question), false);
+  if (!path || path->empty() || path->front() != '/') {
+    throw DomainError::bad_input("bad_request", "malformed request target");
+  }
+  out.path = std::move(*path);
+  if (question != std::string_view::npos) out.query = parse_query(raw.substr(question + 1));
+  for (auto& [name, value] : headers) {
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  out.headers = std::move(headers);
+  out.body = std::move(body);
+  out.remote_address = std::move(remote_address);
+  return out;
 }
 
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {

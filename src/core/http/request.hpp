@@ -39,6 +39,14 @@ struct Request {
   const Principal& caller() const;
 };
 
+// The server's conversion of a parsed HTTP message into what handlers see:
+// keeps the raw target, percent-decodes its path (400 bad_request unless it
+// starts with '/'), parses its query (400 invalid_query, see parse_query) and
+// lower-cases the header names. Beast-free, so it runs without a socket
+// (core/http/beast_request.hpp feeds it Beast's message).
+Request make_request(std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers,
+                     std::string body, std::string remote_address);
+
 // Splits "a=1&b=%20x" into decoded pairs ('+' means space, as in forms).
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 // Decodes %XX escapes; returns nullopt for malformed escapes.

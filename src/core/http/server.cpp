@@ -14,6 +14,7 @@
 
 #include "core/base/json_body.hpp"
 #include "core/base/log.hpp"
+#include "core/http/beast_request.hpp"
 #include "core/http/websocket_accept.hpp"
 
 namespace uitgo::http {
@@ -66,30 +67,6 @@ bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned versi
   out.body() = std::move(response.body);
   out.keep_alive(keep_alive);
   out.prepare_payload();
-  return out;
-}
-
-// Converts Beast's request into the plain Request handlers see.
-Request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& remote_address) {
-  Request out;
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  const std::string_view target = out.target;
-  const auto question = target.find('?');
-  auto path = percent_decode(target.substr(0, question), false);
-  if (!path || path->empty() || path->front() != '/') {
-    throw DomainError::bad_input("bad_request", "malformed request target");
-  }
-  out.path = std::move(*path);
-  if (question != std::string_view::npos) out.query = parse_query(target.substr(question + 1));
-  out.headers.reserve(std::distance(in.begin(), in.end()));
-  for (const auto& field : in) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  out.body = std::move(in.body());
-  out.remote_address = remote_address;
   return out;
 }
 
@@ -182,7 +159,7 @@ awaitable<void> serve_connection(std::shared_ptr<State> st, std::shared_ptr<Conn
     if (beast::websocket::is_upgrade(*raw)) upgrade_request = *raw;
     Response response;
     try {
-      Request request = to_request(std::move(*raw), conn->remote_address);
+      Request request = detail::to_request(std::move(*raw), conn->remote_address);
       request.websocket_upgrade = upgrade_request.has_value();
       response = co_await handle_one(*st, request);
     } catch (const DomainError& e) {

@@ -2,10 +2,17 @@
 
 #include <hiredis/read.h>
 
+#include <algorithm>
 #include <memory>
 #include <new>
 
 namespace uitgo::redis {
+namespace {
+
+// Room made for an array's elements when its header arrives (see create_array).
+constexpr std::size_t kReservedElements = 1024;
+
+}  // namespace
 
 ReplyReader::ReplyReader() {
   // hiredis wants a mutable pointer but never writes through it; initialized once, then only read.
@@ -37,30 +44,40 @@ std::optional<Reply> ReplyReader::next() {
 void* ReplyReader::place(const redisReadTask* task, Reply&& reply) {
   try {
     if (task->parent == nullptr) return new Reply(std::move(reply));
-    // create_array sized the parent's elements, so this address stays valid while children are added.
-    Reply& slot = static_cast<Reply*>(task->parent->obj)->elements_[static_cast<std::size_t>(task->idx)];
-    slot = std::move(reply);
-    return &slot;
+    // hiredis fills an array's elements in order and refers only to the newest
+    // element of each level, so appending (which may move earlier siblings) is safe.
+    auto& elements = static_cast<Reply*>(task->parent->obj)->elements_;
+    if (static_cast<std::size_t>(task->idx) != elements.size()) return nullptr;  // out of order: refuse
+    return &elements.emplace_back(std::move(reply));
   } catch (const std::bad_alloc&) {
     return nullptr;  // hiredis reports out-of-memory as a reader error
   }
 }
 
 void* ReplyReader::create_string(const redisReadTask* task, char* text, std::size_t size) {
-  std::string bytes(text, size);
-  switch (task->type) {
-    case REDIS_REPLY_STATUS:
-      return place(task, Reply::status(std::move(bytes)));
-    case REDIS_REPLY_ERROR:
-      return place(task, Reply::error(std::move(bytes)));
-    default:
-      return place(task, Reply::string(std::move(bytes)));
+  try {
+    std::string bytes(text, size);
+    switch (task->type) {
+      case REDIS_REPLY_STATUS:
+        return place(task, Reply::status(std::move(bytes)));
+      case REDIS_REPLY_ERROR:
+        return place(task, Reply::error(std::move(bytes)));
+      default:
+        return place(task, Reply::string(std::move(bytes)));
+    }
+  } catch (const std::bad_alloc&) {
+    return nullptr;  // no exception may cross hiredis's C frames
   }
 }
 
+// The header's count is only a promise: beyond kReservedElements, room is
+// made as elements arrive, so memory follows the bytes received and a bogus
+// count (*2147483647) cannot make the reader allocate gigabytes up front.
 void* ReplyReader::create_array(const redisReadTask* task, int elements) {
   try {
-    return place(task, Reply::array(std::vector<Reply>(static_cast<std::size_t>(elements))));
+    std::vector<Reply> room;
+    room.reserve(std::min(static_cast<std::size_t>(elements), kReservedElements));
+    return place(task, Reply::array(std::move(room)));
   } catch (const std::bad_alloc&) {
     return nullptr;
   }

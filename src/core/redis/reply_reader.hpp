@@ -31,8 +31,8 @@ class ReplyReader {
   std::optional<Reply> next();
 
  private:
-  // hiredis calls these with the task it is filling; each places its object
-  // inside its parent array, so a nested reply is built without copies.
+  // hiredis calls these with the task it is filling; each appends its object
+  // to its parent array, so a nested reply is built without copies.
   static void* create_string(const ::redisReadTask* task, char* text, std::size_t size);
   static void* create_array(const ::redisReadTask* task, int elements);
   static void* create_integer(const ::redisReadTask* task, long long value);

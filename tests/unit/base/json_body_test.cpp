@@ -53,6 +53,17 @@ TEST(JsonBody, ErrorBodyHasTheSpecShape) {
   EXPECT_EQ(body.at("field").as_string(), "lat");
 }
 
+// A message may quote a query value; the body must stay JSON (UTF-8) anyway.
+TEST(JsonBody, ErrorBodyIsValidUtf8WhateverTheMessageHolds) {
+  const std::string message =
+      "unknown status 'a\xff\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82 \xc3\xa9\xf0\x9f\x9a\x95'";
+  const auto body = boost::json::parse(uitgo::json::error_body("validation_failed", message, std::string("st\x80")));
+  EXPECT_EQ(
+      body.at("error").as_string(),
+      "unknown status 'a\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD \u00e9\U0001F695'");
+  EXPECT_EQ(body.at("field").as_string(), "st\uFFFD");
+}
+
 TEST(JsonBody, TypedStructParses) {
   const auto v = uitgo::json::parse_body<Vehicle>(R"({"make":"Honda","year":2020,"extra":true})");
   EXPECT_EQ(v.make, "Honda");

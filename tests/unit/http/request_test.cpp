@@ -37,3 +37,27 @@ TEST(Request, CallerWithoutPrincipalIsUnauthorized) {
     EXPECT_EQ(e.kind(), uitgo::Refusal::unauthenticated);
   }
 }
+
+TEST(Request, MakeRequestSplitsAndDecodesTheTarget) {
+  const auto r = uitgo::http::make_request("GET", "/v1/trips/a%20b?status=requested%2Cin_ride&limit=5", {}, "", "");
+  EXPECT_EQ(r.target, "/v1/trips/a%20b?status=requested%2Cin_ride&limit=5");
+  EXPECT_EQ(r.path, "/v1/trips/a b");
+  EXPECT_EQ(r.query_param("status"), "requested,in_ride");
+  EXPECT_EQ(r.query_param("limit"), "5");
+}
+
+TEST(Request, MakeRequestLowerCasesHeaderNamesOnly) {
+  const auto r =
+      uitgo::http::make_request("POST", "/x", {{"X-Request-Id", "AbC"}, {"Content-Type", "A/B"}}, "{}", "127.0.0.1");
+  EXPECT_EQ(r.header("x-request-id"), "AbC");
+  EXPECT_EQ(r.header("content-type"), "A/B");
+  EXPECT_EQ(r.body, "{}");
+  EXPECT_EQ(r.remote_address, "127.0.0.1");
+}
+
+TEST(Request, MakeRequestRefusesTargetsThatAreNotPaths) {
+  for (const char* target : {"", "*", "http://host/x", "/a%zz", "?a=1"}) {
+    EXPECT_THROW(uitgo::http::make_request("GET", target, {}, "", ""), uitgo::DomainError) << target;
+  }
+  EXPECT_THROW(uitgo::http::make_request("GET", "/x?a=%", {}, "", ""), uitgo::DomainError);
+}

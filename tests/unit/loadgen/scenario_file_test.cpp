@@ -141,6 +141,36 @@ TEST(ScenarioFile, Durations) {
   EXPECT_FALSE(parse_duration("3d"));
 }
 
+// from_chars reads "nan" and "inf"; such times reached the runner's clock
+// arithmetic (a float-to-integer conversion with undefined behaviour).
+TEST(ScenarioFile, NonFiniteOrHugeTimesAreRefused) {
+  for (const char* text : {"nan", "inf", "-inf", "infinity", "NaN"}) EXPECT_FALSE(parse_duration(text)) << text;
+  EXPECT_EQ(error_of(replace(kProfile, R"("duration": "1m30s")", R"("duration": "nan")")),
+            "scenarios.search.duration: must be a duration such as \"30s\", \"1m30s\" or \"500ms\"");
+  EXPECT_EQ(error_of(replace(kProfile, R"("duration": "1m30s")", R"("duration": "721h")")),
+            "scenarios.search.duration: must be at most 30 days");
+  Overrides o;
+  o.required["DURATION"] = "inf";
+  EXPECT_EQ(error_of(kProfile, o),
+            "scenarios.riders.stages[1].duration: must be a duration such as \"30s\", \"1m30s\" or \"500ms\"");
+  o.required["DURATION"] = "30s";
+  o.required["TARGET_RPS"] = "nan";
+  EXPECT_EQ(error_of(kProfile, o), "scenarios.riders.stages[0].target: must be a number");
+  const auto uniform = replace(replace(kProfile, "[10.7, 10.85]", R"(["${LOW}", 1])"), R"("DURATION": "30s")",
+                               R"("DURATION": "30s", "LOW": 10.7)");
+  EXPECT_EQ(error_of(uniform, {.required = {{"LOW", "-inf"}}}),
+            "scenarios.riders.vars.lat.uniform: must be [low, high]");
+  // Boost.JSON reads 1e999 as infinity.
+  EXPECT_EQ(error_of(replace(kProfile, "[10.7, 10.85]", "[-1e999, 1]")),
+            "scenarios.riders.vars.lat.uniform: must be [low, high]");
+  EXPECT_EQ(error_of(replace(kProfile, R"("duration": "1m30s")", R"("duration": 1e999)")),
+            "scenarios.search.duration: must be at most 30 days");
+  EXPECT_EQ(error_of(replace(kProfile, R"("p(95)<250")", R"("p(nan)<250")")),
+            "thresholds.http_req_duration{scenario:riders}: 'p(nan)' is not an aggregate of http_req_duration");
+  EXPECT_EQ(error_of(replace(kProfile, R"("p(95)<250")", R"("p(95)<inf")")),
+            "thresholds.http_req_duration{scenario:riders}: 'p(95)<inf': the right side is not a number");
+}
+
 // Every profile shipped in loadtests/scenarios parses with its defaults.
 TEST(ScenarioFile, ShippedProfilesAreValid) {
   for (const char* name : {"trip_matching", "smoke", "spike", "soak", "search_only"}) {

@@ -95,5 +95,27 @@ TEST(ReplyReader, IncompleteArrayIsFreedWithTheReader) {
   EXPECT_EQ(reader.next(), std::nullopt);
 }
 
+TEST(ReplyReader, AHugeArrayCountIsNotAllocatedUpFront) {
+  // Reserving 2^31 - 1 elements up front failed (or, for smaller counts, took
+  // gigabytes) before a single element had arrived.
+  ReplyReader reader;
+  const std::string header = "*2147483647\r\n:1\r\n*1\r\n";
+  reader.feed(header.data(), header.size());
+  EXPECT_EQ(reader.next(), std::nullopt);
+}
+
+TEST(ReplyReader, ArraysLongerThanTheirFirstRoomKeepNestedElements) {
+  // Elements beyond the room reserved at the header move as the array grows;
+  // nested arrays among them must come out whole.
+  constexpr int kCount = 5000;
+  std::string bytes = "*" + std::to_string(kCount) + "\r\n";
+  std::vector<Reply> expected;
+  for (int i = 0; i < kCount; ++i) {
+    bytes += "*2\r\n:" + std::to_string(i) + "\r\n*1\r\n$1\r\nx\r\n";
+    expected.push_back(Reply::array({Reply::integer(i), Reply::array({Reply::string("x")})}));
+  }
+  EXPECT_EQ(parse_one(bytes), Reply::array(std::move(expected)));
+}
+
 }  // namespace
 }  // namespace uitgo::redis
