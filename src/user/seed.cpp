@@ -2,13 +2,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
 #include "core/auth/jwt.hpp"
+#include "core/base/json_text.hpp"
 #include "core/pg/migrations.hpp"
 #include "core/pg/pool.hpp"
 #include "core/service/dependencies.hpp"
@@ -163,7 +163,7 @@ int run(const config::Values& c) {
   });
   io.run();
   if (failure) std::rethrow_exception(failure);
-  const auto text = boost::json::serialize(result) + "\n";
+  const auto text = uitgo::json::to_text(result) + "\n";
   if (c.str("SEED_OUTPUT") == "-") {
     std::cout << text;
   } else {

@@ -1,11 +1,11 @@
 #include "core/base/json_body.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <cmath>
 
 #include "core/base/ids.hpp"
+#include "core/base/json_text.hpp"
 
 namespace uitgo::json {
 namespace {
@@ -39,7 +39,7 @@ std::string error_body(std::string_view code, std::string_view message, const st
   body["error"] = message;
   body["code"] = code;
   if (field) body["field"] = *field;
-  return boost::json::serialize(body);
+  return uitgo::json::to_text(body);
 }
 
 std::string error_body(const DomainError& error) { return error_body(error.code(), error.what(), error.field()); }

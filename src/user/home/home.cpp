@@ -1,8 +1,8 @@
 #include "user/home/home.hpp"
 
 #include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 
+#include "core/base/json_text.hpp"
 #include "core/pg/errors.hpp"
 #include "user/home/payloads.hpp"
 
@@ -14,7 +14,7 @@ std::string render(const Listing<T>& listing) {
   boost::json::array items;
   items.reserve(listing.items.size());
   for (const auto& item : listing.items) items.emplace_back(public_json(item));
-  return boost::json::serialize(boost::json::object{{"items", std::move(items)}});
+  return uitgo::json::to_text(boost::json::object{{"items", std::move(items)}});
 }
 
 // Postgres had the last word on a timestamp the format check let through.
