@@ -28,8 +28,10 @@ awaitable<Response> create(TripApp& app, Request& request) {
 }
 
 awaitable<Response> list(TripApp& app, Request& request) {
+  // ?role= (sent by the apps) is ignored: the token decides whose trips these are.
   const auto query =
-      ListQuery::parse(request.query_param("limit"), request.query_param("offset"), request.query_param("status"));
+      ListQuery::parse(request.query_param("limit"), request.query_param("offset"), request.query_param("status"),
+                       request.query_param("page"), request.query_param("pageSize"));
   const auto page = co_await app.trips.list(request.caller(), query);
   boost::json::array items;
   items.reserve(page.items.size());

@@ -49,14 +49,18 @@ struct StatusRequest {
 };
 
 // GET /v1/trips ?limit (default 20, clamped to 1..100) &offset (default 0,
-// negative → 0) &status (one status or a comma-separated list). A limit or
-// offset that is not an integer, or an unknown status, is 400.
+// negative → 0) &status (one status or a comma-separated list). The rider
+// app pages instead: ?page (1-based) &pageSize (clamped like limit; absent →
+// limit or its default) set limit = pageSize and offset = (page-1)*pageSize,
+// and offset is then ignored. A limit, offset or pageSize that is not an
+// integer, a page that is not an integer >= 1, or an unknown status, is 400.
 struct ListQuery {
   int limit = kListDefaultLimit;
   long long offset = 0;
   std::vector<Status> statuses;
   static ListQuery parse(std::optional<std::string_view> limit, std::optional<std::string_view> offset,
-                         std::optional<std::string_view> status);
+                         std::optional<std::string_view> status, std::optional<std::string_view> page = std::nullopt,
+                         std::optional<std::string_view> page_size = std::nullopt);
 };
 
 // The Idempotency-Key header: absent → nullopt; otherwise 1..255 printable
