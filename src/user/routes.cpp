@@ -8,8 +8,10 @@
 //   POST  /auth/logout                   signed in: revokes the refresh token → 204
 //   GET   /auth/me, PATCH /users/me      signed in: one's own account
 //   PATCH /admin/users/{id}              admin: {disabled}
-//   GET   /promotions, /news             anyone (read-through cache)
-//   POST|PATCH|DELETE /admin/promotions[/{id}], /admin/news[/{id}]   admin
+//   GET   /promotions, /news             anyone (read-through cache): bare arrays
+//   GET   /admin/promotions, /admin/news admin: everything, active or not, scheduled or not
+//   POST|PATCH|DELETE /admin/promotions[/{id}], /admin/news[/{id}]   admin (DELETE of a
+//                                        promotion deactivates it)
 #include "core/http/router.hpp"
 #include "user/accounts/handlers.hpp"
 #include "user/app.hpp"
@@ -34,9 +36,11 @@ void add_routes(http::Router& router, std::shared_ptr<UserApp> app) {
       .add("PATCH", "/admin/users/{id}", admin, accounts::set_disabled)
       .add("GET", "/promotions", anyone, home::list_promotions)
       .add("GET", "/news", anyone, home::list_news)
+      .add("GET", "/admin/promotions", admin, home::admin_list_promotions)
       .add("POST", "/admin/promotions", admin, home::create_promotion)
       .add("PATCH", "/admin/promotions/{id}", admin, home::update_promotion)
       .add("DELETE", "/admin/promotions/{id}", admin, home::delete_promotion)
+      .add("GET", "/admin/news", admin, home::admin_list_news)
       .add("POST", "/admin/news", admin, home::create_news)
       .add("PATCH", "/admin/news/{id}", admin, home::update_news)
       .add("DELETE", "/admin/news/{id}", admin, home::delete_news);
