@@ -15,7 +15,7 @@ using http::Response;
 
 // The profile as GET /v1/drivers/me shows it: the location is the newest of
 // Postgres's last stored one and the live position in Redis.
-awaitable<Response> profile_response(DriverApp& app, Profile profile, int status = 200) {
+awaitable<Profile> with_live_location(DriverApp& app, Profile profile) {
   std::optional<Fix> live;
   try {
     live = co_await app.index.position(profile.id);
@@ -24,7 +24,12 @@ awaitable<Response> profile_response(DriverApp& app, Profile profile, int status
     log::warn("live driver position unavailable", {{"driverId", profile.id}, {"error", e.what()}});
   }
   if (live && (!profile.location || live->recorded_at_ms >= profile.location->recorded_at_ms)) profile.location = live;
-  co_return Response::json(status, profile.to_json());
+  co_return profile;
+}
+
+awaitable<Response> profile_response(DriverApp& app, Profile profile, int status = 200) {
+  const auto shown = co_await with_live_location(app, std::move(profile));
+  co_return Response::json(status, shown.to_json());
 }
 
 }  // namespace
@@ -107,7 +112,8 @@ awaitable<Response> set_status(DriverApp& app, Request& request) {
   }
   log::info("driver status changed",
             {{"driverId", id}, {"online", input.online}, {"by", caller.user_id}, {"request_id", request.request_id}});
-  co_return co_await profile_response(app, std::move(*profile));
+  const auto shown = co_await with_live_location(app, std::move(*profile));
+  co_return Response::json(200, shown.status_json());
 }
 
 }  // namespace uitgo::driver::profiles

@@ -70,8 +70,10 @@ class ProfileStore {
 };
 
 // Columns that read as a Summary (shared with the SQL search).
+// Read with `LEFT JOIN vehicles v`: a driver may have no vehicle.
 inline constexpr const char* kSummaryColumns =
-    "d.id::text AS id, d.full_name, d.rating::float8 AS rating, v.make, v.model, v.color, v.year, v.plate_number";
+    "d.id::text AS id, d.full_name, d.rating::float8 AS rating, v.driver_id IS NOT NULL AS has_vehicle, v.make,"
+    " v.model, v.color, v.year, v.plate_number";
 Summary read_summary(const pg::Result& r, int row);
 // A Postgres text array literal ({a,b,c}) of canonical UUIDs.
 std::string uuid_array(const std::vector<std::string>& ids);

@@ -95,8 +95,8 @@ DriverSignup DriverSignup::from_body(std::string_view body) {
   if (!s.account.phone) throw DomainError::invalid("phone", "phone is required for drivers");
   s.profile["licenseNumber"] = f.required_string("licenseNumber", {.min_length = 1, .max_length = 50});
   if (auto url = f.optional_string("avatarUrl", {.min_length = 1, .max_length = 2048})) s.profile["avatarUrl"] = *url;
-  f.required_object("vehicle");
-  s.profile["vehicle"] = object.at("vehicle");
+  // Optional, as the driver app sends it (absent when its form has no vehicle).
+  if (f.optional_object("vehicle")) s.profile["vehicle"] = object.at("vehicle");
   return s;
 }
 

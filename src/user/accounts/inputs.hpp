@@ -51,7 +51,7 @@ struct DisableRequest {
 // driver-service validates them and its 400 (naming the field) is passed on.
 struct DriverSignup {
   RegisterRequest account;
-  boost::json::object profile;  // licenseNumber, avatarUrl?, vehicle, as sent
+  boost::json::object profile;  // licenseNumber, avatarUrl?, vehicle? (every field optional), as sent
   static DriverSignup from_body(std::string_view body);
 };
 
