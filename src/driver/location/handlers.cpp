@@ -28,7 +28,8 @@ awaitable<void> apply_location(DriverApp& app, const std::string& id, const Loca
     if (!state->online) throw DomainError::conflict("the driver is offline: set the status to online first");
     // Online in Postgres but unknown to Redis (flushed or restarted): restore
     // the driver's entry, reservation included, and apply the ping.
-    co_await app.index.go_online(id, std::nullopt, state->current_trip_id);
+    const Online restored{.trip_id = state->current_trip_id};
+    co_await app.index.go_online(id, restored, now);
     accepted = co_await app.index.update_location(id, input.lat, input.lng, now);
     if (!accepted) throw UnavailableError("the driver index did not take the location");
   }

@@ -97,12 +97,19 @@ awaitable<Response> set_status(DriverApp& app, Request& request) {
     profile = co_await app.profiles.set_online(id, true);
     if (!profile) throw DomainError::not_found("driver not found");
     // Searchable at once when the last stored location is still fresh;
-    // otherwise with the next location ping.
-    std::optional<Fix> fix;
-    if (profile->location && profile->location->recorded_at_ms >= now_ms() - app.index.stale_ms()) {
-      fix = profile->location;
+    // otherwise with the next location ping. Until that ping a driver who
+    // sent no position since going online is "unlocated": a matching
+    // candidate after the located ones (MATCH_UNLOCATED_DRIVERS).
+    const auto now = now_ms();
+    Online state{.trip_id = profile->current_trip_id};
+    if (profile->location && profile->location->recorded_at_ms >= now - app.index.stale_ms()) {
+      state.fix = profile->location;
     }
-    co_await app.index.go_online(id, fix, profile->current_trip_id);
+    const auto online_since = parse_rfc3339_ms(profile->status_updated_at).value_or(now);
+    std::optional<std::int64_t> last_position;
+    if (profile->location) last_position = profile->location->recorded_at_ms;
+    if (!state.fix && unlocated_since_online(last_position, online_since)) state.unlocated_since_ms = online_since;
+    co_await app.index.go_online(id, state, now);
   } else {
     // Redis first: the driver leaves search at once. Should the Postgres write
     // fail, the next ping restores the index from Postgres (still online).

@@ -57,6 +57,8 @@ struct WarmEntry {
   bool online = false;
   std::optional<std::string> current_trip_id;
   std::optional<Fix> fix;  // only when recorded at or after the cut-off
+  // Set when online without a position since going online: drivers.free_since.
+  std::optional<std::int64_t> unlocated_since_ms;
 };
 
 // The part of a profile search results carry.

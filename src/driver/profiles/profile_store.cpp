@@ -48,11 +48,17 @@ constexpr const char* kClaimUnchecked =
     "UPDATE drivers d SET trip_checked_at = now() FROM (SELECT id FROM drivers WHERE current_trip_id IS NOT NULL"
     " AND trip_checked_at < now() - make_interval(secs => $1::bigint) ORDER BY trip_checked_at LIMIT $2::int"
     " FOR UPDATE SKIP LOCKED) due WHERE d.id = due.id RETURNING d.id::text AS id, d.current_trip_id::text AS trip_id";
+// The last location only when fresh (received at or after $1 ms); an online
+// driver without any location received since it went online
+// (status_updated_at) is unlocated, waiting since free_since.
 constexpr const char* kWarmEntries =
     "SELECT d.id::text AS id, d.availability = 'online' AS online, d.current_trip_id::text AS current_trip_id,"
-    " l.lat, l.lng, (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms"
-    " FROM drivers d LEFT JOIN driver_last_locations l ON l.driver_id = d.id"
-    "  AND l.recorded_at >= timestamptz 'epoch' + $1::bigint * interval '1 millisecond'"
+    " CASE WHEN fresh THEN l.lat END AS lat, CASE WHEN fresh THEN l.lng END AS lng,"
+    " (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms,"
+    " CASE WHEN d.availability = 'online' AND (l.recorded_at IS NULL OR l.recorded_at < d.status_updated_at)"
+    "  THEN (extract(epoch FROM d.free_since) * 1000)::bigint END AS unlocated_since_ms"
+    " FROM drivers d LEFT JOIN driver_last_locations l ON l.driver_id = d.id,"
+    " LATERAL (SELECT l.recorded_at >= timestamptz 'epoch' + $1::bigint * interval '1 millisecond' AS fresh) f"
     " WHERE d.availability = 'online' OR d.current_trip_id IS NOT NULL";
 
 const std::string kSummaries = std::string("SELECT ") + kSummaryColumns +
@@ -225,7 +231,8 @@ awaitable<std::vector<WarmEntry>> ProfileStore::warm_entries(std::int64_t fresh_
     out.push_back({.id = r.get<std::string>(i, "id"),
                    .online = r.get<bool>(i, "online"),
                    .current_trip_id = r.get<std::optional<std::string>>(i, "current_trip_id"),
-                   .fix = read_fix(r, i)});
+                   .fix = read_fix(r, i),
+                   .unlocated_since_ms = r.get<std::optional<std::int64_t>>(i, "unlocated_since_ms")});
   }
   co_return out;
 }

@@ -62,7 +62,8 @@ class ProfileStore {
   awaitable<std::vector<HeldReservation>> claim_unchecked_reservations(std::chrono::seconds older_than, int limit);
 
   // Every online or reserved driver, with its last location when it was
-  // received at or after `fresh_since_ms`.
+  // received at or after `fresh_since_ms`, and whether it has sent no
+  // position since going online (then waiting since drivers.free_since).
   awaitable<std::vector<WarmEntry>> warm_entries(std::int64_t fresh_since_ms);
 
  private:
