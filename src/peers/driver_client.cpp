@@ -63,6 +63,17 @@ awaitable<bool> DriverClient::delete_profile(const std::string& driver_id, const
   co_return r.status == 204;
 }
 
+awaitable<ReserveResult> DriverClient::reserve(const std::string& driver_id, const std::string& trip_id,
+                                               const std::string& request_id) {
+  const auto target = driver_path(driver_id, "reserve");
+  const auto body = uitgo::json::to_text(bj::object{{"tripId", trip_id}});
+  const auto r = co_await http_->request("POST", target, body, request_id);
+  if (r.status == 200) co_return ReserveResult::reserved;
+  if (r.status == 409) co_return ReserveResult::not_free;
+  if (r.status == 404) co_return ReserveResult::unknown_driver;
+  throw UnavailableError("driver-service answered " + std::to_string(r.status) + " to a reservation");
+}
+
 awaitable<ReleaseResult> DriverClient::release(const std::string& driver_id, const std::string& trip_id,
                                                const std::string& request_id) {
   const auto target = driver_path(driver_id, "release");

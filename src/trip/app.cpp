@@ -52,17 +52,18 @@ void add_deliveries(service::Runtime& runtime, TripApp& app) {
 void add_maintenance(service::Runtime& runtime, TripApp& app) {
   auto* metrics = &runtime.metrics();
   const auto every = app.settings.maintenance_interval;
-  runtime.add_task({.name = "trip-gauges", .period = every, .first_delay = Millis(0)}, [&app, metrics]() -> awaitable<void> {
-    co_await app.reads.refresh_lag();
-    co_await app.relay.export_backlog(*metrics);
-    if (!app.queue) co_return;
-    const auto stats = co_await app.queue->stats();
-    queue::export_stats(stats, *metrics);
-  });
+  runtime.add_task({.name = "trip-gauges", .period = every, .first_delay = Millis(0)},
+                   [&app, metrics]() -> awaitable<void> {
+                     co_await app.reads.refresh_lag();
+                     co_await app.relay.export_backlog(*metrics);
+                     if (!app.queue) co_return;
+                     const auto stats = co_await app.queue->stats();
+                     queue::export_stats(stats, *metrics);
+                   });
   if (app.settings.offer_backstop_seconds > 0) {
-    runtime.add_task({.name = "offer-backstop", .period = every, .first_delay = Millis(0)}, [&app]() -> awaitable<void> {
-      co_await app.offers.expire_stale_offers(app.settings.offer_backstop_seconds);
-    });
+    runtime.add_task(
+        {.name = "offer-backstop", .period = every, .first_delay = Millis(0)},
+        [&app]() -> awaitable<void> { co_await app.offers.expire_stale_offers(app.settings.offer_backstop_seconds); });
   }
   runtime.add_task({.name = "trip-prune", .period = kPruneInterval, .first_delay = every}, [&app]() -> awaitable<void> {
     const auto rows = co_await app.relay.prune(app.settings.outbox_retention_hours);
@@ -141,6 +142,11 @@ std::shared_ptr<TripApp> install(service::Runtime& runtime, pg::Pool& db, pg::Po
                                  const std::string& internal_token) {
   auto app = std::make_shared<TripApp>(runtime, db, replica, redis, internal_token);
   app->live = std::make_unique<LiveTracking>(runtime, *app, redis, LiveSettings::from(runtime.config()));
+  app->users = std::make_unique<peers::UserClient>(
+      runtime.executor(), service::peer_options(runtime.config(), "USER_SERVICE", internal_token));
+  app->dispatch = std::make_unique<Dispatch>(db, app->trips, app->offers, app->drivers, *app->users);
+  app->directions =
+      std::make_unique<Directions>(runtime.executor(), runtime.metrics(), RoutingSettings::from(runtime.config()));
   add_deliveries(runtime, *app);
   add_maintenance(runtime, *app);
   add_routes(runtime.router(), app);

@@ -84,6 +84,7 @@ CreateTripRequest CreateTripRequest::from_json(const json::Fields& f) {
   }
   pair(f, "originLat", "originLng", r.origin_lat, r.origin_lng);
   pair(f, "destLat", "destLng", r.dest_lat, r.dest_lng);
+  if (f.optional_string("riderId", {.min_length = 1, .max_length = 64})) r.rider_id = f.required_uuid("riderId");
   return r;
 }
 
@@ -100,6 +101,8 @@ std::string CreateTripRequest::canonical() const {
   o["originLng"] = num(origin_lng);
   o["destLat"] = num(dest_lat);
   o["destLng"] = num(dest_lng);
+  if (rider_id) o["riderId"] = *rider_id;  // only when given: older fingerprints stay valid
+  // Boost's own text on purpose: stored fingerprints must not change with the response format.
   return boost::json::serialize(o);
 }
 

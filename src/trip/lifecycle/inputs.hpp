@@ -23,8 +23,9 @@ inline constexpr std::size_t kReasonMax = 200;
 // whitespace trimmed); serviceId 1..50 of [A-Za-z0-9._-] (bike, car, car7 are
 // priced, see fare.hpp; others are accepted and priced like car);
 // originLat/originLng and destLat/destLng optional, but each pair complete,
-// finite and in range.
+// finite and in range; riderId (a UUID) only for an admin booking for a rider.
 struct CreateTripRequest {
+  std::optional<std::string> rider_id;
   std::string origin_text;
   std::string dest_text;
   std::string service_id;
