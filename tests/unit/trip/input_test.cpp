@@ -135,6 +135,22 @@ TEST(ListQueryInput, DefaultsClampsAndFilters) {
   EXPECT_THROW(ListQuery::parse(std::nullopt, std::nullopt, "done"), DomainError);
 }
 
+TEST(CreateTripInput, RiderIdForAdminBookings) {
+  const auto r = json::parse_body<CreateTripRequest>(
+      R"({"originText":"A","destText":"B","serviceId":"car","riderId":"0F8FAD5B-D9CB-469F-A165-70867728950E"})");
+  EXPECT_EQ(r.rider_id, "0f8fad5b-d9cb-469f-a165-70867728950e");
+  const auto plain = json::parse_body<CreateTripRequest>(R"({"originText":"A","destText":"B","serviceId":"car"})");
+  EXPECT_FALSE(plain.rider_id);
+  EXPECT_NE(r.fingerprint(), plain.fingerprint()) << "a booking for someone else is another request";
+  EXPECT_EQ(plain.canonical().find("riderId"), std::string::npos) << "fingerprints stored before stay valid";
+  try {
+    json::parse_body<CreateTripRequest>(R"({"originText":"A","destText":"B","serviceId":"car","riderId":"me"})");
+    ADD_FAILURE();
+  } catch (const DomainError& e) {
+    EXPECT_EQ(e.field(), "riderId");
+  }
+}
+
 TEST(ListQueryInput, PagesAsTheRiderAppSendsThem) {
   const auto second = ListQuery::parse(std::nullopt, std::nullopt, std::nullopt, "2", "10");
   EXPECT_EQ(second.limit, 10);
