@@ -85,11 +85,11 @@ awaitable<std::optional<User>> AccountStore::by_id(pg::Pool& db, const std::stri
 
 awaitable<std::optional<User>> AccountStore::update_profile(pg::Pool& db, const std::string& id,
                                                             const std::optional<std::string>& name,
-                                                            const std::optional<std::string>& phone) {
+                                                            const std::optional<std::string>& phone, bool clear_phone) {
   auto r = co_await db.query(
-      "UPDATE users SET name = COALESCE($2, name), phone = COALESCE($3, phone), updated_at = now() "
-      "WHERE id = $1::uuid RETURNING " UITGO_USER_COLUMNS,
-      {id, name, phone});
+      "UPDATE users SET name = COALESCE($2, name), phone = CASE WHEN $4 THEN NULL ELSE COALESCE($3, phone) END, "
+      "updated_at = now() WHERE id = $1::uuid RETURNING " UITGO_USER_COLUMNS,
+      {id, name, phone, clear_phone});
   co_return first_user(r);
 }
 

@@ -52,9 +52,10 @@ class AccountStore {
   static awaitable<User> create(pg::Tx& tx, const NewUser& user);
   static awaitable<std::optional<User>> by_email(pg::Pool& db, const std::string& email);
   static awaitable<std::optional<User>> by_id(pg::Pool& db, const std::string& id);
+  // `clear_phone`: the phone becomes null (`phone` is then ignored).
   static awaitable<std::optional<User>> update_profile(pg::Pool& db, const std::string& id,
                                                        const std::optional<std::string>& name,
-                                                       const std::optional<std::string>& phone);
+                                                       const std::optional<std::string>& phone, bool clear_phone);
 
   // Stores a new refresh token with the jti of the access token issued with
   // it; `family_id` empty starts a new family. Returns the opaque token.

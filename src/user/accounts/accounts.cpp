@@ -14,7 +14,7 @@ awaitable<User> Accounts::get(const std::string& user_id) {
 }
 
 awaitable<User> Accounts::update_profile(const std::string& user_id, const ProfileUpdate& input) {
-  auto user = co_await AccountStore::update_profile(db_, user_id, input.name, input.phone);
+  auto user = co_await AccountStore::update_profile(db_, user_id, input.name, input.phone, input.clear_phone);
   if (!user) throw account_not_found();
   co_return std::move(*user);
 }

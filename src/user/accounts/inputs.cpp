@@ -13,7 +13,14 @@ constexpr json::StringRule kEmail{.min_length = 3, .max_length = 254};
 constexpr json::StringRule kPhone{.min_length = 6, .max_length = 20};
 constexpr json::StringRule kToken{.min_length = 1, .max_length = 256};
 
+bool blank_string(const json::Fields& f, std::string_view field) {
+  const auto text = f.optional_string(field, {.min_length = 0, .max_length = 1000});
+  return text && text->find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// An empty (or blank) phone means none: the apps send "" for an empty field.
 std::optional<std::string> checked_phone(const json::Fields& f) {
+  if (blank_string(f, "phone")) return std::nullopt;
   auto phone = f.optional_string("phone", kPhone);
   if (!phone) return phone;
   const bool ok = std::all_of(phone->begin(), phone->end(), [](unsigned char c) {
@@ -99,7 +106,10 @@ ProfileUpdate ProfileUpdate::from_json(const json::Fields& f) {
   ProfileUpdate u;
   if (auto name = f.optional_string("name", kName)) u.name = trimmed(*name, "name", f);
   u.phone = checked_phone(f);
-  if (!u.name && !u.phone) throw DomainError::invalid("name", "nothing to update: give name and/or phone");
+  u.clear_phone = blank_string(f, "phone");
+  if (!u.name && !u.phone && !u.clear_phone) {
+    throw DomainError::invalid("name", "nothing to update: give name and/or phone");
+  }
   return u;
 }
 

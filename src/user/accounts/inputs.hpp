@@ -36,9 +36,11 @@ struct RefreshRequest {
   static RefreshRequest from_json(const json::Fields& f);
 };
 
+// PATCH /users/me: {name?, phone?}; phone "" removes the phone.
 struct ProfileUpdate {
   std::optional<std::string> name;
   std::optional<std::string> phone;
+  bool clear_phone = false;
   static ProfileUpdate from_json(const json::Fields& f);
 };
 

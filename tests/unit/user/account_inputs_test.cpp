@@ -81,6 +81,24 @@ TEST(PasswordInputs, ChangeNeedsAnEightCharacterPassword) {
   EXPECT_EQ(failing_field([] { parse<ChangePasswordRequest>(R"({"newPassword":"long enough"})"); }), "currentPassword");
 }
 
+TEST(ProfileInputs, AnEmptyPhoneIsNoPhone) {
+  const auto r = parse<RegisterRequest>(R"({"email":"a@b.co","password":"12345678","name":"A","phone":""})");
+  EXPECT_FALSE(r.phone);
+  const auto u = parse<ProfileUpdate>(R"({"phone":""})");
+  EXPECT_TRUE(u.clear_phone);
+  EXPECT_FALSE(u.phone);
+  const auto kept = parse<ProfileUpdate>(R"({"name":"B"})");
+  EXPECT_FALSE(kept.clear_phone);
+  EXPECT_EQ(failing_field([] { parse<ProfileUpdate>(R"({"phone":"12"})"); }), "phone");
+  EXPECT_EQ(failing_field([] { parse<ProfileUpdate>(R"({"phone":"12ab5678"})"); }), "phone");
+  EXPECT_EQ(failing_field([] {
+              DriverSignup::from_body(R"({"email":"a@b.co","password":"12345678","name":"A",)"
+                                      R"("phone":"","licenseNumber":"L"})");
+            }),
+            "phone")
+      << "drivers need a phone";
+}
+
 TEST(PasswordInputs, ForgotAndReset) {
   EXPECT_EQ(parse<ForgotPasswordRequest>(R"({"email":" Rider@UITGO.dev "})").email, "rider@uitgo.dev");
   EXPECT_EQ(failing_field([] { parse<ForgotPasswordRequest>("{}"); }), "email");
