@@ -33,6 +33,10 @@
 #   UITGO_GATEWAY_PORT=8080  UITGO_USER_PORT=8081  UITGO_TRIP_PORT=8082
 #   UITGO_DRIVER_PORT=8083   UITGO_BIN=<repo>/build/uitgo
 #   UITGO_AUTH_RATE=10r/s  UITGO_AUTH_BURST=20   nginx limit for /auth/* per client IP
+#   CORS_ALLOWED_ORIGINS="http://localhost:*,http://127.0.0.1:*"
+#                        origins (scheme://host[:port], port * = any) whose
+#                        browsers may call the gateway (the apps' web builds);
+#                        empty: no CORS
 #   UITGO_USER_EXTRA_PORTS / UITGO_TRIP_EXTRA_PORTS / UITGO_DRIVER_EXTRA_PORTS
 #                        space-separated ports of more instances of that service
 #                        (components <service>-2, <service>-3, ...; e.g.

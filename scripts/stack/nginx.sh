@@ -6,6 +6,10 @@ readonly NGINX_TEMPLATE="$REPO_DIR/deploy/nginx/gateway.conf.template"
 readonly AUTH_RATE="${UITGO_AUTH_RATE:-10r/s}"
 readonly AUTH_BURST="${UITGO_AUTH_BURST:-20}"
 readonly NGINX_WORKERS="${UITGO_NGINX_WORKERS:-auto}"
+# Origins whose browsers may call the gateway (the apps' web builds). Unset:
+# any port on localhost / 127.0.0.1 (flutter run -d chrome picks a random
+# one); empty: no CORS at all.
+readonly CORS_ORIGINS="${CORS_ALLOWED_ORIGINS-http://localhost:*,http://127.0.0.1:*}"
 
 # Escapes a value for the replacement side of a sed s|||.
 sed_escape() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
@@ -25,6 +29,30 @@ upstream_of() {
   local name=$1 override
   override="UITGO_${name^^}_UPSTREAMS"
   sed_escape "$(upstream_servers "${!override:-$(local_upstreams "$name-service")}")"
+}
+
+# The entries of the gateway's allowed-origin map: one per origin of
+# CORS_ALLOWED_ORIGINS (comma- or space-separated scheme://host[:port]; the
+# port * means any port), each mapping the origin to itself.
+cors_origin_entries() {
+  local origin scheme host port out="" pattern
+  local -a origins=()
+  IFS=', ' read -ra origins <<<"$CORS_ORIGINS"
+  for origin in "${origins[@]}"; do
+    [[ -n "$origin" ]] || continue
+    [[ "$origin" =~ ^(https?)://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:([0-9]{1,5}|\*))?$ ]] ||
+      die "CORS_ALLOWED_ORIGINS: '$origin' is not an origin like https://app.example.com or http://localhost:*"
+    scheme=${BASH_REMATCH[1]} host=${BASH_REMATCH[2]} port=${BASH_REMATCH[4]}
+    if [[ "$port" == "*" ]]; then
+      pattern="$scheme://${host//./\\.}"
+      pattern=${pattern//[/\\[}
+      pattern=${pattern//]/\\]}
+      out+="\"~^$pattern(:[0-9]+)?\$\" \$http_origin; "
+    else
+      out+="\"$origin\" \$http_origin; "
+    fi
+  done
+  echo "$out"
 }
 
 render_nginx_conf() {
@@ -48,6 +76,7 @@ render_nginx_conf() {
     -e "s|@USER_SERVERS@|$(upstream_of user)|g" \
     -e "s|@TRIP_SERVERS@|$(upstream_of trip)|g" \
     -e "s|@DRIVER_SERVERS@|$(upstream_of driver)|g" \
+    -e "s|@CORS_ORIGINS@|$(sed_escape "$(cors_origin_entries)")|g" \
     "$NGINX_TEMPLATE" >"$conf.tmp"
   if grep -q '@[A-Z_]*@' "$conf.tmp"; then
     die "nginx: unrendered placeholder in $conf.tmp: $(grep -o '@[A-Z_]*@' "$conf.tmp" | head -1)"

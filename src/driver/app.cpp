@@ -26,6 +26,7 @@ config::Spec settings_spec() {
 
 Settings Settings::from(const config::Values& c) {
   return {.search_mode = c.str("DRIVER_SEARCH"),
+          .match_unlocated = c.flag("MATCH_UNLOCATED_DRIVERS"),
           .stale_after = std::chrono::seconds(c.integer("DRIVER_STALE_SECONDS")),
           .sweep_interval = c.millis("DRIVER_SWEEP_MS"),
           .writer = {.flush_interval = c.millis("LOCATION_FLUSH_MS"),
@@ -36,7 +37,7 @@ Settings Settings::from(const config::Values& c) {
 DriverApp::DriverApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const std::string& internal_token)
     : settings(Settings::from(runtime.config())),
       profiles(db),
-      index(redis, settings.stale_after),
+      index(redis, settings.stale_after, settings.match_unlocated),
       search(make_search(settings.search_mode, db, index, profiles, runtime.metrics())),
       writer(runtime, db, settings.writer),
       maintenance(runtime, redis, index, profiles, settings.sweep_interval),

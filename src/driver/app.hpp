@@ -32,6 +32,7 @@ config::Spec settings_spec();
 
 struct Settings {
   std::string search_mode = "geo";  // geo | sql
+  bool match_unlocated = true;      // MATCH_UNLOCATED_DRIVERS (declared in matcher_spec)
   std::chrono::seconds stale_after{30};
   Millis sweep_interval{1000};
   WriterSettings writer;

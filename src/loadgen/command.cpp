@@ -1,7 +1,6 @@
 #include "loadgen/command.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <sys/resource.h>
 
@@ -9,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "core/base/json_text.hpp"
 #include "loadgen/options.hpp"
 #include "loadgen/run.hpp"
 #include "loadgen/scenario_file.hpp"
@@ -89,7 +89,7 @@ int run_loadgen(const config::Values& env, const std::vector<std::string>& args)
 
   const auto thresholds = options.thresholds ? evaluate_thresholds(profile, run.stats) : std::vector<ThresholdResult>{};
   const SummaryContext summary_context{options.api_base, run.context.tokens.source, options.thresholds};
-  write_file(options.out, boost::json::serialize(summary_json(profile, run.stats, thresholds, summary_context)) + "\n");
+  write_file(options.out, uitgo::json::to_text(summary_json(profile, run.stats, thresholds, summary_context)) + "\n");
   if (!options.timeseries.empty()) {
     std::ofstream csv(options.timeseries);
     write_timeseries(run.stats, csv);

@@ -1,9 +1,9 @@
 #include "peers/driver_client.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/base/errors.hpp"
+#include "core/base/json_text.hpp"
 #include "core/base/log.hpp"
 #include "core/base/time.hpp"
 
@@ -50,7 +50,7 @@ DriverClient::DriverClient(asio::any_io_executor executor, http::ClientOptions o
     : http_(std::make_unique<http::Client>(std::move(executor), std::move(options))) {}
 
 awaitable<void> DriverClient::create_profile(const bj::object& profile, const std::string& request_id) {
-  const auto body = bj::serialize(profile);
+  const auto body = uitgo::json::to_text(profile);
   const auto r = co_await http_->request("POST", "/internal/drivers", body, request_id);
   if (r.status == 200 || r.status == 201) co_return;
   if (r.status == 400 || r.status == 409) throw_refusal(r);
@@ -63,10 +63,21 @@ awaitable<bool> DriverClient::delete_profile(const std::string& driver_id, const
   co_return r.status == 204;
 }
 
+awaitable<ReserveResult> DriverClient::reserve(const std::string& driver_id, const std::string& trip_id,
+                                               const std::string& request_id) {
+  const auto target = driver_path(driver_id, "reserve");
+  const auto body = uitgo::json::to_text(bj::object{{"tripId", trip_id}});
+  const auto r = co_await http_->request("POST", target, body, request_id);
+  if (r.status == 200) co_return ReserveResult::reserved;
+  if (r.status == 409) co_return ReserveResult::not_free;
+  if (r.status == 404) co_return ReserveResult::unknown_driver;
+  throw UnavailableError("driver-service answered " + std::to_string(r.status) + " to a reservation");
+}
+
 awaitable<ReleaseResult> DriverClient::release(const std::string& driver_id, const std::string& trip_id,
                                                const std::string& request_id) {
   const auto target = driver_path(driver_id, "release");
-  const auto body = bj::serialize(bj::object{{"tripId", trip_id}});
+  const auto body = uitgo::json::to_text(bj::object{{"tripId", trip_id}});
   const auto r = co_await http_->request("POST", target, body, request_id);
   if (r.status >= 200 && r.status < 300) co_return ReleaseResult::released;
   if (r.status == 409) co_return ReleaseResult::not_held;
@@ -78,7 +89,7 @@ awaitable<void> DriverClient::update_location(const std::string& driver_id, doub
                                               std::int64_t recorded_ms) {
   const auto target = driver_path(driver_id, "location");
   const auto body =
-      bj::serialize(bj::object{{"lat", lat}, {"lng", lng}, {"recordedAt", format_rfc3339_ms(recorded_ms)}});
+      uitgo::json::to_text(bj::object{{"lat", lat}, {"lng", lng}, {"recordedAt", format_rfc3339_ms(recorded_ms)}});
   const auto r = co_await http_->request("PUT", target, body);
   if (r.status != 204 && r.status != 200) {
     throw UnavailableError("driver-service answered " + std::to_string(r.status) + " to a location");

@@ -1,9 +1,9 @@
 #include "peers/trip_client.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/base/errors.hpp"
+#include "core/base/json_text.hpp"
 
 namespace uitgo::peers {
 namespace {
@@ -57,7 +57,7 @@ awaitable<std::optional<InternalTrip>> TripClient::get(const std::string& trip_i
 
 awaitable<OfferResult> TripClient::offer(const std::string& trip_id, const std::string& driver_id, int attempt,
                                          const std::string& request_id) {
-  const auto body = bj::serialize(bj::object{{"driverId", driver_id}, {"attempt", attempt}});
+  const auto body = uitgo::json::to_text(bj::object{{"driverId", driver_id}, {"attempt", attempt}});
   const auto target = trip_path(trip_id, "offer");
   const auto r = co_await post(target, body, request_id);
   if (r.status == 200) co_return flag(r, "created") ? OfferResult::made : OfferResult::already_yours;
@@ -68,7 +68,7 @@ awaitable<OfferResult> TripClient::offer(const std::string& trip_id, const std::
 
 awaitable<ExpiryResult> TripClient::expire_offer(const std::string& trip_id, const std::string& driver_id,
                                                  const std::string& request_id) {
-  const auto body = bj::serialize(bj::object{{"driverId", driver_id}});
+  const auto body = uitgo::json::to_text(bj::object{{"driverId", driver_id}});
   const auto target = trip_path(trip_id, "offer-expired");
   const auto r = co_await post(target, body, request_id);
   if (r.status == 200) co_return flag(r, "expired") ? ExpiryResult::expired_now : ExpiryResult::already_ended;
@@ -79,7 +79,7 @@ awaitable<ExpiryResult> TripClient::expire_offer(const std::string& trip_id, con
 
 awaitable<CancelResult> TripClient::cancel_unmatched(const std::string& trip_id, const std::string& reason,
                                                      const std::string& request_id) {
-  const auto body = bj::serialize(bj::object{{"reason", reason}});
+  const auto body = uitgo::json::to_text(bj::object{{"reason", reason}});
   const auto target = trip_path(trip_id, "cancel");
   const auto r = co_await post(target, body, request_id);
   if (r.status == 200) co_return CancelResult::cancelled;

@@ -3,11 +3,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <iostream>
 
+#include "core/base/json_text.hpp"
 #include "core/base/log.hpp"
 #include "core/service/dependencies.hpp"
 #include "queue/queue_config.hpp"
@@ -69,7 +69,7 @@ awaitable<int> execute(DeadLetterQueue& q, std::vector<std::string> args) {
       }
     }
     auto letters = co_await q.dead_letters(static_cast<std::size_t>(limit));
-    for (const auto& d : letters) std::cout << boost::json::serialize(to_json(d)) << "\n";
+    for (const auto& d : letters) std::cout << uitgo::json::to_text(to_json(d)) << "\n";
     std::cerr << "match-dlq: " << letters.size() << " shown from " << q.dead_letter_name() << "\n";
     co_return 0;
   }
@@ -97,7 +97,7 @@ awaitable<int> execute(DeadLetterQueue& q, std::vector<std::string> args) {
         std::cerr << "match-dlq: " << id << ": not in " << q.dead_letter_name() << "\n";
         ++missing;
       } else {
-        std::cout << boost::json::serialize(boost::json::object{{"id", id}, {"replayedAs", new_id}}) << "\n";
+        std::cout << uitgo::json::to_text(boost::json::object{{"id", id}, {"replayedAs", new_id}}) << "\n";
       }
     }
     co_return missing == 0 ? 0 : 1;

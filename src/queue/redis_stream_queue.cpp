@@ -3,12 +3,12 @@
 #include "core/base/time.hpp"
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 
+#include "core/base/json_text.hpp"
 #include "core/base/log.hpp"
 
 namespace uitgo::queue {
@@ -170,7 +170,7 @@ std::string delayed_member(const Message& message) {
   o["body"] = message.body;
   o["sent_at"] = std::to_string(message.sent_at_ms);
   o["prior"] = std::to_string(message.deliveries);
-  return boost::json::serialize(o);
+  return uitgo::json::to_text(o);
 }
 
 std::optional<Millis> block_time(Millis wait, std::int64_t next_due_in_ms, Millis visibility_timeout) {

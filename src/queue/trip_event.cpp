@@ -1,8 +1,8 @@
 #include "queue/trip_event.hpp"
+#include "core/base/json_text.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <cmath>
 #include <stdexcept>
@@ -60,7 +60,7 @@ std::string TripEvent::to_json() const {
   o["createdAt"] = created_at;
   o["createdAtMs"] = created_at_ms;
   o["attempt"] = attempt;
-  return boost::json::serialize(o);
+  return uitgo::json::to_text(o);
 }
 
 TripEvent TripEvent::from_json(std::string_view body) {

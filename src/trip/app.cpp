@@ -154,6 +154,11 @@ std::shared_ptr<TripApp> install(service::Runtime& runtime, pg::Pool& db, pg::Po
                                  const std::string& internal_token) {
   auto app = std::make_shared<TripApp>(runtime, db, replica, redis, internal_token);
   app->live = std::make_unique<LiveTracking>(runtime, *app, redis, LiveSettings::from(runtime.config()));
+  app->users = std::make_unique<peers::UserClient>(
+      runtime.executor(), service::peer_options(runtime.config(), "USER_SERVICE", internal_token));
+  app->dispatch = std::make_unique<Dispatch>(db, app->trips, app->offers, app->drivers, *app->users);
+  app->directions =
+      std::make_unique<Directions>(runtime.executor(), runtime.metrics(), RoutingSettings::from(runtime.config()));
   add_deliveries(runtime, *app);
   add_maintenance(runtime, *app);
   add_routes(runtime.router(), app);

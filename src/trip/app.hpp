@@ -13,15 +13,18 @@
 #include "core/redis/client.hpp"
 #include "core/service/runtime.hpp"
 #include "peers/driver_client.hpp"
+#include "peers/user_client.hpp"
 #include "queue/match_queue.hpp"
 #include "trip/lifecycle/trip_changes.hpp"
 #include "trip/lifecycle/trips.hpp"
 #include "trip/live/live_tracking.hpp"
 #include "trip/matching/match_sweep.hpp"
+#include "trip/matching/dispatch.hpp"
 #include "trip/matching/offers.hpp"
 #include "trip/matching/outbox.hpp"
 #include "trip/matching/sync_matching.hpp"
 #include "trip/reads/read_routing.hpp"
+#include "trip/routing/directions.hpp"
 
 namespace uitgo::trip {
 
@@ -65,6 +68,9 @@ struct TripApp {
   SyncMatching sync;
   MatchSweep sweep;
   std::unique_ptr<LiveTracking> live;
+  std::unique_ptr<peers::UserClient> users;  // built by install()
+  std::unique_ptr<Dispatch> dispatch;
+  std::unique_ptr<Directions> directions;
 };
 
 // Builds the app, its outbox deliveries and its background tasks on `runtime`,

@@ -19,9 +19,11 @@ config::Spec spec() {
       .merge(auth::jwt_spec())
       .merge(service::internal_token_spec())
       .merge(service::peer_spec("DRIVER_SERVICE"))
+      .merge(service::peer_spec("USER_SERVICE"))
       .merge(settings_spec())
       .merge(live_spec())
-      .merge(read_routing_spec());
+      .merge(read_routing_spec())
+      .merge(routing_spec());
   return s;
 }
 

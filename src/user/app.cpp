@@ -10,6 +10,7 @@ config::Spec settings_spec() {
   s.integer("PASSWORD_HASH_THREADS", 2, 1, 64,
             "threads hashing passwords (argon2id, ~65 ms and 64 MiB each); keep at or below the core count");
   s.integer("PASSWORD_HASH_QUEUE", 64, 1, 100000, "hashes waiting for a thread before login/register answer 503");
+  s.merge(mail_spec()).merge(password_reset_spec());
   return s;
 }
 
@@ -20,9 +21,12 @@ UserApp::UserApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, 
       hasher(static_cast<std::size_t>(runtime.config().integer("PASSWORD_HASH_THREADS")),
              static_cast<std::size_t>(runtime.config().integer("PASSWORD_HASH_QUEUE"))),
       drivers(runtime.executor(), service::peer_options(runtime.config(), "DRIVER_SERVICE", internal_token)),
-      sessions(db, hasher),
+      sessions(db, hasher, jwt),
       accounts(db),
-      registration(db, hasher, drivers),
+      registration(db, hasher, drivers, jwt),
+      mail(runtime, make_mail_sender(runtime.config()),
+           static_cast<std::size_t>(runtime.config().integer("MAIL_QUEUE_MAX"))),
+      passwords(db, hasher, mail, PasswordResetSettings::from(runtime.config())),
       home(db, redis, runtime.metrics(), home::cache_settings(runtime.config())) {}
 
 std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,

@@ -13,6 +13,8 @@
 #include "core/service/runtime.hpp"
 #include "peers/driver_client.hpp"
 #include "user/accounts/accounts.hpp"
+#include "user/accounts/mail.hpp"
+#include "user/accounts/password_changes.hpp"
 #include "user/accounts/passwords.hpp"
 #include "user/accounts/registration.hpp"
 #include "user/accounts/sessions.hpp"
@@ -20,7 +22,8 @@
 
 namespace uitgo::user {
 
-// PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE.
+// PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE, plus mail_spec() and
+// password_reset_spec().
 config::Spec settings_spec();
 
 struct UserApp {
@@ -36,6 +39,8 @@ struct UserApp {
   Sessions sessions;
   Accounts accounts;
   DriverRegistration registration;
+  MailOutbox mail;
+  PasswordChanges passwords;
   home::HomeContent home;
 };
 

@@ -7,9 +7,17 @@
 //   POST  /auth/login, /auth/refresh     anyone → 200 session
 //   POST  /auth/logout                   signed in: revokes the refresh token → 204
 //   GET   /auth/me, PATCH /users/me      signed in: one's own account
-//   PATCH /admin/users/{id}              admin: {disabled}
-//   GET   /promotions, /news             anyone (read-through cache)
-//   POST|PATCH|DELETE /admin/promotions[/{id}], /admin/news[/{id}]   admin
+//   POST  /auth/change-password          signed in: {currentPassword, newPassword} → 200
+//   POST  /auth/forgot-password          anyone: {email} → 200 whatever the email (a reset link is mailed)
+//   POST  /auth/reset-password           anyone: {token, newPassword} → 200
+//   GET   /admin/me                      admin: one's own account
+//   GET   /admin/users                   admin: ?role&disabled&q&limit&offset → {items, total, limit, offset}
+//   PATCH /admin/users/{id}              admin: {role?, disabled?}
+//   GET   /internal/users/{id}           internal: {id, role, disabled} (peers/user_client.hpp)
+//   GET   /promotions, /news             anyone (read-through cache): bare arrays
+//   GET   /admin/promotions, /admin/news admin: everything, active or not, scheduled or not
+//   POST|PATCH|DELETE /admin/promotions[/{id}], /admin/news[/{id}]   admin (DELETE of a
+//                                        promotion deactivates it)
 #include "core/http/router.hpp"
 #include "user/accounts/handlers.hpp"
 #include "user/app.hpp"
@@ -31,12 +39,20 @@ void add_routes(http::Router& router, std::shared_ptr<UserApp> app) {
       .add("POST", "/auth/logout", signed_in, accounts::logout)
       .add("GET", "/auth/me", signed_in, accounts::me)
       .add("PATCH", "/users/me", signed_in, accounts::update_me)
-      .add("PATCH", "/admin/users/{id}", admin, accounts::set_disabled)
+      .add("POST", "/auth/change-password", signed_in, accounts::change_password)
+      .add("POST", "/auth/forgot-password", anyone, accounts::forgot_password)
+      .add("POST", "/auth/reset-password", anyone, accounts::reset_password)
+      .add("GET", "/admin/me", admin, accounts::admin_me)
+      .add("GET", "/admin/users", admin, accounts::admin_list_users)
+      .add("PATCH", "/admin/users/{id}", admin, accounts::admin_update_user)
+      .add("GET", "/internal/users/{id}", Access::internal_only(), accounts::internal_get_user)
       .add("GET", "/promotions", anyone, home::list_promotions)
       .add("GET", "/news", anyone, home::list_news)
+      .add("GET", "/admin/promotions", admin, home::admin_list_promotions)
       .add("POST", "/admin/promotions", admin, home::create_promotion)
       .add("PATCH", "/admin/promotions/{id}", admin, home::update_promotion)
       .add("DELETE", "/admin/promotions/{id}", admin, home::delete_promotion)
+      .add("GET", "/admin/news", admin, home::admin_list_news)
       .add("POST", "/admin/news", admin, home::create_news)
       .add("PATCH", "/admin/news/{id}", admin, home::update_news)
       .add("DELETE", "/admin/news/{id}", admin, home::delete_news);

@@ -2,13 +2,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
 #include "core/auth/jwt.hpp"
+#include "core/base/json_text.hpp"
 #include "core/pg/migrations.hpp"
 #include "core/pg/pool.hpp"
 #include "core/service/dependencies.hpp"
@@ -65,18 +65,20 @@ std::vector<Account> generated(const config::Values& c) {
 // Demo home content, only into empty tables so an admin's edits are never undone.
 awaitable<void> seed_home_content(pg::Pool& db) {
   co_await db.query(
-      "INSERT INTO promotions (title, description, code, image_url, expires_at) "
+      "INSERT INTO promotions (title, description, code, image_url, gradient_start, gradient_end, expires_at, "
+      "priority) "
       "SELECT * FROM (VALUES "
       "('Giảm 20% chuyến đầu tiên', 'Áp dụng cho chuyến xe máy đầu tiên của bạn', 'WELCOME20', "
-      "  'https://cdn.uitgo.dev/promo/welcome.png', now() + interval '90 days'), "
-      "('Đi làm tiết kiệm', 'Giảm 15.000đ cho chuyến từ 7h đến 9h sáng', 'SANG15', NULL::text, "
-      "  now() + interval '30 days')) AS v "
+      "  'https://cdn.uitgo.dev/promo/welcome.png', '#FFA751', '#FFE259', now() + interval '90 days', 20), "
+      "('Đi làm tiết kiệm', 'Giảm 15.000đ cho chuyến từ 7h đến 9h sáng', 'SANG15', NULL::text, '#667EEA', "
+      "  '#764BA2', now() + interval '30 days', 10)) AS v "
       "WHERE NOT EXISTS (SELECT 1 FROM promotions)");
   co_await db.query(
-      "INSERT INTO news (title, body, image_url) "
+      "INSERT INTO news (title, body, category, icon, image_url) "
       "SELECT * FROM (VALUES "
-      "('UIT-Go có mặt tại TP.HCM', 'Đặt xe máy và ô tô tại mọi quận nội thành.', NULL::text), "
-      "('Tài xế mới', 'Đăng ký làm tài xế ngay trong ứng dụng.', NULL::text)) AS v "
+      "('UIT-Go có mặt tại TP.HCM', 'Đặt xe máy và ô tô tại mọi quận nội thành.', 'announcement', 'campaign', "
+      "  NULL::text), "
+      "('Tài xế mới', 'Đăng ký làm tài xế ngay trong ứng dụng.', 'fleet', 'two_wheeler', NULL::text)) AS v "
       "WHERE NOT EXISTS (SELECT 1 FROM news)");
 }
 
@@ -163,7 +165,7 @@ int run(const config::Values& c) {
   });
   io.run();
   if (failure) std::rethrow_exception(failure);
-  const auto text = boost::json::serialize(result) + "\n";
+  const auto text = uitgo::json::to_text(result) + "\n";
   if (c.str("SEED_OUTPUT") == "-") {
     std::cout << text;
   } else {

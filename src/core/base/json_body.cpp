@@ -1,11 +1,11 @@
 #include "core/base/json_body.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <cmath>
 
 #include "core/base/ids.hpp"
+#include "core/base/json_text.hpp"
 
 namespace uitgo::json {
 namespace {
@@ -80,7 +80,7 @@ std::string error_body(std::string_view code, std::string_view message, const st
   body["error"] = valid_utf8(message);
   body["code"] = valid_utf8(code);
   if (field) body["field"] = valid_utf8(*field);
-  return boost::json::serialize(body);
+  return uitgo::json::to_text(body);
 }
 
 std::string error_body(const DomainError& error) { return error_body(error.code(), error.what(), error.field()); }

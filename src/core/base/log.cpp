@@ -1,10 +1,10 @@
 #include "core/base/log.hpp"
 
+#include "core/base/json_text.hpp"
 #include "core/base/time.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <boost/json/serialize.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -97,7 +97,7 @@ void write(Level level, std::string_view message, boost::json::object fields) {
   line["service"] = state().service;
   line["msg"] = message;
   for (auto& [k, v] : fields) line[k] = std::move(v);
-  logger()->log(to_spdlog(level), "{}", boost::json::serialize(line));
+  logger()->log(to_spdlog(level), "{}", uitgo::json::to_text(line));
 }
 
 bool Throttle::allow(std::uint64_t& held_back) {

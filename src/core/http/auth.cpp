@@ -19,7 +19,9 @@ std::string_view bearer_token(const Request& request) {
   // Only WebSocket upgrades: elsewhere a token in the URL would end up in
   // proxy logs and browser history for no reason.
   if (!request.websocket_upgrade) return {};
-  return request.query_param("token").value_or(std::string_view{});
+  // ?accessToken= is what the original apps' web builds send.
+  if (auto token = request.query_param("token")) return *token;
+  return request.query_param("accessToken").value_or(std::string_view{});
 }
 
 }  // namespace uitgo::http

@@ -20,8 +20,8 @@ class RejectAllAuthenticator final : public Authenticator {
 };
 
 // The bearer token of the Authorization header, or, for WebSocket upgrade
-// requests only, of ?token= (browser WebSocket clients cannot set headers);
-// empty when absent.
+// requests only, of ?token= or ?accessToken= (browser WebSocket clients cannot
+// set headers); empty when absent.
 std::string_view bearer_token(const Request& request);
 
 }  // namespace uitgo::http

@@ -24,7 +24,12 @@ bool same_secret(std::string_view a, std::string_view b) {
 void check_role(const Access& access, const Principal& caller) {
   if (access.roles.empty()) return;
   if (std::find(access.roles.begin(), access.roles.end(), caller.role) == access.roles.end()) {
-    throw DomainError::forbidden();
+    std::string allowed;
+    for (std::size_t i = 0; i < access.roles.size(); ++i) {
+      allowed += i == 0 ? "" : (i + 1 == access.roles.size() ? " or " : ", ");
+      allowed += access.roles[i];
+    }
+    throw DomainError::forbidden("only " + allowed + " accounts may do this (this token is a " + caller.role + "'s)");
   }
 }
 

@@ -1,13 +1,12 @@
 #include "core/http/response.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include "core/base/json_body.hpp"
+#include "core/base/json_text.hpp"
 
 namespace uitgo::http {
 
 Response Response::json(int status, const boost::json::value& body) {
-  return Response{.status = status, .body = boost::json::serialize(body)};
+  return Response{.status = status, .body = uitgo::json::to_text(body)};
 }
 
 Response Response::no_content() { return Response{.status = 204, .content_type = {}, .body = {}}; }

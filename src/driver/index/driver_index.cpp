@@ -8,8 +8,9 @@
 namespace uitgo::driver {
 namespace {
 
-// KEYS: available, online, free, heartbeat, positions, trip key
+// KEYS: available, online, free, heartbeat, positions, trip key, unlocated, unlocated free
 // ARGV: id, lng, lat, now_ms, position text
+// A position: the driver is located from now on.
 constexpr const char* kUpdateLocation = R"lua(
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('GEOADD', KEYS[2], ARGV[2], ARGV[3], ARGV[1])
@@ -20,39 +21,61 @@ else
 end
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 redis.call('HSET', KEYS[5], ARGV[1], ARGV[5])
+redis.call('ZREM', KEYS[7], ARGV[1])
+redis.call('ZREM', KEYS[8], ARGV[1])
 return 1
 )lua";
 
-// KEYS: available, online, free, heartbeat, positions, trip key
-// ARGV: id, trip id or '', [lng, lat, received_ms, position text]
-// The position is applied only when newer than the heartbeat Redis has.
+// KEYS: available, online, free, heartbeat, positions, trip key, unlocated, unlocated free
+// ARGV: id, trip id or '', min heartbeat (ms), unlocated since (ms) or '',
+//       [lng, lat, received_ms, position text]
+// The position is applied only when newer than the heartbeat Redis has. A
+// driver given as unlocated (no position since going online) is one unless
+// Redis has a fresh heartbeat for it; its waiting time (the score) is kept
+// when it already is one.
 constexpr const char* kGoOnline = R"lua(
 redis.call('SADD', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[6], ARGV[2]) end
-if #ARGV >= 6 then
+if #ARGV >= 8 then
   local hb = redis.call('ZSCORE', KEYS[4], ARGV[1])
-  if not hb or tonumber(hb) < tonumber(ARGV[5]) then
-    redis.call('GEOADD', KEYS[2], ARGV[3], ARGV[4], ARGV[1])
-    redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
-    redis.call('HSET', KEYS[5], ARGV[1], ARGV[6])
+  if not hb or tonumber(hb) < tonumber(ARGV[7]) then
+    redis.call('GEOADD', KEYS[2], ARGV[5], ARGV[6], ARGV[1])
+    redis.call('ZADD', KEYS[4], ARGV[7], ARGV[1])
+    redis.call('HSET', KEYS[5], ARGV[1], ARGV[8])
   end
 end
-if redis.call('EXISTS', KEYS[6]) == 0 then
+local reserved = redis.call('EXISTS', KEYS[6]) == 1
+if not reserved then
   local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
   if score then redis.call('ZADD', KEYS[3], score, ARGV[1]) end
 else
   redis.call('ZREM', KEYS[3], ARGV[1])
 end
+local hb = redis.call('ZSCORE', KEYS[4], ARGV[1])
+local located = hb and tonumber(hb) >= tonumber(ARGV[3])
+if ARGV[4] ~= '' and not located then
+  redis.call('ZADD', KEYS[7], 'NX', ARGV[4], ARGV[1])
+  if reserved then
+    redis.call('ZREM', KEYS[8], ARGV[1])
+  else
+    redis.call('ZADD', KEYS[8], 'NX', redis.call('ZSCORE', KEYS[7], ARGV[1]), ARGV[1])
+  end
+else
+  redis.call('ZREM', KEYS[7], ARGV[1])
+  redis.call('ZREM', KEYS[8], ARGV[1])
+end
 return 1
 )lua";
 
-// KEYS: available, online, free, heartbeat, positions; ARGV: id
+// KEYS: available, online, free, heartbeat, positions, unlocated, unlocated free; ARGV: id
 constexpr const char* kGoOffline = R"lua(
 redis.call('SREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('HDEL', KEYS[5], ARGV[1])
+redis.call('ZREM', KEYS[6], ARGV[1])
+redis.call('ZREM', KEYS[7], ARGV[1])
 return 1
 )lua";
 
@@ -106,8 +129,11 @@ end
 return out
 )lua";
 
-// KEYS: free, heartbeat, trip key; ARGV: id, trip id, min heartbeat (ms)
-// 1 reserved, 2 already reserved for this trip, 0 not free.
+// KEYS: free, heartbeat, trip key, unlocated free
+// ARGV: id, trip id, min heartbeat (ms), '1' when unlocated drivers may be reserved
+// 1 reserved, 2 already reserved for this trip, 0 not free. Free means: in
+// the free GEO set with a fresh heartbeat, or (when allowed) free and
+// without a position since going online.
 constexpr const char* kReserve = R"lua(
 local current = redis.call('GET', KEYS[3])
 if current then
@@ -115,20 +141,33 @@ if current then
   return 0
 end
 local hb = redis.call('ZSCORE', KEYS[2], ARGV[1])
-if not hb or tonumber(hb) < tonumber(ARGV[3]) then return 0 end
-if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('SET', KEYS[3], ARGV[2])
-return 1
+if hb and tonumber(hb) >= tonumber(ARGV[3]) and redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+  redis.call('SET', KEYS[3], ARGV[2])
+  return 1
+end
+if ARGV[4] == '1' and redis.call('ZREM', KEYS[4], ARGV[1]) == 1 then
+  redis.call('SET', KEYS[3], ARGV[2])
+  return 1
+end
+return 0
 )lua";
 
-// KEYS: trip key, free, online, heartbeat, available; ARGV: id, trip id, min heartbeat (ms)
+// KEYS: trip key, free, online, heartbeat, available, unlocated, unlocated free
+// ARGV: id, trip id, min heartbeat (ms), now (ms)
+// A released driver is free again: in the free GEO set when located and
+// fresh, or waiting (since now) among the unlocated.
 constexpr const char* kRelease = R"lua(
 if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
 redis.call('DEL', KEYS[1])
+local available = redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1
 local hb = redis.call('ZSCORE', KEYS[4], ARGV[1])
 local score = redis.call('ZSCORE', KEYS[3], ARGV[1])
-if hb and score and tonumber(hb) >= tonumber(ARGV[3]) and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1 then
+if hb and score and tonumber(hb) >= tonumber(ARGV[3]) and available then
   redis.call('ZADD', KEYS[2], score, ARGV[1])
+end
+if available and redis.call('ZSCORE', KEYS[6], ARGV[1]) then
+  redis.call('ZADD', KEYS[6], 'XX', ARGV[4], ARGV[1])
+  redis.call('ZADD', KEYS[7], ARGV[4], ARGV[1])
 end
 return 1
 )lua";
@@ -148,17 +187,24 @@ constexpr std::int64_t kSweepBatch = 1000;
 constexpr std::size_t kWarmBatch = 500;
 
 redis::Command online_keys(const std::string& id) {
-  return {IndexKeys::available, IndexKeys::online,    IndexKeys::free,
-          IndexKeys::heartbeat, IndexKeys::positions, IndexKeys::trip(id)};
+  return {IndexKeys::available, IndexKeys::online,   IndexKeys::free,      IndexKeys::heartbeat,
+          IndexKeys::positions, IndexKeys::trip(id), IndexKeys::unlocated, IndexKeys::unlocated_free};
 }
 
 redis::Command offline_keys() {
-  return {IndexKeys::available, IndexKeys::online, IndexKeys::free, IndexKeys::heartbeat, IndexKeys::positions};
+  return {IndexKeys::available, IndexKeys::online,    IndexKeys::free,          IndexKeys::heartbeat,
+          IndexKeys::positions, IndexKeys::unlocated, IndexKeys::unlocated_free};
 }
 
-redis::Command go_online_args(const std::string& id, const std::optional<Fix>& fix,
-                              const std::optional<std::string>& trip_id) {
-  redis::Command args{id, trip_id ? *trip_id : std::string()};
+redis::Command go_online_args(const std::string& id, const Online& state, std::int64_t min_heartbeat_ms) {
+  const auto& fix = state.fix;
+  const auto& trip_id = state.trip_id;
+  redis::Command args{id, trip_id ? *trip_id : std::string(), min_heartbeat_ms};
+  if (state.unlocated_since_ms) {
+    args.push(*state.unlocated_since_ms);
+  } else {
+    args.push(std::string());
+  }
   if (fix) {
     const std::string text = encode_fix(*fix);
     args.push(fix->lng).push(fix->lat).push(fix->recorded_at_ms).push(text);
@@ -175,9 +221,10 @@ redis::Command evalsha(const redis::Script& script, const redis::Command& keys, 
 
 }  // namespace
 
-DriverIndex::DriverIndex(redis::Client& redis, std::chrono::seconds stale_after)
+DriverIndex::DriverIndex(redis::Client& redis, std::chrono::seconds stale_after, bool reserve_unlocated)
     : redis_(redis),
       stale_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(stale_after).count()),
+      reserve_unlocated_(reserve_unlocated),
       update_location_(kUpdateLocation),
       go_online_(kGoOnline),
       go_offline_(kGoOffline),
@@ -194,10 +241,9 @@ awaitable<bool> DriverIndex::update_location(const std::string& id, double lat, 
   co_return reply.as_int() == 1;
 }
 
-awaitable<void> DriverIndex::go_online(const std::string& id, const std::optional<Fix>& last_fix,
-                                       const std::optional<std::string>& trip_id) {
+awaitable<void> DriverIndex::go_online(const std::string& id, const Online& state, std::int64_t now_ms) {
   redis::Command keys = online_keys(id);
-  redis::Command args = go_online_args(id, last_fix, trip_id);
+  redis::Command args = go_online_args(id, state, now_ms - stale_ms_);
   co_await redis_.eval(go_online_, std::move(keys), std::move(args));
 }
 
@@ -231,8 +277,8 @@ awaitable<std::vector<Candidate>> DriverIndex::search(geo::LatLng center, double
 }
 
 awaitable<Reservation> DriverIndex::reserve(const std::string& id, const std::string& trip_id, std::int64_t now_ms) {
-  redis::Command keys{IndexKeys::free, IndexKeys::heartbeat, IndexKeys::trip(id)};
-  redis::Command args{id, trip_id, now_ms - stale_ms_};
+  redis::Command keys{IndexKeys::free, IndexKeys::heartbeat, IndexKeys::trip(id), IndexKeys::unlocated_free};
+  redis::Command args{id, trip_id, now_ms - stale_ms_, reserve_unlocated_ ? "1" : "0"};
   const auto reply = co_await redis_.eval(reserve_, std::move(keys), std::move(args));
   switch (reply.as_int()) {
     case 1:
@@ -245,11 +291,24 @@ awaitable<Reservation> DriverIndex::reserve(const std::string& id, const std::st
 }
 
 awaitable<bool> DriverIndex::release(const std::string& id, const std::string& trip_id, std::int64_t now_ms) {
-  redis::Command keys{IndexKeys::trip(id), IndexKeys::free, IndexKeys::online, IndexKeys::heartbeat,
-                      IndexKeys::available};
-  redis::Command args{id, trip_id, now_ms - stale_ms_};
+  redis::Command keys{IndexKeys::trip(id),  IndexKeys::free,      IndexKeys::online,        IndexKeys::heartbeat,
+                      IndexKeys::available, IndexKeys::unlocated, IndexKeys::unlocated_free};
+  redis::Command args{id, trip_id, now_ms - stale_ms_, now_ms};
   const auto reply = co_await redis_.eval(release_, std::move(keys), std::move(args));
   co_return reply.as_int() == 1;
+}
+
+awaitable<std::vector<WaitingDriver>> DriverIndex::unlocated_free(int limit) {
+  std::vector<WaitingDriver> out;
+  redis::Command range{"ZRANGE", IndexKeys::unlocated_free, 0, limit - 1, "WITHSCORES"};
+  const auto reply = co_await redis_.command(std::move(range));
+  const auto& items = reply.as_array();
+  out.reserve(items.size() / 2);
+  for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+    const auto score = items[i + 1].as_string();
+    out.push_back({.id = items[i].as_string(), .waiting_since_ms = std::stoll(score)});
+  }
+  co_return out;
 }
 
 awaitable<std::int64_t> DriverIndex::sweep_stale(std::int64_t now_ms) {
@@ -281,8 +340,10 @@ awaitable<std::size_t> DriverIndex::warm(const std::vector<WarmEntry>& entries, 
   const auto listed_available = co_await redis_.command(std::move(members));
   redis::Command positioned{"ZRANGE", IndexKeys::online, 0, -1};
   const auto listed_online = co_await redis_.command(std::move(positioned));
+  redis::Command waiting{"ZRANGE", IndexKeys::unlocated, 0, -1};
+  const auto listed_unlocated = co_await redis_.command(std::move(waiting));
   std::unordered_set<std::string> extra;
-  for (const auto* listed : {&listed_available, &listed_online}) {
+  for (const auto* listed : {&listed_available, &listed_online, &listed_unlocated}) {
     for (const auto& member : listed->as_array()) {
       if (!online.contains(member.as_string())) extra.insert(member.as_string());
     }
@@ -303,10 +364,10 @@ awaitable<std::size_t> DriverIndex::warm(const std::vector<WarmEntry>& entries, 
   }
   for (const auto& e : entries) {
     if (e.online) {
-      std::optional<Fix> fix;
-      if (e.fix && e.fix->recorded_at_ms >= now_ms - stale_ms_) fix = e.fix;
-      positions += fix ? 1 : 0;
-      batch.push_back(evalsha(go_online_, online_keys(e.id), go_online_args(e.id, fix, e.current_trip_id)));
+      Online state{.trip_id = e.current_trip_id, .unlocated_since_ms = e.unlocated_since_ms};
+      if (e.fix && e.fix->recorded_at_ms >= now_ms - stale_ms_) state.fix = e.fix;
+      positions += state.fix ? 1 : 0;
+      batch.push_back(evalsha(go_online_, online_keys(e.id), go_online_args(e.id, state, now_ms - stale_ms_)));
     } else if (e.current_trip_id) {
       // Offline but still holding a trip: keep the reservation only.
       const std::string key = IndexKeys::trip(e.id);

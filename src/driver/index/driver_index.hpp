@@ -18,6 +18,15 @@
 //                             re-ranks on these so both modes agree).
 //   driver:<id>:trip    STRING the trip the driver is reserved for (no TTL:
 //                             released by release() or rebuilt from Postgres).
+//   drivers:unlocated   ZSET  online drivers that have sent no position since
+//                             going online (Postgres: no driver_last_locations
+//                             row received at or after status_updated_at),
+//                             busy or not; score = Unix ms since it waits
+//                             (drivers.free_since). Its first position takes it
+//                             out for good (until it goes offline and online).
+//   drivers:unlocated:free ZSET the same, not reserved: the matcher's
+//                             candidates after every located one in reach
+//                             (MATCH_UNLOCATED_DRIVERS), longest waiting first.
 // A driver whose heartbeat is older than DRIVER_STALE_SECONDS is filtered out
 // of search at once and removed from online/free/heartbeat/pos by
 // sweep_stale(); its next ping puts it back.
@@ -34,6 +43,7 @@
 
 #include "core/base/async.hpp"
 #include "core/redis/client.hpp"
+#include "driver/matcher/candidate_order.hpp"
 #include "driver/profiles/profile.hpp"
 #include "driver/search/ranking.hpp"
 #include "driver/search/redis_geo.hpp"
@@ -46,23 +56,34 @@ struct IndexKeys {
   static constexpr const char* free = "drivers:free";
   static constexpr const char* heartbeat = "drivers:heartbeat";
   static constexpr const char* positions = "drivers:pos";
+  static constexpr const char* unlocated = "drivers:unlocated";
+  static constexpr const char* unlocated_free = "drivers:unlocated:free";
   static std::string trip(const std::string& driver_id) { return "driver:" + driver_id + ":trip"; }
 };
 
 enum class Reservation { reserved, already_held, not_free };
 
+// What go_online() is told about a driver (from Postgres).
+struct Online {
+  std::optional<Fix> fix;                          // a fresh last position, if any
+  std::optional<std::string> trip_id;              // its reservation, if any
+  std::optional<std::int64_t> unlocated_since_ms;  // set: no position since going online; waiting since
+};
+
 class DriverIndex {
  public:
-  DriverIndex(redis::Client& redis, std::chrono::seconds stale_after);
+  // `reserve_unlocated`: reserve() also takes free drivers without a position
+  // since going online (MATCH_UNLOCATED_DRIVERS).
+  DriverIndex(redis::Client& redis, std::chrono::seconds stale_after, bool reserve_unlocated);
 
   // Moves the driver and refreshes its heartbeat. False (nothing changed) when
   // the driver is not in drivers:available.
   awaitable<bool> update_location(const std::string& id, double lat, double lng, std::int64_t now_ms);
 
   // Marks the driver available; restores its reservation (from Postgres) and,
-  // when given a fresh last fix, its position.
-  awaitable<void> go_online(const std::string& id, const std::optional<Fix>& last_fix,
-                            const std::optional<std::string>& trip_id);
+  // when given a fresh last fix, its position; records it as unlocated when
+  // told so and Redis has no fresh heartbeat for it.
+  awaitable<void> go_online(const std::string& id, const Online& state, std::int64_t now_ms);
   // Removes the driver from every set at once (its reservation key stays).
   awaitable<void> go_offline(const std::string& id);
 
@@ -71,14 +92,19 @@ class DriverIndex {
   // NOT yet ranked by exact distance: use rank_candidates().
   awaitable<std::vector<Candidate>> search(geo::LatLng center, double radius_meters, int limit, std::int64_t now_ms);
 
-  // Atomically: only if the driver is free (in drivers:free, fresh) and has no
-  // reservation, removes it from the free set and records `trip_id`.
+  // Atomically: only if the driver is free (in drivers:free, fresh; or, when
+  // reserve_unlocated, in drivers:unlocated:free) and has no reservation,
+  // removes it from that free set and records `trip_id`.
   // The same trip again is already_held (idempotent retries).
   awaitable<Reservation> reserve(const std::string& id, const std::string& trip_id, std::int64_t now_ms);
   // Atomically: only if the reservation holds `trip_id`, deletes it and, when
   // the driver is still available and fresh, puts it back into the free set
-  // at its last position. Returns whether the reservation was held.
+  // at its last position (or, unlocated, among the free unlocated, waiting
+  // since now). Returns whether the reservation was held.
   awaitable<bool> release(const std::string& id, const std::string& trip_id, std::int64_t now_ms);
+
+  // Up to `limit` free unlocated drivers, longest waiting first.
+  awaitable<std::vector<WaitingDriver>> unlocated_free(int limit);
 
   // Drops drivers whose heartbeat is older than the stale limit from
   // online/free/heartbeat/pos. Returns how many.
@@ -97,6 +123,7 @@ class DriverIndex {
  private:
   redis::Client& redis_;
   std::int64_t stale_ms_;
+  bool reserve_unlocated_;
   redis::Script update_location_;
   redis::Script go_online_;
   redis::Script go_offline_;

@@ -33,8 +33,11 @@ awaitable<bool> index_location(DriverApp& app, const std::string& id, const Loca
   std::string redis_error;
   try {
     if (co_await app.index.update_location(id, input.lat, input.lng, now)) co_return true;
+    // Online in Postgres but unknown to Redis (flushed or restarted): restore
+    // the driver's entry, reservation included, and apply the ping.
     const auto state = co_await require_online(app, id);
-    co_await app.index.go_online(id, std::nullopt, state.current_trip_id);
+    const Online restored{.trip_id = state.current_trip_id};
+    co_await app.index.go_online(id, restored, now);
     const bool accepted = co_await app.index.update_location(id, input.lat, input.lng, now);
     if (!accepted) throw UnavailableError("the driver index did not take the location");
     co_return true;

@@ -21,7 +21,9 @@ Assignment::Assignment(DriverApp& app, pg::Pool& db, metrics::Registry& metrics,
       metrics_(metrics),
       settings_(settings),
       time_to_assign_(metrics.histogram("matcher_time_to_assignment_seconds",
-                                        "from trip creation to the first offer made by the matcher")) {
+                                        "from trip creation to the first offer made by the matcher")),
+      unlocated_offers_(metrics.counter("matcher_unlocated_offers_total",
+                                        "offers made to drivers without a position since going online")) {
   for (const char* o : {"assigned", "no_driver", "cancelled", "error", "stale"}) {
     metrics_.counter("matcher_outcomes_total", "matcher decisions by outcome", {{"outcome", o}});
   }
@@ -31,20 +33,26 @@ void Assignment::count(const char* outcome) {
   metrics_.counter("matcher_outcomes_total", "matcher decisions by outcome", {{"outcome", outcome}}).inc();
 }
 
-awaitable<std::vector<std::string>> Assignment::candidates(const peers::InternalTrip& trip) {
-  std::vector<std::string> ids;
+awaitable<Assignment::Candidates> Assignment::candidates(const peers::InternalTrip& trip) {
+  const auto excluded = trip.excluded_drivers();
+  Candidates out;
   if (trip.origin_lat && trip.origin_lng) {
     SearchQuery query{
         .lat = *trip.origin_lat, .lng = *trip.origin_lng, .radius_meters = settings_.radius_meters, .limit = kMaxLimit};
     const auto found = co_await app_.search->nearest(query, now_ms());
-    for (const auto& n : found) ids.push_back(n.driver.id);
-  } else {
-    const auto r = co_await db_.query(kLongestWaiting);
-    for (int row = 0; row < r.rows(); ++row) ids.push_back(r.get<std::string>(row, "id"));
+    std::vector<std::string> located;
+    for (const auto& n : found) located.push_back(n.driver.id);
+    std::vector<WaitingDriver> unlocated;
+    if (settings_.unlocated_candidates) unlocated = co_await app_.index.unlocated_free(kMaxUnlocatedCandidates);
+    for (const auto& d : unlocated) out.unlocated.insert(d.id);
+    out.ids = candidate_order(located, std::move(unlocated), excluded, settings_.unlocated_candidates,
+                              kMaxUnlocatedCandidates);
+    co_return out;
   }
-  const auto excluded = trip.excluded_drivers();
-  std::erase_if(ids, [&](const std::string& id) { return excluded.contains(id); });
-  co_return ids;
+  const auto r = co_await db_.query(kLongestWaiting);
+  for (int row = 0; row < r.rows(); ++row) out.ids.push_back(r.get<std::string>(row, "id"));
+  std::erase_if(out.ids, [&](const std::string& id) { return excluded.contains(id); });
+  co_return out;
 }
 
 awaitable<void> Assignment::release(const std::string& driver_id, const std::string& trip_id) {
@@ -57,8 +65,8 @@ awaitable<void> Assignment::release(const std::string& driver_id, const std::str
 }
 
 awaitable<peers::MatchAnswer> Assignment::assign(const peers::InternalTrip& trip, const std::string& request_id) {
-  const auto ids = co_await candidates(trip);
-  for (const auto& driver_id : ids) {
+  const auto found = co_await candidates(trip);
+  for (const auto& driver_id : found.ids) {
     if (!co_await app_.reserve(driver_id, trip.id)) continue;
     std::optional<peers::OfferResult> result;
     std::exception_ptr failure;
@@ -75,7 +83,10 @@ awaitable<peers::MatchAnswer> Assignment::assign(const peers::InternalTrip& trip
     if (*result == peers::OfferResult::made || *result == peers::OfferResult::already_yours) {
       count("assigned");
       time_to_assign_.observe(static_cast<double>(trip.age_ms) / 1000.0);
-      log::info("trip offered", {{"tripId", trip.id}, {"driverId", driver_id}, {"request_id", request_id}});
+      const bool unlocated = found.unlocated.contains(driver_id);
+      if (unlocated) unlocated_offers_.inc();
+      log::info("trip offered",
+                {{"tripId", trip.id}, {"driverId", driver_id}, {"unlocated", unlocated}, {"request_id", request_id}});
       co_return peers::MatchAnswer{peers::MatchOutcome::assigned, driver_id};
     }
     co_await release(driver_id, trip.id);

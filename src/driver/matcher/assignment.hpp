@@ -1,9 +1,11 @@
 // The core of matching, shared by the matcher workers (async mode) and
 // POST /internal/match (sync mode): the nearest free drivers within
-// MATCH_RADIUS_METERS (a trip without pickup coordinates: the free driver
-// waiting longest, i.e. online the longest without a trip), minus the trip's
-// excluded drivers, reserved atomically one by one and offered through
-// trip-service until one offer is made.
+// MATCH_RADIUS_METERS, then (MATCH_UNLOCATED_DRIVERS) the free drivers without
+// a position since going online, longest waiting first (candidate_order.hpp);
+// a trip without pickup coordinates: the free driver waiting longest, i.e.
+// online the longest without a trip. Minus the trip's excluded drivers,
+// reserved atomically one by one and offered through trip-service until one
+// offer is made.
 //
 //   offer made (or already this driver's) → assigned (the reservation stays)
 //   trip-service: driver_excluded           → release, next candidate
@@ -13,6 +15,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,7 +31,11 @@ struct DriverApp;
 
 struct AssignmentSettings {
   double radius_meters = 3000;
+  bool unlocated_candidates = true;
 };
+
+// Unlocated drivers considered per trip at most.
+inline constexpr int kMaxUnlocatedCandidates = 50;
 
 class Assignment {
  public:
@@ -41,7 +48,11 @@ class Assignment {
   void count(const char* outcome);
 
  private:
-  awaitable<std::vector<std::string>> candidates(const peers::InternalTrip& trip);
+  struct Candidates {
+    std::vector<std::string> ids;  // in the order they are tried
+    std::set<std::string> unlocated;
+  };
+  awaitable<Candidates> candidates(const peers::InternalTrip& trip);
   awaitable<void> release(const std::string& driver_id, const std::string& trip_id);
 
   DriverApp& app_;
@@ -49,6 +60,7 @@ class Assignment {
   metrics::Registry& metrics_;
   AssignmentSettings settings_;
   metrics::Histogram& time_to_assign_;
+  metrics::Counter& unlocated_offers_;
 };
 
 }  // namespace uitgo::driver

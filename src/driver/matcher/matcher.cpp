@@ -21,6 +21,10 @@ config::Spec matcher_spec() {
       .integer("OFFER_TIMEOUT_SECONDS", 15, 1, 3600,
                "an offer not accepted within this time is withdrawn and the trip offered to the next driver")
       .integer("MATCH_RADIUS_METERS", 3000, 1, 20000, "how far from the pickup the matcher looks for drivers")
+      .boolean("MATCH_UNLOCATED_DRIVERS", true,
+               "an online driver who has sent no position since going online (the original driver app sends "
+               "positions only over a trip's WebSocket) is a candidate after every located driver in reach, "
+               "longest waiting first; a driver whose position went stale is not")
       .integer("MATCH_RETRY_BASE_MS", 1000, 10, 600000, "first retry delay when no driver is free (doubles)")
       .integer("MATCH_RETRY_MAX_MS", 10000, 10, 600000, "longest retry delay when no driver is free");
   s.merge(queue::queue_spec()).merge(reservation_audit_spec());
@@ -32,6 +36,7 @@ MatcherSettings MatcherSettings::from(const config::Values& c) {
           .offer_timeout = std::chrono::seconds(c.integer("OFFER_TIMEOUT_SECONDS")),
           .match_deadline = std::chrono::seconds(c.integer("MATCH_DEADLINE_SECONDS")),
           .radius_meters = static_cast<double>(c.integer("MATCH_RADIUS_METERS")),
+          .unlocated_candidates = c.flag("MATCH_UNLOCATED_DRIVERS"),
           .retry_base = c.millis("MATCH_RETRY_BASE_MS"),
           .retry_max = c.millis("MATCH_RETRY_MAX_MS")};
 }
@@ -42,7 +47,8 @@ Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis:
       settings_(settings),
       metrics_(runtime.metrics()),
       queues_(runtime.executor(), redis, runtime.config(), &runtime.metrics()),
-      assignment_(app, db, runtime.metrics(), {.radius_meters = settings.radius_meters}) {
+      assignment_(app, db, runtime.metrics(),
+                  {.radius_meters = settings.radius_meters, .unlocated_candidates = settings.unlocated_candidates}) {
   const service::ErrorBackoff backoff{.base = settings_.retry_base, .max = settings_.retry_max};
   for (int i = 0; i < settings_.workers; ++i) {
     auto& worker = *workers_.emplace_back(std::make_unique<Worker>(Worker{.name = "w" + std::to_string(i)}));
@@ -57,6 +63,7 @@ Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis:
                      queue::export_stats(stats, metrics_);
                    });
   log::info("matcher workers", {{"workers", settings_.workers},
+                                {"unlocatedCandidates", settings_.unlocated_candidates},
                                 {"offerTimeoutSeconds", settings_.offer_timeout.count()},
                                 {"deadlineSeconds", settings_.match_deadline.count()}});
 }

@@ -46,7 +46,7 @@ namespace uitgo::driver {
 struct DriverApp;
 
 // MATCHER_WORKERS, OFFER_TIMEOUT_SECONDS, MATCH_DEADLINE_SECONDS,
-// MATCH_RADIUS_METERS, MATCH_RETRY_BASE_MS, MATCH_RETRY_MAX_MS
+// MATCH_RADIUS_METERS, MATCH_UNLOCATED_DRIVERS, MATCH_RETRY_BASE_MS, MATCH_RETRY_MAX_MS
 // (+ queue::queue_spec(), reservation_audit_spec()).
 config::Spec matcher_spec();
 
@@ -55,6 +55,7 @@ struct MatcherSettings {
   std::chrono::seconds offer_timeout{15};
   std::chrono::seconds match_deadline{120};
   double radius_meters = 3000;
+  bool unlocated_candidates = true;
   Millis retry_base{1000};
   Millis retry_max{10000};
   static MatcherSettings from(const config::Values& config);

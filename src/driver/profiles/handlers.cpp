@@ -15,7 +15,7 @@ using http::Response;
 
 // The profile as GET /v1/drivers/me shows it: the location is the newest of
 // Postgres's last stored one and the live position in Redis.
-awaitable<Response> profile_response(DriverApp& app, Profile profile, int status = 200) {
+awaitable<Profile> with_live_location(DriverApp& app, Profile profile) {
   std::optional<Fix> live;
   try {
     live = co_await app.index.position(profile.id);
@@ -24,7 +24,12 @@ awaitable<Response> profile_response(DriverApp& app, Profile profile, int status
     log::warn("live driver position unavailable", {{"driverId", profile.id}, {"error", e.what()}});
   }
   if (live && (!profile.location || live->recorded_at_ms >= profile.location->recorded_at_ms)) profile.location = live;
-  co_return Response::json(status, profile.to_json());
+  co_return profile;
+}
+
+awaitable<Response> profile_response(DriverApp& app, Profile profile, int status = 200) {
+  const auto shown = co_await with_live_location(app, std::move(profile));
+  co_return Response::json(status, shown.to_json());
 }
 
 }  // namespace
@@ -92,12 +97,19 @@ awaitable<Response> set_status(DriverApp& app, Request& request) {
     profile = co_await app.profiles.set_online(id, true);
     if (!profile) throw DomainError::not_found("driver not found");
     // Searchable at once when the last stored location is still fresh;
-    // otherwise with the next location ping.
-    std::optional<Fix> fix;
-    if (profile->location && profile->location->recorded_at_ms >= now_ms() - app.index.stale_ms()) {
-      fix = profile->location;
+    // otherwise with the next location ping. Until that ping a driver who
+    // sent no position since going online is "unlocated": a matching
+    // candidate after the located ones (MATCH_UNLOCATED_DRIVERS).
+    const auto now = now_ms();
+    Online state{.trip_id = profile->current_trip_id};
+    if (profile->location && profile->location->recorded_at_ms >= now - app.index.stale_ms()) {
+      state.fix = profile->location;
     }
-    co_await app.index.go_online(id, fix, profile->current_trip_id);
+    const auto online_since = parse_rfc3339_ms(profile->status_updated_at).value_or(now);
+    std::optional<std::int64_t> last_position;
+    if (profile->location) last_position = profile->location->recorded_at_ms;
+    if (!state.fix && unlocated_since_online(last_position, online_since)) state.unlocated_since_ms = online_since;
+    co_await app.index.go_online(id, state, now);
   } else {
     // Redis first: the driver leaves search at once. Should the Postgres write
     // fail, the next ping restores the index from Postgres (still online).
@@ -107,7 +119,8 @@ awaitable<Response> set_status(DriverApp& app, Request& request) {
   }
   log::info("driver status changed",
             {{"driverId", id}, {"online", input.online}, {"by", caller.user_id}, {"request_id", request.request_id}});
-  co_return co_await profile_response(app, std::move(*profile));
+  const auto shown = co_await with_live_location(app, std::move(*profile));
+  co_return Response::json(200, shown.status_json());
 }
 
 }  // namespace uitgo::driver::profiles

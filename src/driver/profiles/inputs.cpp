@@ -16,6 +16,7 @@ constexpr json::StringRule kLicense{.min_length = 1, .max_length = 50};
 constexpr json::StringRule kUrl{.min_length = 1, .max_length = 2048};
 constexpr json::StringRule kVehicleText{.min_length = 1, .max_length = 50};
 constexpr json::StringRule kPlate{.min_length = 1, .max_length = 20};
+constexpr json::StringRule kVehicleType{.min_length = 1, .max_length = 50};
 constexpr std::int64_t kMinYear = 1950;
 constexpr std::int64_t kMaxYear = 2100;
 
@@ -35,6 +36,13 @@ std::optional<std::string> optional_text(const json::Fields& f, std::string_view
 
 std::string required_text(const json::Fields& f, std::string_view field, json::StringRule rule) {
   return trimmed(f.required_string(field, rule), f, field);
+}
+
+// Vehicle texts: "" or blank means not given (the driver app's empty form fields).
+std::optional<std::string> vehicle_text(const json::Fields& f, std::string_view field, json::StringRule rule) {
+  auto v = f.optional_string(field, {.min_length = 0, .max_length = rule.max_length});
+  if (!v || v->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+  return trimmed(*v, f, field);
 }
 
 std::string checked_phone(const json::Fields& f, std::string phone) {
@@ -69,11 +77,11 @@ std::string normalized_plate(const json::Fields& f, std::string plate) {
 
 VehicleInput VehicleInput::from_json(const json::Fields& f) {
   VehicleInput v;
-  v.make = required_text(f, "make", kVehicleText);
-  v.model = required_text(f, "model", kVehicleText);
-  v.color = required_text(f, "color", kVehicleText);
-  v.year = static_cast<int>(f.required_int("year", kMinYear, kMaxYear));
-  v.plate_number = normalized_plate(f, required_text(f, "plateNumber", kPlate));
+  v.make = vehicle_text(f, "make", kVehicleText);
+  v.model = vehicle_text(f, "model", kVehicleText);
+  v.color = vehicle_text(f, "color", kVehicleText);
+  if (const auto year = f.optional_int("year", kMinYear, kMaxYear)) v.year = static_cast<int>(*year);
+  if (auto plate = vehicle_text(f, "plateNumber", kPlate)) v.plate_number = normalized_plate(f, std::move(*plate));
   return v;
 }
 
@@ -83,7 +91,11 @@ ProfileInput ProfileInput::from_json(const json::Fields& f) {
   p.phone = checked_phone(f, required_text(f, "phone", kPhone));
   p.license_number = required_text(f, "licenseNumber", kLicense);
   if (auto url = optional_text(f, "avatarUrl", kUrl)) p.avatar_url = checked_url(f, std::move(*url));
-  p.vehicle = VehicleInput::from_json(f.required_object("vehicle"));
+  p.vehicle_type = optional_text(f, "vehicleType", kVehicleType);
+  if (const auto fields = f.optional_object("vehicle")) {
+    auto vehicle = VehicleInput::from_json(*fields);
+    if (!vehicle.empty()) p.vehicle = std::move(vehicle);
+  }
   return p;
 }
 
@@ -100,13 +112,14 @@ ProfilePatch ProfilePatch::from_json(const json::Fields& f) {
   if (auto phone = optional_text(f, "phone", kPhone)) p.phone = checked_phone(f, std::move(*phone));
   p.license_number = optional_text(f, "licenseNumber", kLicense);
   if (auto url = optional_text(f, "avatarUrl", kUrl)) p.avatar_url = checked_url(f, std::move(*url));
+  p.vehicle_type = optional_text(f, "vehicleType", kVehicleType);
   if (const auto v = f.optional_object("vehicle")) {
-    p.vehicle.make = optional_text(*v, "make", kVehicleText);
-    p.vehicle.model = optional_text(*v, "model", kVehicleText);
-    p.vehicle.color = optional_text(*v, "color", kVehicleText);
-    if (const auto year = v->optional_int("year", kMinYear, kMaxYear)) p.vehicle.year = static_cast<int>(*year);
-    if (auto plate = optional_text(*v, "plateNumber", kPlate))
-      p.vehicle.plate_number = normalized_plate(*v, std::move(*plate));
+    const auto given = VehicleInput::from_json(*v);
+    p.vehicle = {.make = given.make,
+                 .model = given.model,
+                 .color = given.color,
+                 .year = given.year,
+                 .plate_number = given.plate_number};
   }
   return p;
 }

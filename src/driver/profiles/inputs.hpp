@@ -10,22 +10,29 @@
 
 namespace uitgo::driver {
 
+// {make?, model?, color?, year?, plateNumber?}: every field optional (the
+// original driver app sends only what its form has, and never a year); an
+// empty or blank text counts as not given. Given values are checked.
 struct VehicleInput {
-  std::string make;
-  std::string model;
-  std::string color;
-  int year = 0;
-  std::string plate_number;  // trimmed, upper-case: the stored form
+  std::optional<std::string> make;
+  std::optional<std::string> model;
+  std::optional<std::string> color;
+  std::optional<int> year;
+  std::optional<std::string> plate_number;  // trimmed, upper-case: the stored form
+  bool empty() const { return !make && !model && !color && !year && !plate_number; }
   static VehicleInput from_json(const json::Fields& f);
 };
 
-// POST /v1/drivers: {fullName, phone, licenseNumber, avatarUrl?, vehicle{make, model, color, year, plateNumber}}.
+// POST /v1/drivers: {fullName, phone, licenseNumber, avatarUrl?, vehicleType?,
+// vehicle?{make?, model?, color?, year?, plateNumber?}}. A vehicle with no
+// field given is no vehicle.
 struct ProfileInput {
   std::string full_name;
   std::string phone;
   std::string license_number;
   std::optional<std::string> avatar_url;
-  VehicleInput vehicle;
+  std::optional<std::string> vehicle_type;
+  std::optional<VehicleInput> vehicle;
   static ProfileInput from_json(const json::Fields& f);
 };
 
@@ -44,12 +51,15 @@ struct VehiclePatch {
   std::optional<std::string> plate_number;
 };
 
-// PATCH /v1/drivers/me: any subset of ProfileInput's fields.
+// PATCH /v1/drivers/me: any subset of ProfileInput's fields. The driver app
+// sends {fullName, phone, licenseNumber, vehicleType, avatar?}: `avatar` is a
+// file path on the phone, which nobody else could load, so it is ignored.
 struct ProfilePatch {
   std::optional<std::string> full_name;
   std::optional<std::string> phone;
   std::optional<std::string> license_number;
   std::optional<std::string> avatar_url;
+  std::optional<std::string> vehicle_type;
   VehiclePatch vehicle;
   static ProfilePatch from_json(const json::Fields& f);
 };

@@ -9,13 +9,15 @@
 
 namespace uitgo::driver {
 
+// Every field may be missing: the original driver app registers with a
+// partial vehicle (and never a year).
 struct Vehicle {
-  std::string make;
-  std::string model;
-  std::string color;
-  int year = 0;
-  std::string plate_number;
-  boost::json::object to_json() const;  // {make, model, color, year, plateNumber}
+  std::optional<std::string> make;
+  std::optional<std::string> model;
+  std::optional<std::string> color;
+  std::optional<int> year;
+  std::optional<std::string> plate_number;
+  boost::json::object to_json() const;  // {make, model, color, year, plateNumber}, null when missing
 };
 
 struct Fix {
@@ -31,7 +33,8 @@ struct Profile {
   std::string license_number;
   std::optional<std::string> avatar_url;
   double rating = 5.0;
-  Vehicle vehicle;
+  std::optional<Vehicle> vehicle;           // nullopt: registered without one
+  std::optional<std::string> vehicle_type;  // free text from the driver app, e.g. "Xe máy"
   bool online = false;
   std::string status_updated_at;  // RFC 3339
   std::optional<std::string> current_trip_id;
@@ -39,9 +42,13 @@ struct Profile {
   std::string created_at;
   std::string updated_at;
 
-  // {id, fullName, phone, licenseNumber, avatarUrl, rating, vehicle{...},
+  // {id, userId (= id: the driver id is the account's user id), fullName,
+  //  phone, licenseNumber, avatarUrl, rating, vehicle{...} | null, vehicleType,
   //  status{availability, updatedAt}, location{lat, lng, recordedAt} | null, createdAt, updatedAt}
   boost::json::object to_json() const;
+  // PATCH /v1/drivers/{id}/status: to_json() plus top-level availability and
+  // updatedAt (what the driver app reads from this answer).
+  boost::json::object status_json() const;
 };
 
 // An online (or reserved) driver as the Redis index is rebuilt from it.
@@ -50,6 +57,8 @@ struct WarmEntry {
   bool online = false;
   std::optional<std::string> current_trip_id;
   std::optional<Fix> fix;  // only when recorded at or after the cut-off
+  // Set when online without a position since going online: drivers.free_since.
+  std::optional<std::int64_t> unlocated_since_ms;
 };
 
 // The part of a profile search results carry.
@@ -57,7 +66,7 @@ struct Summary {
   std::string id;
   std::string full_name;
   double rating = 5.0;
-  Vehicle vehicle;
+  std::optional<Vehicle> vehicle;
 };
 
 // One search result: {id, fullName, rating, vehicle, location{lat, lng, recordedAt, distanceMeters}}.

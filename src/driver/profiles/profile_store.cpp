@@ -9,29 +9,32 @@ namespace {
 
 const std::string kSelectProfile =
     "SELECT d.id::text AS id, d.full_name, d.phone, d.license_number, d.avatar_url, d.rating::float8 AS rating,"
-    " d.availability, " UITGO_UTC_TEXT("d.status_updated_at") " AS status_updated_at,"
+    " d.vehicle_type, d.availability, " UITGO_UTC_TEXT("d.status_updated_at") " AS status_updated_at,"
     " d.current_trip_id::text AS current_trip_id, " UITGO_UTC_TEXT("d.created_at") " AS created_at, "
     UITGO_UTC_TEXT("d.updated_at") " AS updated_at,"
-    " v.make, v.model, v.color, v.year, v.plate_number,"
+    " v.driver_id IS NOT NULL AS has_vehicle, v.make, v.model, v.color, v.year, v.plate_number,"
     " l.lat, l.lng, (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms"
-    " FROM drivers d JOIN vehicles v ON v.driver_id = d.id"
+    " FROM drivers d LEFT JOIN vehicles v ON v.driver_id = d.id"
     " LEFT JOIN driver_last_locations l ON l.driver_id = d.id"
     " WHERE d.id = $1";
 
 #undef UITGO_UTC_TEXT
 
 constexpr const char* kInsertDriver =
-    "INSERT INTO drivers (id, full_name, phone, license_number, avatar_url) VALUES ($1, $2, $3, $4, $5)"
-    " ON CONFLICT (id) DO NOTHING RETURNING id";
+    "INSERT INTO drivers (id, full_name, phone, license_number, avatar_url, vehicle_type)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id";
 constexpr const char* kInsertVehicle =
     "INSERT INTO vehicles (driver_id, make, model, color, year, plate_number) VALUES ($1, $2, $3, $4, $5, $6)";
 constexpr const char* kUpdateDriver =
     "UPDATE drivers SET updated_at = now(), full_name = coalesce($2, full_name), phone = coalesce($3, phone),"
-    " license_number = coalesce($4, license_number), avatar_url = coalesce($5, avatar_url)"
-    " WHERE id = $1 RETURNING id";
+    " license_number = coalesce($4, license_number), avatar_url = coalesce($5, avatar_url),"
+    " vehicle_type = coalesce($6, vehicle_type) WHERE id = $1 RETURNING id";
+// A driver registered without a vehicle gets one with its first vehicle field.
 constexpr const char* kUpdateVehicle =
-    "UPDATE vehicles SET make = coalesce($2, make), model = coalesce($3, model), color = coalesce($4, color),"
-    " year = coalesce($5::integer, year), plate_number = coalesce($6, plate_number) WHERE driver_id = $1";
+    "INSERT INTO vehicles AS v (driver_id, make, model, color, year, plate_number)"
+    " VALUES ($1, $2, $3, $4, $5::integer, $6) ON CONFLICT (driver_id) DO UPDATE SET"
+    " make = coalesce($2, v.make), model = coalesce($3, v.model), color = coalesce($4, v.color),"
+    " year = coalesce($5::integer, v.year), plate_number = coalesce($6, v.plate_number)";
 constexpr const char* kSetAvailability =
     "UPDATE drivers SET status_updated_at = CASE WHEN availability = $2 THEN status_updated_at ELSE now() END,"
     " free_since = CASE WHEN availability = $2 THEN free_since ELSE now() END,"
@@ -45,22 +48,30 @@ constexpr const char* kClaimUnchecked =
     "UPDATE drivers d SET trip_checked_at = now() FROM (SELECT id FROM drivers WHERE current_trip_id IS NOT NULL"
     " AND trip_checked_at < now() - make_interval(secs => $1::bigint) ORDER BY trip_checked_at LIMIT $2::int"
     " FOR UPDATE SKIP LOCKED) due WHERE d.id = due.id RETURNING d.id::text AS id, d.current_trip_id::text AS trip_id";
+// The last location only when fresh (received at or after $1 ms); an online
+// driver without any location received since it went online
+// (status_updated_at) is unlocated, waiting since free_since.
 constexpr const char* kWarmEntries =
     "SELECT d.id::text AS id, d.availability = 'online' AS online, d.current_trip_id::text AS current_trip_id,"
-    " l.lat, l.lng, (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms"
-    " FROM drivers d LEFT JOIN driver_last_locations l ON l.driver_id = d.id"
-    "  AND l.recorded_at >= timestamptz 'epoch' + $1::bigint * interval '1 millisecond'"
+    " CASE WHEN fresh THEN l.lat END AS lat, CASE WHEN fresh THEN l.lng END AS lng,"
+    " (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms,"
+    " CASE WHEN d.availability = 'online' AND (l.recorded_at IS NULL OR l.recorded_at < d.status_updated_at)"
+    "  THEN (extract(epoch FROM d.free_since) * 1000)::bigint END AS unlocated_since_ms"
+    " FROM drivers d LEFT JOIN driver_last_locations l ON l.driver_id = d.id,"
+    " LATERAL (SELECT l.recorded_at >= timestamptz 'epoch' + $1::bigint * interval '1 millisecond' AS fresh) f"
     " WHERE d.availability = 'online' OR d.current_trip_id IS NOT NULL";
 
 const std::string kSummaries = std::string("SELECT ") + kSummaryColumns +
-                               " FROM drivers d JOIN vehicles v ON v.driver_id = d.id WHERE d.id = ANY($1::uuid[])";
+                               " FROM drivers d LEFT JOIN vehicles v ON v.driver_id = d.id"
+                               " WHERE d.id = ANY($1::uuid[])";
 
-Vehicle read_vehicle(const pg::Result& r, int row) {
-  return {.make = r.get<std::string>(row, "make"),
-          .model = r.get<std::string>(row, "model"),
-          .color = r.get<std::string>(row, "color"),
-          .year = r.get<int>(row, "year"),
-          .plate_number = r.get<std::string>(row, "plate_number")};
+std::optional<Vehicle> read_vehicle(const pg::Result& r, int row) {
+  if (!r.get<bool>(row, "has_vehicle")) return std::nullopt;
+  return Vehicle{.make = r.get<std::optional<std::string>>(row, "make"),
+                 .model = r.get<std::optional<std::string>>(row, "model"),
+                 .color = r.get<std::optional<std::string>>(row, "color"),
+                 .year = r.get<std::optional<int>>(row, "year"),
+                 .plate_number = r.get<std::optional<std::string>>(row, "plate_number")};
 }
 
 std::optional<Fix> read_fix(const pg::Result& r, int row) {
@@ -77,6 +88,7 @@ Profile read_profile(const pg::Result& r, int row) {
           .avatar_url = r.get<std::optional<std::string>>(row, "avatar_url"),
           .rating = r.get<double>(row, "rating"),
           .vehicle = read_vehicle(r, row),
+          .vehicle_type = r.get<std::optional<std::string>>(row, "vehicle_type"),
           .online = r.get<std::string_view>(row, "availability") == "online",
           .status_updated_at = r.get<std::string>(row, "status_updated_at"),
           .current_trip_id = r.get<std::optional<std::string>>(row, "current_trip_id"),
@@ -88,7 +100,8 @@ Profile read_profile(const pg::Result& r, int row) {
 // The plate number is the only unique column a caller can collide on.
 [[noreturn]] void rethrow_conflict(const pg::QueryError& e) {
   if (e.is_unique_violation() && e.constraint() == "vehicles_plate_number_key") {
-    throw DomainError::conflict("plateNumber is already registered to another driver");
+    // The driver app looks for "vehicle" in this message to say "plate number taken".
+    throw DomainError::conflict("a vehicle with this plate number is already registered to another driver");
   }
   throw e;
 }
@@ -114,11 +127,13 @@ std::string uuid_array(const std::vector<std::string>& ids) {
 
 awaitable<ProfileStore::Created> ProfileStore::create(const std::string& id, const ProfileInput& in) {
   auto body = [&](pg::Tx& tx) -> awaitable<bool> {
-    const auto inserted =
-        co_await tx.query(kInsertDriver, {id, in.full_name, in.phone, in.license_number, in.avatar_url});
+    const auto inserted = co_await tx.query(
+        kInsertDriver, {id, in.full_name, in.phone, in.license_number, in.avatar_url, in.vehicle_type});
     if (inserted.empty()) co_return false;  // the same id again: idempotent
-    const auto& v = in.vehicle;
-    co_await tx.query(kInsertVehicle, {id, v.make, v.model, v.color, v.year, v.plate_number});
+    if (in.vehicle) {
+      const auto& v = *in.vehicle;
+      co_await tx.query(kInsertVehicle, {id, v.make, v.model, v.color, v.year, v.plate_number});
+    }
     co_return true;
   };
   bool created = false;
@@ -146,7 +161,8 @@ awaitable<std::optional<Profile>> ProfileStore::find(const std::string& id) {
 
 awaitable<std::optional<Profile>> ProfileStore::update(const std::string& id, const ProfilePatch& p) {
   auto body = [&](pg::Tx& tx) -> awaitable<bool> {
-    const auto updated = co_await tx.query(kUpdateDriver, {id, p.full_name, p.phone, p.license_number, p.avatar_url});
+    const auto updated =
+        co_await tx.query(kUpdateDriver, {id, p.full_name, p.phone, p.license_number, p.avatar_url, p.vehicle_type});
     if (updated.empty()) co_return false;
     const auto& v = p.vehicle;
     if (v.make || v.model || v.color || v.year || v.plate_number) {
@@ -215,7 +231,8 @@ awaitable<std::vector<WarmEntry>> ProfileStore::warm_entries(std::int64_t fresh_
     out.push_back({.id = r.get<std::string>(i, "id"),
                    .online = r.get<bool>(i, "online"),
                    .current_trip_id = r.get<std::optional<std::string>>(i, "current_trip_id"),
-                   .fix = read_fix(r, i)});
+                   .fix = read_fix(r, i),
+                   .unlocated_since_ms = r.get<std::optional<std::int64_t>>(i, "unlocated_since_ms")});
   }
   co_return out;
 }

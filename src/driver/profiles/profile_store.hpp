@@ -62,7 +62,8 @@ class ProfileStore {
   awaitable<std::vector<HeldReservation>> claim_unchecked_reservations(std::chrono::seconds older_than, int limit);
 
   // Every online or reserved driver, with its last location when it was
-  // received at or after `fresh_since_ms`.
+  // received at or after `fresh_since_ms`, and whether it has sent no
+  // position since going online (then waiting since drivers.free_since).
   awaitable<std::vector<WarmEntry>> warm_entries(std::int64_t fresh_since_ms);
 
  private:
@@ -70,8 +71,10 @@ class ProfileStore {
 };
 
 // Columns that read as a Summary (shared with the SQL search).
+// Read with `LEFT JOIN vehicles v`: a driver may have no vehicle.
 inline constexpr const char* kSummaryColumns =
-    "d.id::text AS id, d.full_name, d.rating::float8 AS rating, v.make, v.model, v.color, v.year, v.plate_number";
+    "d.id::text AS id, d.full_name, d.rating::float8 AS rating, v.driver_id IS NOT NULL AS has_vehicle, v.make,"
+    " v.model, v.color, v.year, v.plate_number";
 Summary read_summary(const pg::Result& r, int row);
 // A Postgres text array literal ({a,b,c}) of canonical UUIDs.
 std::string uuid_array(const std::vector<std::string>& ids);

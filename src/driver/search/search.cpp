@@ -49,7 +49,7 @@ const std::string kSqlSearch = std::string("SELECT ") + kSummaryColumns +
                                ", l.lat, l.lng, (extract(epoch FROM l.recorded_at) * 1000)::bigint AS recorded_ms"
                                " FROM driver_last_locations l"
                                " JOIN drivers d ON d.id = l.driver_id"
-                               " JOIN vehicles v ON v.driver_id = d.id"
+                               " LEFT JOIN vehicles v ON v.driver_id = d.id"
                                " WHERE point(l.lng, l.lat) <@ box(point($1, $2), point($3, $4))"
                                "   AND l.recorded_at >= timestamptz 'epoch' + $7::bigint * interval '1 millisecond'"
                                "   AND d.availability = 'online' AND d.current_trip_id IS NULL"

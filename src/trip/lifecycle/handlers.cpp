@@ -20,7 +20,7 @@ using http::Response;
 awaitable<Response> create(TripApp& app, Request& request) {
   const auto input = json::parse_body<CreateTripRequest>(request.body);
   const auto key = parse_idempotency_key(request.header("idempotency-key"));
-  const auto result = co_await app.trips.create(request.caller(), input, key, request.request_id);
+  const auto result = co_await app.dispatch->book(request.caller(), input, key, request.request_id);
   auto response = Response::json(201, public_json(result.trip));
   response.with_header("Location", "/v1/trips/" + result.trip.id);
   if (result.replayed) response.with_header("Idempotent-Replayed", "true");
@@ -28,8 +28,10 @@ awaitable<Response> create(TripApp& app, Request& request) {
 }
 
 awaitable<Response> list(TripApp& app, Request& request) {
+  // ?role= (sent by the apps) is ignored: the token decides whose trips these are.
   const auto query =
-      ListQuery::parse(request.query_param("limit"), request.query_param("offset"), request.query_param("status"));
+      ListQuery::parse(request.query_param("limit"), request.query_param("offset"), request.query_param("status"),
+                       request.query_param("page"), request.query_param("pageSize"));
   const auto page = co_await app.trips.list(request.caller(), query);
   boost::json::array items;
   items.reserve(page.items.size());

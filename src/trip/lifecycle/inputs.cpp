@@ -84,6 +84,7 @@ CreateTripRequest CreateTripRequest::from_json(const json::Fields& f) {
   }
   pair(f, "originLat", "originLng", r.origin_lat, r.origin_lng);
   pair(f, "destLat", "destLng", r.dest_lat, r.dest_lng);
+  if (f.optional_string("riderId", {.min_length = 1, .max_length = 64})) r.rider_id = f.required_uuid("riderId");
   return r;
 }
 
@@ -100,6 +101,8 @@ std::string CreateTripRequest::canonical() const {
   o["originLng"] = num(origin_lng);
   o["destLat"] = num(dest_lat);
   o["destLng"] = num(dest_lng);
+  if (rider_id) o["riderId"] = *rider_id;  // only when given: older fingerprints stay valid
+  // Boost's own text on purpose: stored fingerprints must not change with the response format.
   return boost::json::serialize(o);
 }
 
@@ -119,17 +122,24 @@ StatusRequest StatusRequest::from_json(const json::Fields& f) {
 }
 
 ListQuery ListQuery::parse(std::optional<std::string_view> limit, std::optional<std::string_view> offset,
-                           std::optional<std::string_view> status) {
+                           std::optional<std::string_view> status, std::optional<std::string_view> page,
+                           std::optional<std::string_view> page_size) {
+  constexpr long long kMaxOffset = 1'000'000'000LL;
+  const auto integer = [](std::optional<std::string_view> text, const char* name) -> std::optional<long long> {
+    if (!text || text->empty()) return std::nullopt;
+    const auto v = parse_integer(*text);
+    if (!v) throw DomainError::invalid(name, std::string(name) + " must be an integer");
+    return v;
+  };
   ListQuery q;
-  if (limit && !limit->empty()) {
-    const auto v = parse_integer(*limit);
-    if (!v) throw DomainError::invalid("limit", "limit must be an integer");
-    q.limit = static_cast<int>(std::clamp<long long>(*v, 1, kListMaxLimit));
-  }
-  if (offset && !offset->empty()) {
-    const auto v = parse_integer(*offset);
-    if (!v) throw DomainError::invalid("offset", "offset must be an integer");
-    q.offset = std::clamp<long long>(*v, 0, 1'000'000'000LL);
+  if (const auto v = integer(limit, "limit")) q.limit = static_cast<int>(std::clamp<long long>(*v, 1, kListMaxLimit));
+  if (const auto v = integer(offset, "offset")) q.offset = std::clamp<long long>(*v, 0, kMaxOffset);
+  if (const auto p = integer(page, "page")) {
+    if (*p < 1) throw DomainError::invalid("page", "page must be 1 or more (pages count from 1)");
+    if (const auto size = integer(page_size, "pageSize")) {
+      q.limit = static_cast<int>(std::clamp<long long>(*size, 1, kListMaxLimit));
+    }
+    q.offset = std::min<long long>((std::min<long long>(*p, kMaxOffset) - 1) * q.limit, kMaxOffset);
   }
   if (status && !status->empty()) {
     std::string_view rest = *status;

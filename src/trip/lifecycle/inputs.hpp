@@ -23,8 +23,9 @@ inline constexpr std::size_t kReasonMax = 200;
 // whitespace trimmed); serviceId 1..50 of [A-Za-z0-9._-] (bike, car, car7 are
 // priced, see fare.hpp; others are accepted and priced like car);
 // originLat/originLng and destLat/destLng optional, but each pair complete,
-// finite and in range.
+// finite and in range; riderId (a UUID) only for an admin booking for a rider.
 struct CreateTripRequest {
+  std::optional<std::string> rider_id;
   std::string origin_text;
   std::string dest_text;
   std::string service_id;
@@ -49,14 +50,18 @@ struct StatusRequest {
 };
 
 // GET /v1/trips ?limit (default 20, clamped to 1..100) &offset (default 0,
-// negative → 0) &status (one status or a comma-separated list). A limit or
-// offset that is not an integer, or an unknown status, is 400.
+// negative → 0) &status (one status or a comma-separated list). The rider
+// app pages instead: ?page (1-based) &pageSize (clamped like limit; absent →
+// limit or its default) set limit = pageSize and offset = (page-1)*pageSize,
+// and offset is then ignored. A limit, offset or pageSize that is not an
+// integer, a page that is not an integer >= 1, or an unknown status, is 400.
 struct ListQuery {
   int limit = kListDefaultLimit;
   long long offset = 0;
   std::vector<Status> statuses;
   static ListQuery parse(std::optional<std::string_view> limit, std::optional<std::string_view> offset,
-                         std::optional<std::string_view> status);
+                         std::optional<std::string_view> status, std::optional<std::string_view> page = std::nullopt,
+                         std::optional<std::string_view> page_size = std::nullopt);
 };
 
 // The Idempotency-Key header: absent → nullopt; otherwise 1..255 printable

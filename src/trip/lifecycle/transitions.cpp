@@ -37,8 +37,18 @@ void require_allowed(Verdict verdict, Status from, Status to) {
     throw DomainError::forbidden("you may not move this trip from " + std::string(to_string(from)) + " to " +
                                  std::string(to_string(to)));
   }
+  // Name the rule: where the trip can go from here.
+  std::string next;
+  for (const auto s :
+       {Status::requested, Status::accepted, Status::arriving, Status::in_ride, Status::completed, Status::cancelled}) {
+    if (!is_edge(from, s)) continue;
+    next += next.empty() ? "" : " or ";
+    next += to_string(s);
+  }
+  const std::string rule = next.empty() ? std::string(to_string(from)) + " is final"
+                                        : "from " + std::string(to_string(from)) + " it can only go to " + next;
   throw invalid_transition("a trip cannot go from " + std::string(to_string(from)) + " to " +
-                           std::string(to_string(to)));
+                           std::string(to_string(to)) + " (" + rule + ")");
 }
 
 std::string default_cancel_reason(Actor actor) {

@@ -32,8 +32,12 @@ Lifecycle::Lifecycle(pg::Pool& db, ReadRouting& reads, TripChanges& changes, met
                      LifecycleSettings settings)
     : db_(db), reads_(reads), changes_(changes), metrics_(metrics), settings_(settings) {}
 
-awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const CreateTripRequest& input,
+// An Idempotency-Key belongs to whoever sent it (the rider, or the admin booking).
+awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const Principal& author,
+                                                 const CreateTripRequest& input,
                                                  const std::optional<std::string>& key) {
+  const std::string author_id = caller_id(author).value_or(rider);
+  const std::string author_role = author.role == "admin" ? "admin" : "rider";
   const auto fingerprint = key ? input.fingerprint() : std::string();
   const auto fare = estimate_fare(input.service_id, input.origin_lat, input.origin_lng, input.dest_lat, input.dest_lng);
   const Millis outbox_delay = settings_.async_mode ? Millis(0) : settings_.sync_timeout + kSyncInsuranceSlack;
@@ -41,7 +45,7 @@ awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const
     Inserted out;
     NewTrip fresh;
     if (key) {
-      auto claim = co_await TripStore::claim_key(tx, rider, *key, fingerprint);
+      auto claim = co_await TripStore::claim_key(tx, author_id, *key, fingerprint);
       if (!claim.fresh) {
         out.existing_id = claim.trip_id;
         out.same_request = claim.same_request;
@@ -55,7 +59,7 @@ awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const
     auto trip = co_await TripStore::insert(tx, fresh);
     const std::optional<Status> none;
     const std::optional<std::string> no_reason;
-    co_await TripStore::add_event(tx, trip.id, none, Status::requested, rider, "rider", no_reason);
+    co_await TripStore::add_event(tx, trip.id, none, Status::requested, author_id, author_role, no_reason);
     const auto event = trip_event(trip).to_json();
     out.outbox_id = co_await Outbox::add(tx, kTripMatch, event, outbox_delay);
     out.trip = std::move(trip);
@@ -66,9 +70,13 @@ awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const
 
 awaitable<CreateResult> Lifecycle::create(const Principal& caller, const CreateTripRequest& input,
                                           const std::optional<std::string>& key, const std::string& request_id) {
-  const auto rider = caller_id(caller);
+  auto rider = caller_id(caller);
   if (!rider) throw DomainError::forbidden("the access token's subject is not a user id");
-  auto inserted = co_await insert(*rider, input, key);
+  if (input.rider_id && *input.rider_id != *rider) {
+    if (caller.role != "admin") throw DomainError::forbidden("only an admin may book a trip for another rider");
+    rider = input.rider_id;
+  }
+  auto inserted = co_await insert(*rider, caller, input, key);
   if (!inserted.trip) {
     if (!inserted.same_request) {
       throw DomainError::unprocessable("idempotency_key_reused",

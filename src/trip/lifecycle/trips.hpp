@@ -54,6 +54,8 @@ class Lifecycle {
   // Sync mode only; set once at start.
   void set_sync_matching(SyncMatching* sync) { sync_ = sync; }
 
+  // The trip is the caller's; an admin's with input.rider_id is that rider's
+  // (a dispatcher booking: matching/dispatch.hpp checks the rider first).
   awaitable<CreateResult> create(const Principal& caller, const CreateTripRequest& input,
                                  const std::optional<std::string>& idempotency_key, const std::string& request_id);
   awaitable<Trip> get(const Principal& caller, const std::string& id);
@@ -66,7 +68,7 @@ class Lifecycle {
 
  private:
   struct Inserted;
-  awaitable<Inserted> insert(const std::string& rider, const CreateTripRequest& input,
+  awaitable<Inserted> insert(const std::string& rider, const Principal& author, const CreateTripRequest& input,
                              const std::optional<std::string>& key);
   void count_transition(Status to, const Trip& trip);
 

@@ -2,12 +2,12 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
+#include "core/base/json_text.hpp"
 #include "core/base/time.hpp"
 
 namespace uitgo::trip::live {
@@ -75,7 +75,7 @@ std::string status_frame(const Trip& trip, std::int64_t now) {
   if (trip.driver_id) o["driverId"] = *trip.driver_id;
   if (trip.cancel_reason) o["cancelReason"] = *trip.cancel_reason;
   o["timestamp"] = format_rfc3339_ms(now);
-  return boost::json::serialize(o);
+  return uitgo::json::to_text(o);
 }
 
 std::string location_frame(std::string_view trip_id, double lat, double lng, std::int64_t recorded_ms,
@@ -85,15 +85,15 @@ std::string location_frame(std::string_view trip_id, double lat, double lng, std
   o["tripId"] = trip_id;
   o["location"] = boost::json::object{{"lat", lat}, {"lng", lng}, {"timestamp", format_rfc3339_ms(recorded_ms)}};
   o["timestamp"] = format_rfc3339_ms(now);
-  return boost::json::serialize(o);
+  return uitgo::json::to_text(o);
 }
 
 std::string error_frame(std::string_view code, std::string_view message) {
-  return boost::json::serialize(boost::json::object{{"type", "error"}, {"error", message}, {"code", code}});
+  return uitgo::json::to_text(boost::json::object{{"type", "error"}, {"error", message}, {"code", code}});
 }
 
 std::string pong_frame(std::int64_t now) {
-  return boost::json::serialize(boost::json::object{{"type", "pong"}, {"timestamp", format_rfc3339_ms(now)}});
+  return uitgo::json::to_text(boost::json::object{{"type", "pong"}, {"timestamp", format_rfc3339_ms(now)}});
 }
 
 bool is_location_frame(std::string_view frame) { return frame.starts_with(R"({"type":"location")"); }

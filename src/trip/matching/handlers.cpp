@@ -62,6 +62,13 @@ awaitable<Response> decline(TripApp& app, Request& request) {
   co_return Response::json(200, public_json(trip));
 }
 
+awaitable<Response> assign(TripApp& app, Request& request) {
+  const auto id = trip_id_param(request);
+  const auto input = json::parse_body<DriverRequest>(request.body);
+  const auto trip = co_await app.dispatch->assign(request.caller(), id, input.driver_id, request.request_id);
+  co_return Response::json(200, public_json(trip));
+}
+
 awaitable<Response> internal_get(TripApp& app, Request& request) {
   const auto id = trip_id_param(request);
   const auto view = co_await app.offers.internal(id);

@@ -15,6 +15,7 @@ namespace matching {
 
 awaitable<http::Response> accept(TripApp& app, http::Request& request);
 awaitable<http::Response> decline(TripApp& app, http::Request& request);
+awaitable<http::Response> assign(TripApp& app, http::Request& request);
 
 awaitable<http::Response> internal_get(TripApp& app, http::Request& request);
 awaitable<http::Response> internal_offer(TripApp& app, http::Request& request);

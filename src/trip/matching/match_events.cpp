@@ -1,8 +1,8 @@
 #include "trip/matching/match_events.hpp"
+#include "core/base/json_text.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 namespace uitgo::trip {
 
@@ -20,7 +20,7 @@ queue::TripEvent trip_event(const Trip& trip) {
 }
 
 std::string release_payload(const std::string& driver_id, const std::string& trip_id) {
-  return boost::json::serialize(boost::json::object{{"driverId", driver_id}, {"tripId", trip_id}});
+  return uitgo::json::to_text(boost::json::object{{"driverId", driver_id}, {"tripId", trip_id}});
 }
 
 std::optional<ReleaseOrder> parse_release_payload(std::string_view payload) {

@@ -1,5 +1,6 @@
-// HTTP handlers of accounts (routes.cpp lists them): /auth/*, /users/me,
-// /v1/drivers/register and the admin switch on accounts.
+// HTTP handlers of accounts (routes.cpp lists them): /auth/* (passwords
+// included), /users/me, /v1/drivers/register, /admin/me and /admin/users, and
+// the internal account lookup.
 #pragma once
 
 #include "core/base/async.hpp"
@@ -19,7 +20,13 @@ awaitable<http::Response> refresh(UserApp& app, http::Request& request);
 awaitable<http::Response> logout(UserApp& app, http::Request& request);
 awaitable<http::Response> me(UserApp& app, http::Request& request);
 awaitable<http::Response> update_me(UserApp& app, http::Request& request);
-awaitable<http::Response> set_disabled(UserApp& app, http::Request& request);
+awaitable<http::Response> change_password(UserApp& app, http::Request& request);
+awaitable<http::Response> forgot_password(UserApp& app, http::Request& request);
+awaitable<http::Response> reset_password(UserApp& app, http::Request& request);
+awaitable<http::Response> admin_me(UserApp& app, http::Request& request);
+awaitable<http::Response> admin_list_users(UserApp& app, http::Request& request);
+awaitable<http::Response> admin_update_user(UserApp& app, http::Request& request);
+awaitable<http::Response> internal_get_user(UserApp& app, http::Request& request);
 
 }  // namespace accounts
 }  // namespace uitgo::user

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 namespace uitgo::user {
 namespace {
@@ -12,7 +13,14 @@ constexpr json::StringRule kEmail{.min_length = 3, .max_length = 254};
 constexpr json::StringRule kPhone{.min_length = 6, .max_length = 20};
 constexpr json::StringRule kToken{.min_length = 1, .max_length = 256};
 
+bool blank_string(const json::Fields& f, std::string_view field) {
+  const auto text = f.optional_string(field, {.min_length = 0, .max_length = 1000});
+  return text && text->find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// An empty (or blank) phone means none: the apps send "" for an empty field.
 std::optional<std::string> checked_phone(const json::Fields& f) {
+  if (blank_string(f, "phone")) return std::nullopt;
   auto phone = f.optional_string("phone", kPhone);
   if (!phone) return phone;
   const bool ok = std::all_of(phone->begin(), phone->end(), [](unsigned char c) {
@@ -20,6 +28,26 @@ std::optional<std::string> checked_phone(const json::Fields& f) {
   });
   if (!ok) throw DomainError::invalid("phone", "phone may contain only digits, spaces and + - ( )");
   return phone;
+}
+
+bool is_role(std::string_view role) { return role == "rider" || role == "driver" || role == "admin"; }
+
+// A query integer: absent or empty → nullopt; otherwise digits (an optional
+// sign) or 400 naming `field`; beyond 64 bits clamps.
+std::optional<std::int64_t> parse_integer(std::optional<std::string_view> text, const char* field) {
+  if (!text || text->empty()) return std::nullopt;
+  std::string_view s = *text;
+  const bool negative = s.front() == '-';
+  if (s.front() == '-' || s.front() == '+') s.remove_prefix(1);
+  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    throw DomainError::invalid(field, std::string(field) + " must be an integer");
+  }
+  std::int64_t v = 0;
+  for (const char c : s) {
+    if (v > (std::numeric_limits<std::int64_t>::max() - 9) / 10) return negative ? -v : v;  // far beyond any limit
+    v = v * 10 + (c - '0');
+  }
+  return negative ? -v : v;
 }
 
 std::string trimmed(std::string_view s, std::string_view field, const json::Fields& f) {
@@ -78,14 +106,63 @@ ProfileUpdate ProfileUpdate::from_json(const json::Fields& f) {
   ProfileUpdate u;
   if (auto name = f.optional_string("name", kName)) u.name = trimmed(*name, "name", f);
   u.phone = checked_phone(f);
-  if (!u.name && !u.phone) throw DomainError::invalid("name", "nothing to update: give name and/or phone");
+  u.clear_phone = blank_string(f, "phone");
+  if (!u.name && !u.phone && !u.clear_phone) {
+    throw DomainError::invalid("name", "nothing to update: give name and/or phone");
+  }
   return u;
 }
 
-DisableRequest DisableRequest::from_json(const json::Fields& f) {
-  const auto v = f.optional_bool("disabled");
-  if (!v) throw DomainError::invalid("disabled", "disabled is required");
-  return {*v};
+AdminUserChange AdminUserChange::from_json(const json::Fields& f) {
+  AdminUserChange c;
+  if (const auto role = f.optional_string("role", {.min_length = 1, .max_length = 32})) {
+    c.role = normalize_email(*role);  // trimmed and lower-cased, like an email
+    if (!is_role(*c.role)) throw DomainError::invalid("role", "role must be rider, driver or admin");
+  }
+  c.disabled = f.optional_bool("disabled");
+  if (!c.role && !c.disabled) throw DomainError::invalid("role", "nothing to update: give role and/or disabled");
+  return c;
+}
+
+AdminUserQuery AdminUserQuery::parse(std::optional<std::string_view> role, std::optional<std::string_view> disabled,
+                                     std::optional<std::string_view> q, std::optional<std::string_view> limit,
+                                     std::optional<std::string_view> offset) {
+  AdminUserQuery out;
+  if (role && !role->empty()) {
+    out.role = normalize_email(*role);
+    if (!is_role(*out.role)) throw DomainError::invalid("role", "role must be rider, driver or admin");
+  }
+  if (disabled && !disabled->empty()) {
+    const auto v = normalize_email(*disabled);
+    if (v == "true" || v == "1" || v == "yes") {
+      out.disabled = true;
+    } else if (v == "false" || v == "0" || v == "no") {
+      out.disabled = false;
+    } else if (v != "all") {
+      throw DomainError::invalid("disabled", "disabled must be true, false or all");
+    }
+  }
+  if (q) {
+    auto text = normalize_email(*q);
+    if (text.size() > 254) throw DomainError::invalid("q", "q must be at most 254 characters");
+    if (!text.empty()) out.q = std::move(text);
+  }
+  if (const auto v = parse_integer(limit, "limit")) out.limit = static_cast<int>(std::clamp<std::int64_t>(*v, 1, 200));
+  if (const auto v = parse_integer(offset, "offset")) out.offset = std::clamp<std::int64_t>(*v, 0, 5000);
+  return out;
+}
+
+ChangePasswordRequest ChangePasswordRequest::from_json(const json::Fields& f) {
+  return {f.required_string("currentPassword", {.min_length = 1, .max_length = 128}),
+          f.required_string("newPassword", kPassword)};
+}
+
+ForgotPasswordRequest ForgotPasswordRequest::from_json(const json::Fields& f) {
+  return {normalize_email(f.required_string("email", kEmail))};
+}
+
+ResetPasswordRequest ResetPasswordRequest::from_json(const json::Fields& f) {
+  return {f.required_string("token", kToken), f.required_string("newPassword", kPassword)};
 }
 
 DriverSignup DriverSignup::from_body(std::string_view body) {
@@ -95,8 +172,8 @@ DriverSignup DriverSignup::from_body(std::string_view body) {
   if (!s.account.phone) throw DomainError::invalid("phone", "phone is required for drivers");
   s.profile["licenseNumber"] = f.required_string("licenseNumber", {.min_length = 1, .max_length = 50});
   if (auto url = f.optional_string("avatarUrl", {.min_length = 1, .max_length = 2048})) s.profile["avatarUrl"] = *url;
-  f.required_object("vehicle");
-  s.profile["vehicle"] = object.at("vehicle");
+  // Optional, as the driver app sends it (absent when its form has no vehicle).
+  if (f.optional_object("vehicle")) s.profile["vehicle"] = object.at("vehicle");
   return s;
 }
 

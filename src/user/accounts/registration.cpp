@@ -43,8 +43,7 @@ awaitable<Session> DriverRegistration::register_driver(const DriverSignup& signu
       profile_may_exist = false;  // refused: nothing was created
       throw;
     }
-    auto token = co_await AccountStore::add_refresh_token(tx, created.id, "");
-    co_return Session{std::move(created), std::move(token)};
+    co_return co_await open_session(tx, created, kNewFamily, jwt_);
   };
   std::optional<Session> session;
   std::exception_ptr failure;

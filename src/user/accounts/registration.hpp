@@ -26,8 +26,8 @@ namespace uitgo::user {
 
 class DriverRegistration {
  public:
-  DriverRegistration(pg::Pool& db, PasswordHasher& hasher, peers::DriverClient& drivers)
-      : db_(db), hasher_(hasher), drivers_(drivers) {}
+  DriverRegistration(pg::Pool& db, PasswordHasher& hasher, peers::DriverClient& drivers, const auth::Jwt& jwt)
+      : db_(db), hasher_(hasher), drivers_(drivers), jwt_(jwt) {}
 
   awaitable<Session> register_driver(const DriverSignup& signup, const std::string& request_id);
 
@@ -38,6 +38,7 @@ class DriverRegistration {
   pg::Pool& db_;
   PasswordHasher& hasher_;
   peers::DriverClient& drivers_;
+  const auth::Jwt& jwt_;
 };
 
 }  // namespace uitgo::user

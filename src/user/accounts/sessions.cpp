@@ -1,6 +1,7 @@
 #include "user/accounts/sessions.hpp"
 
 #include "core/base/log.hpp"
+#include "core/base/time.hpp"
 
 namespace uitgo::user {
 namespace {
@@ -17,9 +18,18 @@ boost::json::object session_body(const Session& session, const auth::Jwt& jwt) {
           {"email", user.email},
           {"name", user.name},
           {"role", user.role},
-          {"accessToken", jwt.issue(user.id, user.role)},
+          {"accessToken", session.access_token},
           {"refreshToken", session.refresh_token},
           {"expiresIn", jwt.access_ttl().count()}};
+}
+
+awaitable<Session> open_session(pg::Tx& tx, const User& user, const std::string& family_id, const auth::Jwt& jwt) {
+  const auto now = now_ms() / 1000;
+  const auth::Claims claims{
+      .sub = user.id, .role = user.role, .jti = new_opaque_token(), .iat = now, .exp = now + jwt.access_ttl().count()};
+  std::string access_token = jwt.sign(claims);
+  std::string refresh_token = co_await AccountStore::add_refresh_token(tx, user.id, family_id, claims.jti);
+  co_return Session{user, std::move(refresh_token), std::move(access_token)};
 }
 
 awaitable<Session> Sessions::register_rider(const RegisterRequest& input, const std::string& request_id) {
@@ -31,9 +41,8 @@ awaitable<Session> Sessions::register_rider(const RegisterRequest& input, const 
                      .password_hash = std::move(password_hash),
                      .role = "rider"};
   auto body = [&](pg::Tx& tx) -> awaitable<Session> {
-    auto created = co_await AccountStore::create(tx, user);
-    auto token = co_await AccountStore::add_refresh_token(tx, created.id, "");
-    co_return Session{std::move(created), std::move(token)};
+    const auto created = co_await AccountStore::create(tx, user);
+    co_return co_await open_session(tx, created, kNewFamily, jwt_);
   };
   auto session = co_await db_.transaction(body);
   log::info("account registered", {{"user_id", session.user.id}, {"request_id", request_id}});
@@ -49,18 +58,15 @@ awaitable<Session> Sessions::login(const LoginRequest& input) {
   const bool password_ok = co_await hasher_.verify(input.password, user->password_hash);
   if (!password_ok) throw bad_credentials();
   if (user->disabled) throw DomainError::forbidden("this account is disabled");
-  const auto& id = user->id;
-  auto body = [&](pg::Tx& tx) -> awaitable<std::string> {
-    co_return co_await AccountStore::add_refresh_token(tx, id, "");
-  };
-  auto token = co_await db_.transaction(body);
-  co_return Session{std::move(*user), std::move(token)};
+  const User& account = *user;
+  auto body = [&](pg::Tx& tx) -> awaitable<Session> { co_return co_await open_session(tx, account, kNewFamily, jwt_); };
+  co_return co_await db_.transaction(body);
 }
 
 awaitable<Session> Sessions::refresh(const std::string& refresh_token, const std::string& request_id) {
   struct Rotation {
     RefreshOutcome outcome;
-    std::string next_token;
+    std::optional<Session> next;
   };
   // Consuming the old token, revoking a reused family and storing the new
   // token all commit together; a rejection below happens after the commit so
@@ -69,14 +75,13 @@ awaitable<Session> Sessions::refresh(const std::string& refresh_token, const std
     Rotation r;
     r.outcome = co_await AccountStore::consume_refresh_token(tx, refresh_token);
     if (r.outcome.check == RefreshCheck::valid) {
-      r.next_token = co_await AccountStore::add_refresh_token(tx, r.outcome.user->id, r.outcome.family_id);
+      const User& account = *r.outcome.user;
+      r.next = co_await open_session(tx, account, r.outcome.family_id, jwt_);
     }
     co_return r;
   };
   auto rotation = co_await db_.transaction(body);
-  if (rotation.outcome.check == RefreshCheck::valid) {
-    co_return Session{std::move(*rotation.outcome.user), std::move(rotation.next_token)};
-  }
+  if (rotation.next) co_return std::move(*rotation.next);
   if (rotation.outcome.check == RefreshCheck::reused) {
     log::warn("refresh token reuse detected: family revoked",
               {{"family_id", rotation.outcome.family_id}, {"request_id", request_id}});

@@ -2,6 +2,8 @@
 // reuse revokes the whole family) and logout. HTTP-free; refusals are
 // DomainErrors. A Session is what every sign-in style answer shows
 // (session_body: {id, email, name, role, accessToken, refreshToken, expiresIn}).
+// Each refresh token is stored with the jti of the access token issued with
+// it, so an access token names its session (change-password keeps it).
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -19,13 +21,19 @@ namespace uitgo::user {
 struct Session {
   User user;
   std::string refresh_token;
+  std::string access_token;
 };
 
 boost::json::object session_body(const Session& session, const auth::Jwt& jwt);
 
+// A new access token for `user` and the refresh token that goes with it (in
+// `family_id`; kNewFamily: a new family), stored in `tx`.
+inline const std::string kNewFamily;
+awaitable<Session> open_session(pg::Tx& tx, const User& user, const std::string& family_id, const auth::Jwt& jwt);
+
 class Sessions {
  public:
-  Sessions(pg::Pool& db, PasswordHasher& hasher) : db_(db), hasher_(hasher) {}
+  Sessions(pg::Pool& db, PasswordHasher& hasher, const auth::Jwt& jwt) : db_(db), hasher_(hasher), jwt_(jwt) {}
 
   // A new rider account and its first session, committed together.
   awaitable<Session> register_rider(const RegisterRequest& input, const std::string& request_id);
@@ -37,6 +45,7 @@ class Sessions {
  private:
   pg::Pool& db_;
   PasswordHasher& hasher_;
+  const auth::Jwt& jwt_;
 };
 
 }  // namespace uitgo::user

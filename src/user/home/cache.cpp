@@ -27,8 +27,10 @@ Cache::Cache(redis::Client& redis, metrics::Registry& metrics, CacheSettings set
   }
 }
 
-std::string Cache::promotions_key() { return "home:promotions"; }
-std::string Cache::news_key(int limit) { return "home:news:" + std::to_string(limit); }
+std::string Cache::promotions_key() { return std::string("home:") + kBodyVersion + ":promotions"; }
+std::string Cache::news_key(int limit) {
+  return std::string("home:") + kBodyVersion + ":news:" + std::to_string(limit);
+}
 
 bool Cache::bypassing() const { return now_ticks() < bypass_until_.load(std::memory_order_relaxed); }
 

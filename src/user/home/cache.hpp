@@ -1,5 +1,8 @@
 // Read-through Redis cache of the home responses (SPEC "Home cache", seed §3).
-// Keys: home:promotions and home:news:<limit>; value: the JSON response body;
+// Keys: home:<version>:promotions and home:<version>:news:<limit>; value: the
+// JSON response body. The version names the body's shape (kBodyVersion): a
+// release that changes the shape bumps it, so no instance ever serves a body
+// of the old shape from the cache (old keys simply expire);
 // TTL: HOME_CACHE_TTL_SECONDS (shortened when the list changes by itself
 // sooner, e.g. a promotion expires). The cache is an optimisation only: no
 // member throws, and a Redis failure or slow reply (HOME_CACHE_TIMEOUT_MS)
@@ -38,6 +41,10 @@ struct CacheSettings {
 };
 
 enum class Section { promotions, news };
+
+// The shape of the cached bodies: v2 = bare arrays with the apps' fields
+// (v1, before it, was {"items": [...]} under home:promotions / home:news:<limit>).
+inline constexpr const char* kBodyVersion = "v2";
 
 class Cache {
  public:

@@ -1,5 +1,7 @@
 #include "user/home/handlers.hpp"
 
+#include <boost/json/array.hpp>
+
 #include "core/base/log.hpp"
 #include "user/app.hpp"
 #include "user/home/payloads.hpp"
@@ -29,6 +31,22 @@ awaitable<Response> list_news(UserApp& app, Request& request) {
   co_return json_text(std::move(body));
 }
 
+awaitable<Response> admin_list_promotions(UserApp& app, Request&) {
+  const auto all = co_await app.home.all_promotions();
+  boost::json::array items;
+  items.reserve(all.size());
+  for (const auto& p : all) items.emplace_back(admin_json(p));
+  co_return Response::json(200, items);
+}
+
+awaitable<Response> admin_list_news(UserApp& app, Request&) {
+  const auto all = co_await app.home.all_news();
+  boost::json::array items;
+  items.reserve(all.size());
+  for (const auto& n : all) items.emplace_back(admin_json(n));
+  co_return Response::json(200, items);
+}
+
 awaitable<Response> create_promotion(UserApp& app, Request& request) {
   const auto draft = parse_promotion_draft(request.body);
   const auto created = co_await app.home.create_promotion(draft);
@@ -47,7 +65,7 @@ awaitable<Response> update_promotion(UserApp& app, Request& request) {
 awaitable<Response> delete_promotion(UserApp& app, Request& request) {
   const auto id = parse_id(request.path_param("id"));
   co_await app.home.delete_promotion(id);
-  audit("promotion deleted", request, id);
+  audit("promotion deactivated", request, id);
   co_return Response::no_content();
 }
 

@@ -14,6 +14,8 @@ namespace home {
 
 awaitable<http::Response> list_promotions(UserApp& app, http::Request& request);
 awaitable<http::Response> list_news(UserApp& app, http::Request& request);
+awaitable<http::Response> admin_list_promotions(UserApp& app, http::Request& request);
+awaitable<http::Response> admin_list_news(UserApp& app, http::Request& request);
 awaitable<http::Response> create_promotion(UserApp& app, http::Request& request);
 awaitable<http::Response> update_promotion(UserApp& app, http::Request& request);
 awaitable<http::Response> delete_promotion(UserApp& app, http::Request& request);

@@ -1,20 +1,21 @@
 #include "user/home/home.hpp"
 
 #include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 
+#include "core/base/json_text.hpp"
 #include "core/pg/errors.hpp"
 #include "user/home/payloads.hpp"
 
 namespace uitgo::user::home {
 namespace {
 
+// A bare JSON array: the original apps parse these lists `as List`.
 template <typename T>
 std::string render(const Listing<T>& listing) {
   boost::json::array items;
   items.reserve(listing.items.size());
   for (const auto& item : listing.items) items.emplace_back(public_json(item));
-  return boost::json::serialize(boost::json::object{{"items", std::move(items)}});
+  return uitgo::json::to_text(items);
 }
 
 // Postgres had the last word on a timestamp the format check let through.
@@ -86,11 +87,15 @@ awaitable<Promotion> HomeContent::update_promotion(const std::string& id, const 
   co_return std::move(*updated);
 }
 
+awaitable<std::vector<Promotion>> HomeContent::all_promotions() { co_return co_await store_.all_promotions(); }
+
+awaitable<std::vector<NewsItem>> HomeContent::all_news() { co_return co_await store_.all_news(); }
+
 awaitable<void> HomeContent::delete_promotion(const std::string& id) {
   // Named first: GCC 12 miscompiles `if (!co_await f()) throw ...;` here
   // (the process crashed on DELETE; see docs/ARCHITECTURE.md, coroutine rules).
-  const bool deleted = co_await store_.delete_promotion(id);
-  if (!deleted) throw DomainError::not_found("promotion not found");
+  const bool found = co_await store_.deactivate_promotion(id);
+  if (!found) throw DomainError::not_found("promotion not found");
   co_await cache_.invalidate(Section::promotions);
 }
 

@@ -1,10 +1,13 @@
 // Home content use cases: the public lists of promotions and news, read
-// through the Redis cache (a list is rendered once and cached as text), and
+// through the Redis cache (a list is rendered once, as the bare JSON array the
+// apps parse, and cached as text), the admin lists (everything, uncached) and
 // the admin writes, each validated first, written in one statement and then
-// followed by the invalidation of its section. HTTP-free.
+// followed by the invalidation of its section. Deleting a promotion
+// deactivates it (the admin list still shows it). HTTP-free.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/base/config.hpp"
 #include "core/base/metrics.hpp"
@@ -26,6 +29,9 @@ class HomeContent {
   // The JSON text of the public lists.
   awaitable<std::string> promotions();
   awaitable<std::string> news(int limit);
+
+  awaitable<std::vector<Promotion>> all_promotions();
+  awaitable<std::vector<NewsItem>> all_news();
 
   awaitable<Promotion> create_promotion(const PromotionDraft& draft);
   awaitable<Promotion> update_promotion(const std::string& id, const PromotionPatch& patch);

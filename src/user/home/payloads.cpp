@@ -20,6 +20,9 @@ constexpr json::StringRule kBody{.min_length = 1, .max_length = 5000};
 constexpr json::StringRule kCode{.min_length = 1, .max_length = 50};
 constexpr json::StringRule kUrl{.min_length = 1, .max_length = 2048};
 constexpr json::StringRule kTimestamp{.min_length = 1, .max_length = 64};
+constexpr json::StringRule kColor{.min_length = 7, .max_length = 9};
+constexpr json::StringRule kCategory{.min_length = 1, .max_length = 50};
+constexpr json::StringRule kIcon{.min_length = 1, .max_length = 50};
 
 [[noreturn]] void invalid(std::string_view field, std::string_view problem) {
   throw DomainError::invalid(std::string(field), std::string(field) + " " + std::string(problem));
@@ -50,6 +53,46 @@ std::string checked_url(std::string_view field, std::string url) {
 std::string checked_timestamp(std::string_view field, std::string text) {
   if (!is_rfc3339_timestamp(text)) invalid(field, "must be an RFC 3339 timestamp, e.g. 2030-01-31T23:59:59Z");
   return text;
+}
+
+std::string checked_color(std::string_view field, std::string color) {
+  if (!is_hex_color(color)) invalid(field, "must be a colour like #667EEA or #FF667EEA");
+  return color;
+}
+
+std::optional<std::string> optional_color(const json::Fields& f, std::string_view name) {
+  auto v = f.optional_string(name, kColor);
+  if (v) return checked_color(name, std::move(*v));
+  return std::nullopt;
+}
+
+std::optional<int> optional_priority(const json::Fields& f) {
+  const auto v = f.optional_int("priority", kMinPriority, kMaxPriority);
+  if (v) return static_cast<int>(*v);
+  return std::nullopt;
+}
+
+// isActive is the original apps' name, active ours: either one (not two that disagree).
+std::optional<bool> optional_active(const json::Fields& f) {
+  const auto active = f.optional_bool("active");
+  const auto is_active = f.optional_bool("isActive");
+  if (active && is_active && *active != *is_active) invalid("isActive", "contradicts active");
+  return is_active ? is_active : active;
+}
+
+std::optional<std::string> optional_category(const json::Fields& f) {
+  auto v = f.optional_string("category", kCategory);
+  if (v && is_blank(*v)) invalid("category", "must not be blank");
+  return v;
+}
+
+std::optional<std::string> optional_icon(const json::Fields& f) {
+  auto v = f.optional_string("icon", kIcon);
+  if (v && !std::all_of(v->begin(), v->end(),
+                        [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; })) {
+    invalid("icon", "must be an icon name of a-z, 0-9 and _ (e.g. news, two_wheeler)");
+  }
+  return v;
 }
 
 std::optional<std::string> optional_url(const json::Fields& f, std::string_view name) {
@@ -113,6 +156,11 @@ bool is_rfc3339_timestamp(std::string_view s) {
   return off_hour >= 0 && off_hour <= 23 && off_minute >= 0 && off_minute <= 59;
 }
 
+bool is_hex_color(std::string_view s) {
+  if ((s.size() != 7 && s.size() != 9) || s.front() != '#') return false;
+  return std::all_of(s.begin() + 1, s.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
 bool is_http_url(std::string_view text) {
   const auto url = boost::urls::parse_absolute_uri(text);
   if (!url) return false;
@@ -141,8 +189,11 @@ PromotionDraft parse_promotion_draft(std::string_view body) {
   d.description = f.optional_string("description", kLongText).value_or("");
   d.code = checked_code(f.required_string("code", kCode));
   d.image_url = optional_url(f, "imageUrl");
+  if (auto v = optional_color(f, "gradientStart")) d.gradient_start = std::move(*v);
+  if (auto v = optional_color(f, "gradientEnd")) d.gradient_end = std::move(*v);
   d.expires_at = optional_timestamp(f, "expiresAt");
-  d.active = f.optional_bool("active").value_or(true);
+  d.priority = optional_priority(f).value_or(0);
+  d.active = optional_active(f).value_or(true);
   return d;
 }
 
@@ -159,7 +210,10 @@ PromotionPatch parse_promotion_patch(std::string_view body) {
   p.expires_at = nullable_change(object, f, "expiresAt", [](const json::Fields& fields) {
     return checked_timestamp("expiresAt", fields.required_string("expiresAt", kTimestamp));
   });
-  p.active = f.optional_bool("active");
+  p.gradient_start = optional_color(f, "gradientStart");
+  p.gradient_end = optional_color(f, "gradientEnd");
+  p.priority = optional_priority(f);
+  p.active = optional_active(f);
   return p;
 }
 
@@ -169,6 +223,8 @@ NewsDraft parse_news_draft(std::string_view body) {
   NewsDraft d;
   d.title = checked_title(f.required_string("title", kTitle));
   d.body = f.required_string("body", kBody);
+  if (auto v = optional_category(f)) d.category = std::move(*v);
+  if (auto v = optional_icon(f)) d.icon = std::move(*v);
   d.image_url = optional_url(f, "imageUrl");
   d.published_at = optional_timestamp(f, "publishedAt");
   return d;
@@ -180,6 +236,8 @@ NewsPatch parse_news_patch(std::string_view body) {
   NewsPatch p;
   if (auto v = f.optional_string("title", kTitle)) p.title = checked_title(std::move(*v));
   p.body = f.optional_string("body", kBody);
+  p.category = optional_category(f);
+  p.icon = optional_icon(f);
   p.image_url = nullable_change(object, f, "imageUrl", [](const json::Fields& fields) {
     return checked_url("imageUrl", fields.required_string("imageUrl", kUrl));
   });
@@ -213,12 +271,16 @@ boost::json::object public_json(const Promotion& p) {
           {"description", p.description},
           {"code", p.code},
           {"imageUrl", json::nullable(p.image_url)},
-          {"expiresAt", json::nullable(p.expires_at)}};
+          {"gradientStart", p.gradient_start},
+          {"gradientEnd", p.gradient_end},
+          {"expiresAt", json::nullable(p.expires_at)},
+          {"priority", p.priority},
+          {"isActive", p.active}};
 }
 
 boost::json::object admin_json(const Promotion& p) {
   auto o = public_json(p);
-  o["active"] = p.active;
+  o["active"] = p.active;  // the name this API used before isActive
   o["createdAt"] = p.created_at;
   o["updatedAt"] = p.updated_at;
   return o;
@@ -228,6 +290,8 @@ boost::json::object public_json(const NewsItem& n) {
   return {{"id", n.id},
           {"title", n.title},
           {"body", n.body},
+          {"category", n.category},
+          {"icon", n.icon},
           {"imageUrl", json::nullable(n.image_url)},
           {"publishedAt", n.published_at}};
 }

@@ -27,10 +27,14 @@ std::string parse_id(std::string_view raw);
 // Formats the checks above use; exposed for unit tests.
 bool is_rfc3339_timestamp(std::string_view text);
 bool is_http_url(std::string_view text);
+// #RRGGBB or #AARRGGBB (hex digits in either case): what the rider app parses.
+bool is_hex_color(std::string_view text);
 bool is_uuid(std::string_view text);
 
-// Public shapes (GET /promotions, GET /news) and admin shapes (the public
-// fields plus active/createdAt/updatedAt).
+// Public shapes (GET /promotions: {id, title, description, code, imageUrl,
+// gradientStart, gradientEnd, expiresAt, priority, isActive}; GET /news: {id,
+// title, body, category, icon, imageUrl, publishedAt}) and admin shapes (the
+// public fields plus createdAt/updatedAt, and active for promotions).
 boost::json::object public_json(const Promotion& p);
 boost::json::object admin_json(const Promotion& p);
 boost::json::object public_json(const NewsItem& n);

@@ -12,6 +12,7 @@
 #include "home/home_support.hpp"
 #include "support/eventually.hpp"
 #include "support/shared_environment.hpp"
+#include "support/shell.hpp"
 
 namespace uitgo::test::home {
 namespace {
@@ -74,7 +75,11 @@ TEST(Home, PromotionsListActiveUnexpiredOnesInThePublicShape) {
   EXPECT_EQ(str(*item, "code"), "CODE42");
   EXPECT_EQ(str(*item, "imageUrl"), "https://cdn.example.com/p.png");
   EXPECT_EQ(str(*item, "expiresAt"), "2031-06-30T10:00:00.000Z");  // converted to UTC
-  EXPECT_EQ(item->size(), 6u) << "public shape only: " << json::serialize(*item);
+  EXPECT_EQ(str(*item, "gradientStart"), "#667EEA") << "the apps' default colours";
+  EXPECT_EQ(str(*item, "gradientEnd"), "#764BA2");
+  EXPECT_EQ(item->at("priority").as_int64(), 0);
+  EXPECT_TRUE(item->at("isActive").as_bool());
+  EXPECT_EQ(item->size(), 10u) << "public shape only: " << json::serialize(*item);
   const auto no_expiry = find_item(items, str(forever, "id"));
   ASSERT_TRUE(no_expiry);
   EXPECT_TRUE(no_expiry->at("expiresAt").is_null());
@@ -106,11 +111,13 @@ TEST(Home, NewsIsNewestFirstAndHidesScheduledItems) {
   EXPECT_EQ(str(item, "publishedAt"), "2020-01-02T08:00:00.000Z");
   EXPECT_EQ(str(item, "imageUrl"), "http://x.example/n.jpg");
   EXPECT_EQ(str(item, "body"), "body of " + str(newer, "title"));
-  EXPECT_EQ(item.size(), 5u) << json::serialize(item);
+  EXPECT_EQ(str(item, "category"), "general");
+  EXPECT_EQ(str(item, "icon"), "news");
+  EXPECT_EQ(item.size(), 7u) << json::serialize(item);
 
-  // Default limit 10; the newest item comes first.
+  // Default limit 5 (the apps'); the newest item comes first.
   const auto defaults = home->items("/news");
-  EXPECT_LE(defaults.size(), 10u);
+  EXPECT_LE(defaults.size(), 5u);
   ASSERT_FALSE(defaults.empty());
   EXPECT_EQ(str(defaults[0], "id"), str(latest, "id"));
   EXPECT_EQ(home->items("/news?limit=2").size(), 2u);
@@ -166,9 +173,26 @@ TEST(Home, AdminWritesInvalidateAWarmPromotionsCache) {
   ASSERT_EQ(home->admin_call("PATCH", "/admin/promotions/" + id, json::object{{"active", true}}).status, 200);
   EXPECT_TRUE(listed("/promotions", id));
 
+  // DELETE deactivates (the row stays, the admin list shows it inactive).
   EXPECT_EQ(home->admin_call("DELETE", "/admin/promotions/" + id).status, 204);
   EXPECT_FALSE(listed("/promotions", id));
-  EXPECT_EQ(home->admin_call("DELETE", "/admin/promotions/" + id).status, 404);
+  EXPECT_EQ(home->admin_call("DELETE", "/admin/promotions/" + id).status, 204) << "already inactive";
+  const auto all = home->admin_call("GET", "/admin/promotions");
+  ASSERT_EQ(all.status, 200) << all.body;
+  const auto kept = find_item(json::parse(all.body).as_array(), id);
+  ASSERT_TRUE(kept) << "a deleted promotion stays in the admin list";
+  EXPECT_FALSE(kept->at("isActive").as_bool());
+  EXPECT_FALSE(kept->at("active").as_bool());
+}
+
+TEST(Home, TheCacheKeysNameTheBodyShape) {
+  // A body cached by a release that answered {"items": [...]} is never served.
+  const std::string old_key = "home:promotions";
+  redis_cli(home->stack.redis_port, "SET " + old_key + " '{\"items\":[]}' EX 300");
+  home->items("/promotions");
+  EXPECT_EQ(redis_cli(home->stack.redis_port, "EXISTS home:v2:promotions"), "1");
+  home->items("/news?limit=5");
+  EXPECT_EQ(redis_cli(home->stack.redis_port, "EXISTS home:v2:news:5"), "1");
 }
 
 TEST(Home, AdminWritesInvalidateEveryCachedNewsLimit) {
@@ -223,7 +247,7 @@ TEST(Home, AdminRoutesNeedAnAdmin) {
   for (const std::string kind : {"promotions", "news"}) {
     const std::string base = "/admin/" + kind;
     for (const auto& [method, path] :
-         {std::pair{"POST", base}, {"PATCH", base + some_id}, {"DELETE", base + some_id}}) {
+         {std::pair{"GET", base}, {"POST", base}, {"PATCH", base + some_id}, {"DELETE", base + some_id}}) {
       const auto anonymous = home->gateway.call(method, path, {}, body);
       EXPECT_EQ(anonymous.status, 401) << method << " " << path;
       EXPECT_EQ(str(json::parse(anonymous.body), "code"), "unauthorized");
@@ -270,6 +294,13 @@ TEST(Home, InvalidBodiesNameTheFieldAndWriteNothing) {
       {"promotions", R"({"title":"T","code":"A","expiresAt":"2030-01-01T10:00:00+0700"})", "expiresAt"},
       {"promotions", R"({"title":"T","code":"A","expiresAt":1893456000})", "expiresAt"},
       {"promotions", R"({"title":"T","code":"A","active":"yes"})", "active"},
+      {"promotions", R"({"title":"T","code":"A","gradientStart":"red"})", "gradientStart"},
+      {"promotions", R"({"title":"T","code":"A","gradientEnd":"#12345"})", "gradientEnd"},
+      {"promotions", R"({"title":"T","code":"A","priority":"high"})", "priority"},
+      {"promotions", R"({"title":"T","code":"A","priority":100000})", "priority"},
+      {"promotions", R"({"title":"T","code":"A","isActive":1})", "isActive"},
+      {"news", R"({"title":"T","body":"b","icon":"Not An Icon"})", "icon"},
+      {"news", R"({"title":"T","body":"b","category":""})", "category"},
       {"news", R"({"body":"b"})", "title"},
       {"news", R"({"title":"T"})", "body"},
       {"news", R"({"title":"T","body":""})", "body"},
@@ -345,7 +376,7 @@ TEST(Home, ServedFromPostgresWhileRedisIsDown) {
   for (int i = 0; i < 5; ++i) {
     const auto r = home->gateway.call("GET", "/promotions");
     ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_TRUE(find_item(json::parse(r.body).at("items").as_array(), id));
+    EXPECT_TRUE(find_item(json::parse(r.body).as_array(), id));
   }
   EXPECT_EQ(home->gateway.call("GET", "/news?limit=4").status, 200);
   EXPECT_GT(home->cache_counter("promotions", "error"), errors);

@@ -131,6 +131,12 @@ class WsClient {
     return received_;
   }
 
+  // Every text frame received so far, as sent.
+  std::vector<std::string> texts() const {
+    std::lock_guard lock(mutex_);
+    return {texts_.begin(), texts_.end()};
+  }
+
  private:
   void read_next() {
     ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
@@ -143,7 +149,9 @@ class WsClient {
       }
       ++received_;
       boost::system::error_code parse_error;
-      auto value = json::parse(beast::buffers_to_string(buffer_.data()), parse_error);
+      auto text = beast::buffers_to_string(buffer_.data());
+      auto value = json::parse(text, parse_error);
+      texts_.push_back(std::move(text));
       buffer_.consume(buffer_.size());
       if (!parse_error && value.is_object()) inbox_.push_back(std::move(value.as_object()));
       cv_.notify_all();
@@ -182,6 +190,7 @@ class WsClient {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<json::object> inbox_;
+  std::deque<std::string> texts_;
   std::size_t received_ = 0;
   bool closed_ = false;
   int close_code_ = 0;

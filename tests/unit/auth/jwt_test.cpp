@@ -406,10 +406,22 @@ TEST(JwtAuthenticator, AcceptsQueryTokenFallback) {
   EXPECT_EQ(principal.role, "rider");
 }
 
+TEST(JwtAuthenticator, AcceptsAccessTokenQueryOfTheAppsWebBuilds) {
+  const AuthFixture f;
+  http::Request request{
+      .query = {{"role", "rider"}, {"userId", "someone-else"}, {"accessToken", f.jwt->issue("r-2", "rider")}},
+      .websocket_upgrade = true};
+  const auto principal = f.authenticator.authenticate(request);
+  EXPECT_EQ(principal.user_id, "r-2") << "identity comes from the token, never from userId";
+  EXPECT_EQ(principal.role, "rider");
+}
+
 TEST(JwtAuthenticator, QueryTokenIsIgnoredOutsideWebSocketUpgrades) {
   const AuthFixture f;
-  http::Request request{.query = {{"token", f.jwt->issue("r-1", "rider")}}};
-  EXPECT_EQ(f.rejection(request), "missing bearer token");
+  for (const char* name : {"token", "accessToken"}) {
+    http::Request request{.query = {{name, f.jwt->issue("r-1", "rider")}}};
+    EXPECT_EQ(f.rejection(request), "missing bearer token") << name;
+  }
 }
 
 TEST(JwtAuthenticator, InvalidTokensGetOneGenericMessage) {

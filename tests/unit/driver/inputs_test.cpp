@@ -27,8 +27,9 @@ const char* kProfile =
 TEST(DriverInputs, ProfileIsTrimmedAndThePlateNormalized) {
   const auto p = uitgo::json::parse_body<ProfileInput>(kProfile);
   EXPECT_EQ(p.full_name, "Tran Van B");
-  EXPECT_EQ(p.vehicle.plate_number, "51F-999.99");
-  EXPECT_EQ(p.vehicle.year, 2019);
+  ASSERT_TRUE(p.vehicle);
+  EXPECT_EQ(p.vehicle->plate_number, "51F-999.99");
+  EXPECT_EQ(p.vehicle->year, 2019);
   EXPECT_EQ(p.avatar_url, "https://x/y.png");
 }
 
@@ -36,7 +37,14 @@ TEST(DriverInputs, ProfileErrorsNameTheField) {
   EXPECT_EQ(rejected_field<ProfileInput>(R"({"phone":"123456","licenseNumber":"x","vehicle":{}})"), "fullName");
   EXPECT_EQ(rejected_field<ProfileInput>(R"({"fullName":"a","phone":"12ab56","licenseNumber":"x","vehicle":{}})"),
             "phone");
-  EXPECT_EQ(rejected_field<ProfileInput>(R"({"fullName":"a","phone":"123456","licenseNumber":"x"})"), "vehicle");
+  EXPECT_EQ(rejected_field<ProfileInput>(R"({"fullName":"a","phone":"123456","licenseNumber":"x","vehicle":7})"),
+            "vehicle");
+  EXPECT_EQ(rejected_field<ProfileInput>(
+                R"({"fullName":"a","phone":"123456","licenseNumber":"x","vehicle":{"plateNumber":"59X1#12"}})"),
+            "vehicle.plateNumber");
+  EXPECT_EQ(rejected_field<ProfileInput>(R"({"fullName":"a","phone":"123456","licenseNumber":"x","vehicle":{"make":")" +
+                                         std::string(51, 'm') + R"("}})"),
+            "vehicle.make");
   EXPECT_EQ(
       rejected_field<ProfileInput>(
           R"({"fullName":"a","phone":"123456","licenseNumber":"x","vehicle":{"make":"a","model":"b","color":"c","year":1800,"plateNumber":"p"}})"),
@@ -46,6 +54,36 @@ TEST(DriverInputs, ProfileErrorsNameTheField) {
             "avatarUrl");
   EXPECT_EQ(rejected_field<InternalProfileInput>(std::string(R"({"id":"nope",)") + (kProfile + 1)), "id");
   EXPECT_EQ(rejected_field<ProfileInput>("[1]"), "invalid_json");
+}
+
+TEST(DriverInputs, TheVehicleAndItsFieldsAreOptionalAsTheDriverAppSendsThem) {
+  const auto none = uitgo::json::parse_body<ProfileInput>(R"({"fullName":"a","phone":"123456","licenseNumber":"x"})");
+  EXPECT_FALSE(none.vehicle);
+  const auto empty = uitgo::json::parse_body<ProfileInput>(
+      R"({"fullName":"a","phone":"123456","licenseNumber":"x","vehicle":{"make":"","model":" ","color":null}})");
+  EXPECT_FALSE(empty.vehicle) << "empty form fields are no vehicle";
+  const auto no_year = uitgo::json::parse_body<ProfileInput>(
+      R"({"fullName":"a","phone":"123456","licenseNumber":"x","vehicle":{"make":"Honda","model":"Wave",)"
+      R"("color":"Đỏ","plateNumber":"59x1-12345"}})");
+  ASSERT_TRUE(no_year.vehicle);
+  EXPECT_FALSE(no_year.vehicle->year);
+  EXPECT_EQ(no_year.vehicle->color, "Đỏ");
+  EXPECT_EQ(no_year.vehicle->plate_number, "59X1-12345");
+  const auto plate_only = uitgo::json::parse_body<ProfileInput>(
+      R"({"fullName":"a","phone":"123456","licenseNumber":"x","vehicle":{"plateNumber":"59X1-1"}})");
+  ASSERT_TRUE(plate_only.vehicle);
+  EXPECT_FALSE(plate_only.vehicle->make);
+}
+
+TEST(DriverInputs, TheDriverAppsProfileUpdate) {
+  const auto p = uitgo::json::parse_body<ProfilePatch>(
+      R"({"fullName":"Nguyễn Văn A","phone":"0900000000","licenseNumber":"59X1-12345","vehicleType":"Xe máy",)"
+      R"("avatar":"/data/user/0/app/cache/avatar.jpg"})");
+  EXPECT_EQ(p.full_name, "Nguyễn Văn A");
+  EXPECT_EQ(p.license_number, "59X1-12345");
+  EXPECT_EQ(p.vehicle_type, "Xe máy");
+  EXPECT_FALSE(p.avatar_url) << "a path on the phone is not an avatar URL";
+  EXPECT_EQ(rejected_field<ProfilePatch>(R"({"vehicleType":""})"), "vehicleType");
 }
 
 TEST(DriverInputs, InternalIdIsLowerCased) {

@@ -135,6 +135,51 @@ TEST(ListQueryInput, DefaultsClampsAndFilters) {
   EXPECT_THROW(ListQuery::parse(std::nullopt, std::nullopt, "done"), DomainError);
 }
 
+TEST(CreateTripInput, RiderIdForAdminBookings) {
+  const auto r = json::parse_body<CreateTripRequest>(
+      R"({"originText":"A","destText":"B","serviceId":"car","riderId":"0F8FAD5B-D9CB-469F-A165-70867728950E"})");
+  EXPECT_EQ(r.rider_id, "0f8fad5b-d9cb-469f-a165-70867728950e");
+  const auto plain = json::parse_body<CreateTripRequest>(R"({"originText":"A","destText":"B","serviceId":"car"})");
+  EXPECT_FALSE(plain.rider_id);
+  EXPECT_NE(r.fingerprint(), plain.fingerprint()) << "a booking for someone else is another request";
+  EXPECT_EQ(plain.canonical().find("riderId"), std::string::npos) << "fingerprints stored before stay valid";
+  try {
+    json::parse_body<CreateTripRequest>(R"({"originText":"A","destText":"B","serviceId":"car","riderId":"me"})");
+    ADD_FAILURE();
+  } catch (const DomainError& e) {
+    EXPECT_EQ(e.field(), "riderId");
+  }
+}
+
+TEST(ListQueryInput, PagesAsTheRiderAppSendsThem) {
+  const auto second = ListQuery::parse(std::nullopt, std::nullopt, std::nullopt, "2", "10");
+  EXPECT_EQ(second.limit, 10);
+  EXPECT_EQ(second.offset, 10);
+  const auto first = ListQuery::parse(std::nullopt, std::nullopt, std::nullopt, "1", "10");
+  EXPECT_EQ(first.offset, 0);
+  // pageSize absent: the limit (or its default) is the page size; offset is ignored with a page.
+  EXPECT_EQ(ListQuery::parse(std::nullopt, "5", std::nullopt, "3", std::nullopt).offset, 40);
+  EXPECT_EQ(ListQuery::parse("7", "5", std::nullopt, "3", std::nullopt).offset, 14);
+  EXPECT_EQ(ListQuery::parse(std::nullopt, std::nullopt, std::nullopt, "2", "500").limit, 100);
+  EXPECT_EQ(ListQuery::parse(std::nullopt, std::nullopt, std::nullopt, "99999999999999999999", "100").offset,
+            1'000'000'000LL);
+  EXPECT_EQ(ListQuery::parse(std::nullopt, "30", std::nullopt, "", "").offset, 30) << "empty page: limit/offset";
+  for (const char* bad : {"0", "-1", "x"}) {
+    try {
+      ListQuery::parse(std::nullopt, std::nullopt, std::nullopt, bad, "10");
+      ADD_FAILURE() << bad;
+    } catch (const DomainError& e) {
+      EXPECT_EQ(e.field(), "page");
+    }
+  }
+  try {
+    ListQuery::parse(std::nullopt, std::nullopt, std::nullopt, "1", "ten");
+    ADD_FAILURE();
+  } catch (const DomainError& e) {
+    EXPECT_EQ(e.field(), "pageSize");
+  }
+}
+
 TEST(IdempotencyKey, Rules) {
   EXPECT_EQ(parse_idempotency_key(std::nullopt), std::nullopt);
   EXPECT_EQ(parse_idempotency_key("abc-123_X"), "abc-123_X");

@@ -2,6 +2,8 @@
 // ?limit= and the PATCH semantics of null.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "core/base/errors.hpp"
 #include "user/home/payloads.hpp"
 
@@ -42,7 +44,7 @@ TEST(HomePayloads, Uuids) {
 }
 
 TEST(HomePayloads, NewsLimit) {
-  EXPECT_EQ(parse_news_limit(std::nullopt), 10);
+  EXPECT_EQ(parse_news_limit(std::nullopt), 5) << "the apps' default";
   EXPECT_EQ(parse_news_limit("1"), 1);
   EXPECT_EQ(parse_news_limit("050"), 50);
   EXPECT_EQ(parse_news_limit("51"), 50);
@@ -77,6 +79,99 @@ TEST(HomePayloads, DraftDefaults) {
   EXPECT_TRUE(d.active);
   EXPECT_FALSE(d.image_url);
   EXPECT_FALSE(d.expires_at);
+  EXPECT_EQ(d.gradient_start, "#667EEA");
+  EXPECT_EQ(d.gradient_end, "#764BA2");
+  EXPECT_EQ(d.priority, 0);
   const auto n = parse_news_draft(R"({"title":"T","body":"B"})");
   EXPECT_FALSE(n.published_at);
+  EXPECT_EQ(n.category, "general");
+  EXPECT_EQ(n.icon, "news");
+}
+
+namespace {
+
+std::string failing_field(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const uitgo::DomainError& e) {
+    return e.field().value_or("");
+  }
+  ADD_FAILURE() << "accepted";
+  return {};
+}
+
+}  // namespace
+
+TEST(HomePayloads, TheOriginalAdminPromotionBody) {
+  const auto d = parse_promotion_draft(
+      R"({"title":"Giảm 30%","description":"D","code":"UITNEW","imageUrl":null,"gradientStart":"#FFA751",)"
+      R"("gradientEnd":"#ffe259","expiresAt":"2030-01-31T23:59:59Z","priority":20})");
+  EXPECT_EQ(d.gradient_start, "#FFA751");
+  EXPECT_EQ(d.gradient_end, "#ffe259");
+  EXPECT_EQ(d.priority, 20);
+  EXPECT_TRUE(d.active);
+  EXPECT_FALSE(parse_promotion_draft(R"({"title":"T","code":"C","isActive":false})").active);
+  EXPECT_FALSE(parse_promotion_draft(R"({"title":"T","code":"C","active":false,"isActive":false})").active);
+  EXPECT_EQ(failing_field([] { parse_promotion_draft(R"({"title":"T","code":"C","active":true,"isActive":false})"); }),
+            "isActive");
+  const auto p = parse_promotion_patch(R"({"gradientStart":"#80112233","priority":-5,"isActive":true})");
+  EXPECT_EQ(p.gradient_start, "#80112233");
+  EXPECT_FALSE(p.gradient_end);
+  EXPECT_EQ(p.priority, -5);
+  EXPECT_EQ(p.active, true);
+}
+
+TEST(HomePayloads, PromotionFieldRules) {
+  for (const char* bad : {R"("667EEA")", R"("#667EE")", R"("#GGGGGG")", R"("#667EEA00FF")", "12"}) {
+    EXPECT_EQ(failing_field([&] {
+                parse_promotion_draft(std::string(R"({"title":"T","code":"C","gradientStart":)") + bad + "}");
+              }),
+              "gradientStart")
+        << bad;
+  }
+  for (const char* bad : {"1001", "-1001", "1.5", R"("high")"}) {
+    EXPECT_EQ(failing_field(
+                  [&] { parse_promotion_draft(std::string(R"({"title":"T","code":"C","priority":)") + bad + "}"); }),
+              "priority")
+        << bad;
+  }
+  EXPECT_TRUE(is_hex_color("#667EEA"));
+  EXPECT_TRUE(is_hex_color("#ff667eea"));
+  EXPECT_FALSE(is_hex_color("667EEA"));
+}
+
+TEST(HomePayloads, NewsCategoryAndIcon) {
+  const auto n = parse_news_draft(R"({"title":"T","body":"B","category":"safety","icon":"two_wheeler"})");
+  EXPECT_EQ(n.category, "safety");
+  EXPECT_EQ(n.icon, "two_wheeler");
+  EXPECT_EQ(failing_field([] { parse_news_draft(R"({"title":"T","body":"B","icon":"Two Wheeler"})"); }), "icon");
+  EXPECT_EQ(failing_field([] { parse_news_draft(R"({"title":"T","body":"B","category":"  "})"); }), "category");
+  const auto p = parse_news_patch(R"({"icon":"shield"})");
+  EXPECT_EQ(p.icon, "shield");
+  EXPECT_FALSE(p.category);
+}
+
+TEST(HomePayloads, PublicShapesCarryEveryFieldTheAppReads) {
+  Promotion promo{.id = "p",
+                  .title = "T",
+                  .description = "D",
+                  .code = "C",
+                  .gradient_start = "#111111",
+                  .gradient_end = "#222222",
+                  .priority = 7,
+                  .active = true,
+                  .created_at = "c",
+                  .updated_at = "u"};
+  const auto pj = public_json(promo);
+  for (const char* key : {"id", "title", "description", "code", "imageUrl", "gradientStart", "gradientEnd", "expiresAt",
+                          "priority", "isActive"}) {
+    EXPECT_TRUE(pj.contains(key)) << key;
+  }
+  EXPECT_TRUE(pj.at("priority").is_int64());
+  EXPECT_FALSE(pj.contains("createdAt")) << "public shape only";
+  EXPECT_TRUE(admin_json(promo).contains("createdAt"));
+  NewsItem news{.id = "n", .title = "T", .body = "B", .category = "fleet", .icon = "two_wheeler", .published_at = "x"};
+  const auto nj = public_json(news);
+  for (const char* key : {"id", "title", "body", "category", "icon", "publishedAt"})
+    EXPECT_TRUE(nj.contains(key)) << key;
 }

@@ -176,7 +176,9 @@ done
 # the client address from the X-Forwarded-For the ALB appends, trusted only from inside the VPC,
 # so the per-client /auth/* rate limit counts clients, not ALB nodes; and answer 404 to
 # /<service>/ready and /<service>/metrics, which the local gateway serves for `make up` but must
-# not be public (the ALB blocks them too; nginx also catches percent-encoded spellings).
+# not be public (the ALB blocks them too; nginx also catches percent-encoded spellings). No CORS
+# origin is allowed here (the apps' web builds are served from their own origin in production: list
+# it in @CORS_ORIGINS@'s place as scripts/stack/nginx.sh renders it).
 install -d -m 755 /var/lib/uitgo "$GATEWAY_DIR" "$GATEWAY_DIR/pids" "$GATEWAY_DIR/nginx" "$GATEWAY_DIR/nginx/tmp" "$LOG_DIR"
 cat > "$GATEWAY_DIR/gateway.conf.template" <<'UITGO_GATEWAY_TEMPLATE'
 ${gateway_template}
@@ -215,6 +217,7 @@ sed -e "/^http {\$/r $GATEWAY_DIR/aws-http.conf" \
   -e 's|@USER_SERVERS@|server ${upstreams["user-service"]};|g' \
   -e 's|@TRIP_SERVERS@|server ${upstreams["trip-service"]};|g' \
   -e 's|@DRIVER_SERVERS@|server ${upstreams["driver-service"]};|g' \
+  -e 's|@CORS_ORIGINS@||g' \
   "$template" > "$conf"
 if grep -q '@[A-Z_]*@' "$conf"; then
   log "unrendered placeholder in $conf: $(grep -o '@[A-Z_]*@' "$conf" | head -1)"

@@ -1,0 +1,18 @@
+#include "peers/user_client.hpp"
+
+#include "core/base/errors.hpp"
+
+namespace uitgo::peers {
+
+UserClient::UserClient(asio::any_io_executor executor, http::ClientOptions options)
+    : http_(std::make_unique<http::Client>(std::move(executor), std::move(options))) {}
+
+awaitable<std::optional<UserView>> UserClient::get(const std::string& user_id, const std::string& request_id) {
+  const auto target = "/internal/users/" + user_id;
+  const auto r = co_await http_->request("GET", target, "", request_id);
+  if (r.status == 404) co_return std::nullopt;
+  if (r.status != 200) throw UnavailableError("user-service answered " + std::to_string(r.status) + " to an account");
+  co_return UserView::from_json(r.body);
+}
+
+}  // namespace uitgo::peers

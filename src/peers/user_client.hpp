@@ -1,0 +1,31 @@
+// user-service's internal API as typed calls (trip-service checks the rider an
+// admin books a trip for). Every path, body and answer of this contract lives
+// here and in user_view.hpp; user-service's handler answers it.
+//
+//   GET /internal/users/{id}   → 200 UserView | 404
+//
+// Answers outside these throw UnavailableError; TimeoutError when the deadline passes.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/base/async.hpp"
+#include "core/http/client.hpp"
+#include "peers/user_view.hpp"
+
+namespace uitgo::peers {
+
+class UserClient {
+ public:
+  UserClient(asio::any_io_executor executor, http::ClientOptions options);
+
+  // nullopt: no such account.
+  awaitable<std::optional<UserView>> get(const std::string& user_id, const std::string& request_id);
+
+ private:
+  std::unique_ptr<http::Client> http_;
+};
+
+}  // namespace uitgo::peers
