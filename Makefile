@@ -12,11 +12,11 @@ JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
 .PHONY: help deps configure build up down status test fuzz format lint clean purge loadtest loadtest-trip-matching \
-  bench-compare
+  bench-compare chaos
 
 help:
 	@echo "make deps | build | up | down | status | test | fuzz | format | lint | clean | purge"
-	@echo "     loadtest-trip-matching | loadtest PROFILE=... | bench-compare"
+	@echo "     loadtest-trip-matching | loadtest PROFILE=... | bench-compare | chaos"
 	@echo "  up/down/status take the components of scripts/stack.sh via C=..., e.g. make up C='postgres redis'"
 
 deps:
@@ -95,3 +95,11 @@ loadtest: build
 # bench-compare section of docs/PERFORMANCE.md. RATES, STEP_DURATION, ... tune it.
 bench-compare: build
 	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" scripts/bench-compare.sh
+
+# The fault suite (scripts/chaos.sh): a private stack with two trip-service and
+# two driver-service instances under the chaos load profile; Redis killed and
+# frozen, one instance of each service killed, the primary restarted, the
+# replica stopped, one after another; writes the chaos section of
+# docs/RELIABILITY.md (~10 min). CHAOS_FAULTS, CHAOS_RATE, CHAOS_KEEP=1 tune it.
+chaos: build
+	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" scripts/chaos.sh

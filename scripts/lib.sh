@@ -52,6 +52,23 @@ run_stamp() { echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores"; }
 
 # ---------------------------------------------------------------- the stack
 
+# free_ports N: N distinct TCP ports nothing on this machine listens on, drawn
+# at random from 20000-31999: below the kernel's ephemeral range (so no
+# outgoing connection holds one) and away from the local stack's defaults.
+free_ports() {
+  local n=$1 port
+  local -a picked=()
+  local -A taken=()
+  for port in $(ss -Htln 2>/dev/null | awk '{ sub(/.*:/, "", $4); print $4 }'); do taken[$port]=1; done
+  while ((${#picked[@]} < n)); do
+    port=$((20000 + RANDOM % 12000))
+    [[ -z "${taken[$port]:-}" ]] || continue
+    taken[$port]=1
+    picked+=("$port")
+  done
+  echo "${picked[*]}"
+}
+
 # stack_port NAME: the port stack.sh uses for NAME (PG, PG_REPLICA, REDIS,
 # GATEWAY, USER, TRIP, DRIVER): UITGO_<NAME>_PORT or stack.sh's default.
 stack_port() {
@@ -94,14 +111,21 @@ stack_redis() { redis-cli -p "$(stack_port REDIS)" "$@"; }
 # stream does not exist (sync matching never creates it).
 match_groups_info() { stack_redis XINFO GROUPS trip:match 2>/dev/null | tr '\n' ' '; }
 
-# True when the matchers' consumer group has read every entry and holds none
-# unacknowledged (XINFO GROUPS: lag and pending).
-match_stream_drained() {
-  local info
+# "LAG PENDING" of the matchers' consumer group (XINFO GROUPS): entries not
+# yet delivered to any matcher, and entries delivered but not acknowledged.
+# Either is "?" when Redis does not say (lag is nil after some deletions; no
+# stream at all).
+match_stream_state() {
+  local info lag="?" pending="?"
   info=$(match_groups_info)
-  [[ "$info" =~ pending\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]] &&
-    [[ "$info" =~ lag\ ([0-9]+) ]] && [[ "${BASH_REMATCH[1]}" == 0 ]]
+  if [[ "$info" =~ pending\ ([0-9]+) ]]; then pending=${BASH_REMATCH[1]}; fi
+  if [[ "$info" =~ lag\ ([0-9]+) ]]; then lag=${BASH_REMATCH[1]}; fi
+  echo "$lag $pending"
 }
+
+# True when the matchers' consumer group has read every entry and holds none
+# unacknowledged (lag 0, nothing pending).
+match_stream_drained() { [[ "$(match_stream_state)" == "0 0" ]]; }
 
 # Raw `redis-benchmark -n 20000 -c 32` GEOSEARCH 3 km around the centre of
 # Ho Chi Minh City on the drivers' key; prints "<req/s> <p50> <p95> <p99>" (ms).

@@ -10,6 +10,7 @@
 
 #include "core/base/json_text.hpp"
 #include "loadgen/options.hpp"
+#include "loadgen/request_log.hpp"
 #include "loadgen/run.hpp"
 #include "loadgen/scenario_file.hpp"
 #include "loadgen/summary.hpp"
@@ -75,6 +76,13 @@ int run_loadgen(const config::Values& env, const std::vector<std::string>& args)
     throw UsageError(std::string("--api-base: ") + e.what());
   }
   run.context.timeout = to_duration(options.timeout_seconds);
+  std::ofstream request_log;
+  if (!options.request_log.empty()) {
+    request_log.open(options.request_log);
+    request_log << kRequestLogHeader;
+    if (!request_log) throw SetupError("cannot write " + options.request_log);
+    run.context.request_log = &request_log;
+  }
   if (!options.tokens_file.empty()) {
     run.context.tokens = tokens_from_file(options.tokens_file);
   } else if (!options.access_token.empty()) {
@@ -94,6 +102,10 @@ int run_loadgen(const config::Values& env, const std::vector<std::string>& args)
     std::ofstream csv(options.timeseries);
     write_timeseries(run.stats, csv);
     if (!csv) throw SetupError("cannot write " + options.timeseries);
+  }
+  if (request_log.is_open()) {
+    request_log.close();
+    if (!request_log) throw SetupError("cannot write " + options.request_log);
   }
   print_result(run.stats, thresholds);
   const bool thresholds_ok = std::all_of(thresholds.begin(), thresholds.end(), [](const auto& t) { return t.ok; });

@@ -20,6 +20,8 @@ const char* const kUsage =
     "  --scenario A[,B]       run only these scenarios of the profile\n"
     "  --out FILE             summary JSON (default '-': stdout)\n"
     "  --timeseries FILE      CSV per second per scenario: t,scenario,requests,errors,p50_ms,p95_ms,p99_ms\n"
+    "  --request-log FILE     CSV line per scenario request: end_ms (Unix ms of the answer),scenario,request,\n"
+    "                         status (0: no answer),error,latency_ms,id (the \"id\" of a JSON object answer)\n"
     "  --metrics-url URL      Prometheus endpoint to read match_queue_depth from each second,\n"
     "                         e.g. http://127.0.0.1:8083/metrics\n"
     "  --timeout D            per-request timeout (default 10s)\n"
@@ -105,6 +107,8 @@ Options parse_options(const config::Values& env, const std::vector<std::string>&
       o.out = value();
     } else if (a == "--timeseries") {
       o.timeseries = value();
+    } else if (a == "--request-log") {
+      o.request_log = value();
     } else if (a == "--metrics-url") {
       o.metrics_url = value();
     } else if (a == "--timeout") {

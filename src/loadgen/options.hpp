@@ -27,6 +27,7 @@ struct Options {
   std::map<std::string, std::string> ambient;    // from the environment
   std::string out = "-";
   std::string timeseries;
+  std::string request_log;
   std::optional<std::string> metrics_url;
   double timeout_seconds = 10;
   bool fail_on_error = false;

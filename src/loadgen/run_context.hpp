@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <ostream>
 
 #include "core/base/async.hpp"
 #include "loadgen/connection.hpp"
@@ -18,6 +19,7 @@ struct RunContext {
   Clock::time_point t0;      // second 0 of the run: scenarios' startTime counts from here
   bool load_done = false;    // every scenario has finished; drivers and the ticker stop
   bool interrupted = false;  // SIGINT/SIGTERM: scenarios schedule nothing more
+  std::ostream* request_log = nullptr;  // --request-log: a line per scenario request (request_log.hpp)
   std::uint64_t rider_turn = 0;
   std::uint64_t driver_turn = 0;
 

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 
+#include "core/base/time.hpp"
 #include "loadgen/arrivals.hpp"
+#include "loadgen/request_log.hpp"
 
 namespace uitgo::loadgen {
 namespace {
@@ -86,6 +88,17 @@ awaitable<void> ScenarioRunner::iteration(Vu& vu, Clock::time_point scheduled) {
     const auto reply = co_await vu.connection->send(request, context_.timeout);
     const auto now = Clock::now();
     stats_.record(spec.name, reply.status, reply.error, is_expected(spec, reply.status), now - start);
+    if (context_.request_log != nullptr) {
+      const auto id = answer_id(reply.body);
+      const RequestLogEntry entry{.end_ms = now_ms(),
+                                  .scenario = scenario_.name,
+                                  .request = spec.name,
+                                  .status = reply.status,
+                                  .error = reply.error,
+                                  .latency_ms = std::chrono::duration<double, std::milli>(now - start).count(),
+                                  .id = id};
+      *context_.request_log << request_log_line(entry);
+    }
     start = now;
   }
   ++vu.iterations;

@@ -173,7 +173,7 @@ TEST(ScenarioFile, NonFiniteOrHugeTimesAreRefused) {
 
 // Every profile shipped in loadtests/scenarios parses with its defaults.
 TEST(ScenarioFile, ShippedProfilesAreValid) {
-  for (const char* name : {"trip_matching", "smoke", "spike", "soak", "search_only"}) {
+  for (const char* name : {"trip_matching", "smoke", "spike", "soak", "search_only", "chaos"}) {
     const auto p = load_profile(name, std::string(UITGO_SOURCE_DIR) + "/loadtests/scenarios", {});
     EXPECT_FALSE(p.scenarios.empty()) << name;
   }
@@ -182,6 +182,12 @@ TEST(ScenarioFile, ShippedProfilesAreValid) {
   EXPECT_EQ(tm.scenarios[1].name, "driverSearch");
   ASSERT_TRUE(tm.drivers);
   EXPECT_EQ(tm.drivers->count, 20);
+  // scripts/chaos.sh reads the trips of `riders` from the request log.
+  const auto chaos = load_profile("chaos", std::string(UITGO_SOURCE_DIR) + "/loadtests/scenarios", {});
+  ASSERT_EQ(chaos.scenarios.size(), 3u);
+  EXPECT_EQ(chaos.scenarios[0].name, "riders");
+  EXPECT_EQ(chaos.scenarios[0].requests[0].expect, std::vector<int>{201});
+  EXPECT_EQ(chaos.scenarios[2].name, "tripReads");
 }
 
 }  // namespace
