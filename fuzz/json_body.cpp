@@ -102,9 +102,11 @@ void trip_bodies(std::string_view body) {
 }
 
 void driver_bodies(std::string_view body) {
-  const auto check_vehicle = [](const driver::VehicleInput& v) {
-    expect(v.year >= 1950 && v.year <= 2100, "vehicle year in range");
-    for (unsigned char c : v.plate_number) expect(!std::islower(c), "plates are upper-case");
+  const auto check_vehicle = [](const std::optional<driver::VehicleInput>& v) {
+    if (!v) return;
+    expect(!v->empty(), "a vehicle with no field given is no vehicle");
+    expect(!v->year || (*v->year >= 1950 && *v->year <= 2100), "vehicle year in range");
+    for (unsigned char c : v->plate_number.value_or("")) expect(!std::islower(c), "plates are upper-case");
   };
   attempt([&] { check_vehicle(json::parse_body<driver::ProfileInput>(body).vehicle); });
   attempt([&] { check_vehicle(json::parse_body<driver::InternalProfileInput>(body).profile.vehicle); });
@@ -126,7 +128,10 @@ void user_bodies(std::string_view body) {
   attempt([&] { json::parse_body<user::LoginRequest>(body); });
   attempt([&] { json::parse_body<user::RefreshRequest>(body); });
   attempt([&] { json::parse_body<user::ProfileUpdate>(body); });
-  attempt([&] { json::parse_body<user::DisableRequest>(body); });
+  attempt([&] { json::parse_body<user::AdminUserChange>(body); });
+  attempt([&] { json::parse_body<user::ChangePasswordRequest>(body); });
+  attempt([&] { json::parse_body<user::ForgotPasswordRequest>(body); });
+  attempt([&] { json::parse_body<user::ResetPasswordRequest>(body); });
   attempt([&] { user::DriverSignup::from_body(body); });
   attempt([&] {
     const auto d = user::home::parse_promotion_draft(body);
