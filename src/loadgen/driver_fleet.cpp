@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <utility>
 
 namespace uitgo::loadgen {
 namespace json = boost::json;
@@ -41,6 +43,33 @@ std::string offered_trip(const std::string& body, const std::string& driver_id) 
   }
   return {};
 }
+
+// A trip of `driver_id`'s still under way in a GET /v1/trips answer: {id, status}, or {} when none.
+std::pair<std::string, std::string> open_trip(const std::string& body, const std::string& driver_id) {
+  boost::system::error_code ec;
+  const auto doc = json::parse(body, ec);
+  const auto* items = ec || !doc.is_object() ? nullptr : doc.as_object().if_contains("items");
+  if (!items || !items->is_array()) return {};
+  for (const auto& item : items->as_array()) {
+    const auto* o = item.if_object();
+    const auto* id = o ? o->if_contains("id") : nullptr;
+    const auto* driver = o ? o->if_contains("driverId") : nullptr;
+    const auto* status = o ? o->if_contains("status") : nullptr;
+    if (!id || !id->is_string() || !driver || !driver->is_string() || driver->as_string() != driver_id || !status ||
+        !status->is_string()) {
+      continue;
+    }
+    const std::string state(status->as_string());
+    if (state == "accepted" || state == "arriving" || state == "in_ride") return {std::string(id->as_string()), state};
+  }
+  return {};
+}
+
+// An answer worth asking again: none at all, overload or a server-side failure.
+bool transient(int status) { return status == 0 || status == 429 || status >= 500; }
+
+// A failed step is retried this often (a second apart) before the trip is left as it is.
+constexpr int kStepAttempts = 10;
 
 }  // namespace
 
@@ -135,17 +164,33 @@ awaitable<void> DriverFleet::ride(Driver& d, const std::string& trip_id) {
     co_return;
   }
   ++stats_.accepted;
-  for (const char* step : {"arriving", "in_ride", "completed"}) {
+  co_await drive(d, trip_id, "accepted");
+}
+
+// Takes the trip from `from` to completed, as a driver app would: a step the
+// server could not take (an instance or Postgres down) is tried again, so a
+// fault does not leave the driver bound to a trip nobody finishes.
+awaitable<void> DriverFleet::drive(Driver& d, const std::string& trip_id, const std::string& from) {
+  static const std::vector<std::string> kSteps{"accepted", "arriving", "in_ride", "completed"};
+  auto next = std::find(kSteps.begin(), kSteps.end(), from);
+  if (next == kSteps.end()) co_return;
+  for (++next; next != kSteps.end(); ++next) {
     // Once the load is over the ride finishes at once, so the driver ends free.
     if (!context_.load_done) co_await pause(spec_.step_seconds);
     Outgoing change;
     change.method = "POST";
     change.target = "/v1/trips/" + trip_id + "/status";
-    change.body = std::string(R"({"status":")") + step + "\"}";
+    change.body = R"({"status":")" + *next + "\"}";
     change.bearer = d.account.token;
-    const auto reply = co_await d.trips->send(change, context_.timeout);
-    ++stats_.statuses[reply.status];
-    if (reply.status != 200) {
+    int status = 0;
+    for (int attempt = 1; attempt <= kStepAttempts; ++attempt) {
+      const auto reply = co_await d.trips->send(change, context_.timeout);
+      ++stats_.statuses[reply.status];
+      status = reply.status;
+      if (!transient(status) || attempt == kStepAttempts) break;
+      co_await pause(1.0);
+    }
+    if (status != 200) {
       ++stats_.step_failures;
       co_return;
     }
@@ -153,9 +198,25 @@ awaitable<void> DriverFleet::ride(Driver& d, const std::string& trip_id) {
   ++stats_.completed;
 }
 
+// A trip this driver still has under way (a run stopped mid-ride, or an accept
+// whose answer was lost) is finished first: until then no offer can come.
+awaitable<void> DriverFleet::resume(Driver& d) {
+  Outgoing list;
+  list.method = "GET";
+  list.target = "/v1/trips?limit=20";
+  list.bearer = d.account.token;
+  const auto reply = co_await d.trips->send(list, context_.timeout);
+  ++stats_.statuses[reply.status];
+  if (reply.status != 200) co_return;
+  // Named, not a structured binding: GCC 12 coroutine frames.
+  const auto open = open_trip(reply.body, d.account.id);
+  if (!open.first.empty()) co_await drive(d, open.first, open.second);
+}
+
 awaitable<void> DriverFleet::trip_loop(Driver& d) {
   std::uniform_real_distribution<double> stagger(0, spec_.poll_seconds);
   co_await pause(stagger(rng_));
+  co_await resume(d);
   while (!context_.load_done) {
     Outgoing poll;
     poll.method = "GET";

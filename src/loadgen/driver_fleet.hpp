@@ -45,6 +45,8 @@ class DriverFleet {
   awaitable<void> location_loop(Driver& d);
   awaitable<void> trip_loop(Driver& d);
   awaitable<void> ride(Driver& d, const std::string& trip_id);
+  awaitable<void> drive(Driver& d, const std::string& trip_id, const std::string& from);
+  awaitable<void> resume(Driver& d);
   awaitable<void> offline(Driver& d);
   void spawn(awaitable<void> work);
 
