@@ -56,7 +56,6 @@ std::string payload_for(const std::string& sub, const std::string& role, long lo
   return json::serialize(json::object{{"sub", sub}, {"role", role}, {"iat", now}, {"exp", exp}, {"jti", "t"}});
 }
 
-
 TEST(Identity, RegisterLoginMeRefreshAndReuseDetection) {
   const auto email = unique_email("Flow");
   const auto registered = register_user("  " + email + "  ");
@@ -128,6 +127,23 @@ TEST(Identity, ProfileUpdate) {
   const auto bad = fx->gateway.call("PATCH", "/users/me", token, json::object{{"phone", "call me maybe"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(str(body_of(bad), "field"), "phone");
+}
+
+TEST(Identity, ControlCharactersAre400AndWriteNothing) {
+  const auto session = register_user(unique_email("controls"));
+  const auto token = str(session, "accessToken");
+  const auto id = str(session, "id");
+  // A NUL passed "must not be blank" and was stored as "" before.
+  for (const std::string body : {R"({"name":"\u0000x"})", R"({"name":"x\u0007"})", R"({"name":"two\nlines"})",
+                                 R"({"name":"Ok","phone":"\u0000123456"})"}) {
+    const auto r = fx->gateway.call("PATCH", "/users/me", token, body);
+    EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
+    EXPECT_EQ(str(body_of(r), "code"), "validation_failed") << body;
+    EXPECT_EQ(str(body_of(r), "field"), body.find("phone") != std::string::npos ? "phone" : "name") << body;
+  }
+  EXPECT_EQ(fx->gateway.scalar("user_db", "SELECT name FROM users WHERE id = '" + id + "'"), "Test User");
+  EXPECT_EQ(fx->gateway.scalar("user_db", "SELECT count(*) FROM users WHERE id = '" + id + "' AND phone IS NOT NULL"),
+            "0");
 }
 
 TEST(Identity, ConcurrentDuplicateRegistrationCreatesOneAccount) {
