@@ -41,13 +41,14 @@ export LOG_LEVEL=warn
 stack up postgres replica redis trip-service >/dev/null
 jwt_secret=$(stack_secret JWT_SECRET)
 
-# An HS256 access token as trip-service expects it (sub, role, iat, exp, jti).
+# An HS256 access token as trip-service expects it (typ at+jwt; iss, aud, sub, role, iat, exp, jti;
+# JWT_ISSUER and JWT_AUDIENCE at their defaults).
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 token() {
   local sub=$1 role=$2 now header payload signature
   now=$(date +%s)
-  header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
-  payload=$(printf '{"sub":"%s","role":"%s","iat":%d,"exp":%d,"jti":"%s"}' "$sub" "$role" "$now" \
+  header=$(printf '{"alg":"HS256","typ":"at+jwt"}' | b64url)
+  payload=$(printf '{"iss":"uitgo","aud":"uitgo-api","sub":"%s","role":"%s","iat":%d,"exp":%d,"jti":"%s"}' "$sub" "$role" "$now" \
     $((now + 3600)) "$(openssl rand -hex 8)" | b64url)
   signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -hmac "$jwt_secret" -binary | b64url)
   echo "$header.$payload.$signature"

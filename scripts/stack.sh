@@ -58,6 +58,9 @@
 # gets them from there, so they stay the same for the life of the run dir
 # (tests read the file to mint tokens); `purge` deletes them.
 set -euo pipefail
+# Everything the stack writes (run dir, logs, secrets.env, demo-tokens.json,
+# data) is for this account only: folders 700, files 600.
+umask 077
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"

@@ -101,8 +101,12 @@ cmd_seed() {
   ensure_run_dir
   ensure_secrets
   mapfile -t vars < <(service_env user-service)
-  env "${vars[@]}" SEED_OUTPUT="$tokens_file" "$BIN" seed >>"$(log_file seed)" 2>&1 ||
-    fail_start seed "$(log_file seed)" "uitgo seed failed"
+  # Secrets by environment, not on the command line (see start_service).
+  (
+    export "${vars[@]}" SEED_OUTPUT="$tokens_file"
+    exec "$BIN" seed >>"$(log_file seed)" 2>&1
+  ) || fail_start seed "$(log_file seed)" "uitgo seed failed"
+  chmod 600 "$tokens_file"
   info "demo accounts ready (rider@uitgo.dev, driver@uitgo.dev, admin@uitgo.dev); tokens in $tokens_file"
 }
 

@@ -111,6 +111,8 @@ require_bin() {
 
 ensure_run_dir() {
   mkdir -p "$RUN_DIR" "$LOG_DIR" "$PID_DIR"
+  # Also a run dir made before stack.sh set umask 077.
+  chmod 700 "$RUN_DIR" "$LOG_DIR"
 }
 
 pid_file() { echo "$PID_DIR/$1.pid"; }

@@ -44,9 +44,14 @@ start_service() {
   # setsid: own session, so Ctrl-C in the terminal (or the test's process
   # group) does not reach it. The inner bash records its own PID (which the
   # service keeps through exec), whether or not setsid had to fork.
+  # The variables (secrets among them) are exported in a subshell, never put
+  # on a command line, where any local user could read them (ps, /proc).
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner bash
-  nohup setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$service")" \
-    env "${vars[@]}" "$BIN" "$(base_service "$service")" </dev/null >>"$log" 2>&1 9>&- &
+  (
+    export "${vars[@]}"
+    exec nohup setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$service")" \
+      "$BIN" "$(base_service "$service")" </dev/null >>"$log" 2>&1 9>&-
+  ) &
   wait_healthy "$service" "$port" "$log"
   component_pid "$service" >/dev/null ||
     fail_start "$service" "$log" "answers on port $port but its pid file is wrong"

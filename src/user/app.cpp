@@ -10,7 +10,7 @@ config::Spec settings_spec() {
   s.integer("PASSWORD_HASH_THREADS", 2, 1, 64,
             "threads hashing passwords (argon2id, ~65 ms and 64 MiB each); keep at or below the core count");
   s.integer("PASSWORD_HASH_QUEUE", 64, 1, 100000, "hashes waiting for a thread before login/register answer 503");
-  s.merge(mail_spec()).merge(password_reset_spec());
+  s.merge(mail_spec()).merge(password_reset_spec()).merge(login_backoff_spec());
   return s;
 }
 
@@ -20,8 +20,9 @@ UserApp::UserApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, 
       jwt(jwt),
       hasher(static_cast<std::size_t>(runtime.config().integer("PASSWORD_HASH_THREADS")),
              static_cast<std::size_t>(runtime.config().integer("PASSWORD_HASH_QUEUE"))),
+      login_throttle(redis, LoginBackoffSettings::from(runtime.config())),
       drivers(runtime.executor(), service::peer_options(runtime.config(), "DRIVER_SERVICE", internal_token)),
-      sessions(db, hasher, jwt),
+      sessions(db, hasher, jwt, login_throttle),
       accounts(db),
       registration(db, hasher, drivers, jwt),
       mail(runtime, make_mail_sender(runtime.config()),

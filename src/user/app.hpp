@@ -22,8 +22,8 @@
 
 namespace uitgo::user {
 
-// PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE, plus mail_spec() and
-// password_reset_spec().
+// PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE, plus mail_spec(),
+// password_reset_spec() and login_backoff_spec().
 config::Spec settings_spec();
 
 struct UserApp {
@@ -35,6 +35,7 @@ struct UserApp {
   pg::Pool& db;
   const auth::Jwt& jwt;
   PasswordHasher hasher;
+  LoginThrottle login_throttle;
   peers::DriverClient drivers;
   Sessions sessions;
   Accounts accounts;

@@ -58,6 +58,9 @@ class TestStack {
   // user-service, trip-service, driver-service.
   void stop(std::string_view component) const;
   void start(std::string_view component) const;
+  // Runs `stack.sh seed` (the demo accounts and <dir>/demo-tokens.json, as
+  // `make up` does); needs postgres.
+  void seed() const { run_script("seed", ""); }
   // PID of a running component (from its pid file), or -1.
   int pid(std::string_view component) const;
 

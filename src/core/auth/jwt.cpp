@@ -178,7 +178,7 @@ bool decode_into(std::string_view in, std::string& out) {
 
 // ------------------------------------------------------------------ token parts
 
-constexpr std::string_view kHeaderJson = R"({"alg":"HS256","typ":"JWT"})";
+constexpr std::string_view kHeaderJson = R"({"alg":"HS256","typ":"at+jwt"})";
 
 const std::string& encoded_header() {
   static const std::string header = base64url_encode(kHeaderJson);
@@ -213,9 +213,12 @@ void check_header(std::string_view segment, std::string& scratch) {
   if (alg == header.end()) throw InvalidToken("header has no alg");
   const auto* alg_name = alg->value().if_string();
   if (alg_name == nullptr || *alg_name != "HS256") throw InvalidToken("algorithm not allowed (only HS256)");
-  if (const auto typ = header.find("typ"); typ != header.end()) {
-    const auto* name = typ->value().if_string();
-    if (name == nullptr || *name != "JWT") throw InvalidToken("header typ is not JWT");
+  // RFC 9068 §4: an access token says so (a plain JWT, an ID token, is refused).
+  const auto typ = header.find("typ");
+  if (typ == header.end()) throw InvalidToken("header has no typ (at+jwt required)");
+  const auto* name = typ->value().if_string();
+  if (name == nullptr || (*name != "at+jwt" && *name != "application/at+jwt")) {
+    throw InvalidToken("header typ is not at+jwt");
   }
   // RFC 7515 §4.1.11: extensions we do not understand must not be ignored.
   if (header.contains("crit")) throw InvalidToken("header has crit extensions");
@@ -235,6 +238,20 @@ std::string string_claim(const boost::json::object& payload, std::string_view na
   if (v == nullptr) throw InvalidToken(std::string(name) + " claim is not a string");
   if (v->empty()) throw InvalidToken(std::string(name) + " claim is empty");
   return std::string(v->data(), v->size());
+}
+
+// aud is one string or an array of strings (RFC 7519 §4.1.3); ours must be among them.
+bool audience_includes(const boost::json::object& payload, std::string_view audience) {
+  const auto it = payload.find("aud");
+  if (it == payload.end()) throw InvalidToken("aud claim missing");
+  if (const auto* one = it->value().if_string()) return *one == audience;
+  if (const auto* many = it->value().if_array()) {
+    for (const auto& v : *many) {
+      if (const auto* s = v.if_string(); s != nullptr && *s == audience) return true;
+    }
+    return false;
+  }
+  throw InvalidToken("aud claim is not a string or an array");
 }
 
 bool known_role(std::string_view role) { return role == "rider" || role == "driver" || role == "admin"; }
@@ -270,12 +287,21 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 
 // ------------------------------------------------------------------ Jwt
 
-Jwt::Jwt(std::string secret, std::chrono::seconds access_ttl) : access_ttl_(access_ttl) {
+Jwt::Jwt(std::string secret, std::chrono::seconds access_ttl, TokenProfile profile)
+    : access_ttl_(access_ttl), profile_(std::move(profile)) {
   if (secret.size() < kMinSecretBytes) {
     OPENSSL_cleanse(secret.data(), secret.size());
     throw std::invalid_argument("JWT secret must be at least " + std::to_string(kMinSecretBytes) + " bytes");
   }
   if (access_ttl.count() <= 0) throw std::invalid_argument("JWT access TTL must be positive");
+  if (access_ttl > profile_.max_lifetime) {
+    OPENSSL_cleanse(secret.data(), secret.size());
+    throw std::invalid_argument("JWT access TTL exceeds the maximum token lifetime");
+  }
+  if (profile_.issuer.empty() || profile_.audience.empty()) {
+    OPENSSL_cleanse(secret.data(), secret.size());
+    throw std::invalid_argument("JWT issuer and audience must not be empty");
+  }
   key_ = std::make_shared<const detail::HmacSha256Key>(secret);
   OPENSSL_cleanse(secret.data(), secret.size());
 }
@@ -292,6 +318,8 @@ std::string Jwt::issue(std::string_view sub, std::string_view role) const {
 
 std::string Jwt::sign(const Claims& claims) const {
   boost::json::object payload;
+  payload.emplace("iss", profile_.issuer);
+  payload.emplace("aud", profile_.audience);
   payload.emplace("sub", claims.sub);
   payload.emplace("role", claims.role);
   payload.emplace("iat", claims.iat);
@@ -349,6 +377,9 @@ Claims Jwt::verify(std::string_view token, std::int64_t now) const {
   if (claims.exp <= now) throw InvalidToken("token expired");
   if (claims.iat > now + kMaxIatSkewSeconds) throw InvalidToken("token issued in the future");
   if (claims.exp <= claims.iat) throw InvalidToken("exp is not after iat");
+  if (claims.exp - claims.iat > profile_.max_lifetime.count()) throw InvalidToken("lifetime exceeds the maximum");
+  if (string_claim(body, "iss") != profile_.issuer) throw InvalidToken("iss is not this issuer");
+  if (!audience_includes(body, profile_.audience)) throw InvalidToken("aud does not include this audience");
   claims.sub = string_claim(body, "sub");
   claims.role = string_claim(body, "role");
   if (!known_role(claims.role)) throw InvalidToken("unknown role");
@@ -383,6 +414,12 @@ config::Spec jwt_spec() {
            "service; required unless UITGO_DEV_MODE=true",
            /*secret=*/true)
       .integer("JWT_ACCESS_TTL_SECONDS", 900, 60, 86400, "lifetime of issued access tokens in seconds")
+      .string("JWT_ISSUER", "uitgo",
+              "iss of issued access tokens; verification requires it (the same on every service)")
+      .string("JWT_AUDIENCE", "uitgo-api",
+              "aud of issued access tokens; verification requires it (the same on every service)")
+      .integer("ACCESS_TOKEN_MAX_TTL_SECONDS", 86400, 60, 604800,
+               "tokens whose lifetime (exp - iat) is longer are refused; at least JWT_ACCESS_TTL_SECONDS")
       .boolean("UITGO_DEV_MODE", false,
                "development conveniences: fixed, public secrets when JWT_SECRET (or INTERNAL_TOKEN) is unset; never "
                "in production");
@@ -401,7 +438,17 @@ std::shared_ptr<const Jwt> make_jwt(const config::Values& config) {
     throw config::ConfigError(
         "JWT_SECRET must be set to at least 32 bytes (UITGO_DEV_MODE=true allows a development default)");
   }
-  return std::make_shared<const Jwt>(std::move(secret), std::chrono::seconds(config.integer("JWT_ACCESS_TTL_SECONDS")));
+  const std::chrono::seconds ttl(config.integer("JWT_ACCESS_TTL_SECONDS"));
+  TokenProfile profile{.issuer = config.str("JWT_ISSUER"),
+                       .audience = config.str("JWT_AUDIENCE"),
+                       .max_lifetime = std::chrono::seconds(config.integer("ACCESS_TOKEN_MAX_TTL_SECONDS"))};
+  if (ttl > profile.max_lifetime) {
+    throw config::ConfigError("JWT_ACCESS_TTL_SECONDS must not exceed ACCESS_TOKEN_MAX_TTL_SECONDS");
+  }
+  if (profile.issuer.empty() || profile.audience.empty()) {
+    throw config::ConfigError("JWT_ISSUER and JWT_AUDIENCE must not be empty");
+  }
+  return std::make_shared<const Jwt>(std::move(secret), ttl, std::move(profile));
 }
 
 }  // namespace uitgo::auth

@@ -1,6 +1,8 @@
 // Access tokens: JWT signed with HS256 and nothing else. The algorithm is
 // pinned: a token whose header names any other algorithm (none, RS256, HS512)
-// is rejected before its signature is even looked at.
+// is rejected before its signature is even looked at. Tokens follow the
+// access-token profile of RFC 9068: header typ "at+jwt", claims iss and aud,
+// all three required on verification, and a capped lifetime (exp - iat).
 #pragma once
 
 #include <chrono>
@@ -28,6 +30,13 @@ inline constexpr std::int64_t kMaxIatSkewSeconds = 60;
 // purpose: anyone can forge tokens for a service running with it.
 inline constexpr std::string_view kDevelopmentSecret = "uitgo-development-only-insecure-jwt-secret-never-in-production";
 
+// Who issues access tokens, for whom, and the longest lifetime accepted.
+struct TokenProfile {
+  std::string issuer = "uitgo";
+  std::string audience = "uitgo-api";
+  std::chrono::seconds max_lifetime{86400};
+};
+
 struct Claims {
   std::string sub;   // user id
   std::string role;  // rider | driver | admin
@@ -48,24 +57,30 @@ class HmacSha256Key;
 class Jwt {
  public:
   // `secret` must be at least kMinSecretBytes long and `access_ttl` positive
-  // (std::invalid_argument otherwise); make_jwt() reports the same as a config error.
-  explicit Jwt(std::string secret, std::chrono::seconds access_ttl = std::chrono::minutes(15));
+  // and within profile.max_lifetime (std::invalid_argument otherwise);
+  // make_jwt() reports the same as a config error.
+  explicit Jwt(std::string secret, std::chrono::seconds access_ttl = std::chrono::minutes(15),
+               TokenProfile profile = {});
 
   // A signed token for `sub`/`role` with iat = now, exp = now + access_ttl and a random jti.
   std::string issue(std::string_view sub, std::string_view role) const;
-  // Signs exactly these claims (tests use it to make expired tokens).
+  // Signs exactly these claims, with the profile's iss and aud (tests use it
+  // to make expired tokens).
   std::string sign(const Claims& claims) const;
-  // Checks structure, header (typ JWT or absent, alg HS256), signature (constant
-  // time), exp (required, in the future), iat, sub and role. Throws InvalidToken.
+  // Checks structure, header (typ at+jwt, alg HS256), signature (constant
+  // time), iss and aud (the profile's), exp (required, in the future), iat,
+  // exp - iat (at most profile.max_lifetime), sub and role. Throws InvalidToken.
   Claims verify(std::string_view token) const;
   // The same with an explicit clock (Unix seconds), for tests.
   Claims verify(std::string_view token, std::int64_t now_seconds) const;
 
   std::chrono::seconds access_ttl() const { return access_ttl_; }
+  const TokenProfile& profile() const { return profile_; }
 
  private:
   std::shared_ptr<const detail::HmacSha256Key> key_;
   std::chrono::seconds access_ttl_;
+  TokenProfile profile_;
 };
 
 // The http::Authenticator every service installs: Bearer header (or ?token=)
@@ -80,7 +95,8 @@ class JwtAuthenticator final : public http::Authenticator {
 };
 
 // JWT_SECRET (required unless dev mode, >= 32 bytes, never echoed),
-// JWT_ACCESS_TTL_SECONDS (900, 60..86400), UITGO_DEV_MODE (false).
+// JWT_ACCESS_TTL_SECONDS (900, 60..86400), JWT_ISSUER (uitgo), JWT_AUDIENCE
+// (uitgo-api), ACCESS_TOKEN_MAX_TTL_SECONDS (86400), UITGO_DEV_MODE (false).
 config::Spec jwt_spec();
 // Builds the Jwt from config; throws config::ConfigError for a missing or
 // short secret. With UITGO_DEV_MODE=true a missing secret falls back to

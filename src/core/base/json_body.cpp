@@ -67,6 +67,16 @@ std::optional<double> as_number(const boost::json::value& v) {
 
 }  // namespace
 
+std::size_t first_control_character(std::string_view text, bool multiline) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20) continue;
+    if (multiline && (c == '\t' || c == '\n' || c == '\r')) continue;
+    return i;
+  }
+  return std::string_view::npos;
+}
+
 boost::json::object parse_object(std::string_view body) {
   boost::system::error_code ec;
   auto value = boost::json::parse(body, ec);
@@ -104,6 +114,10 @@ std::optional<std::string> Fields::optional_string(std::string_view name, String
   if (v == nullptr) return std::nullopt;
   if (!v->is_string()) fail(name, "must be a string");
   std::string text(v->get_string());
+  if (first_control_character(text, rule.multiline) != std::string::npos) {
+    fail(name, rule.multiline ? "must not contain control characters other than tab and line breaks"
+                              : "must not contain control characters");
+  }
   const auto length = utf8_length(text);
   if (length < rule.min_length) {
     fail(name, rule.min_length == 1 ? "must not be empty"

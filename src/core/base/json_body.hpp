@@ -27,7 +27,15 @@ std::string error_body(const DomainError& error);
 struct StringRule {
   std::size_t min_length = 1;
   std::size_t max_length = 255;
+  // C0 control characters (U+0000..U+001F) are refused in every string; a
+  // multi-line free-text field (a news body, a description) allows tab, LF
+  // and CR among them.
+  bool multiline = false;
 };
+
+// The offset of the first C0 control character in `text` that a field of
+// that kind does not allow; npos when there is none.
+std::size_t first_control_character(std::string_view text, bool multiline);
 
 // Reads typed fields out of one JSON object. `prefix` qualifies nested field
 // names in errors ("vehicle.plateNumber").

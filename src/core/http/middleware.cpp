@@ -8,6 +8,7 @@
 #include "core/base/errors.hpp"
 #include "core/base/log.hpp"
 #include "core/base/metrics.hpp"
+#include "core/base/rate_limit.hpp"
 #include "core/http/pipeline.hpp"
 
 namespace uitgo::http {
@@ -36,6 +37,10 @@ Response map_exception(std::exception_ptr failure, const Request& request) {
     std::rethrow_exception(failure);
   } catch (const DomainError& e) {
     return Response::error(e);
+  } catch (const RateLimitedError& e) {
+    auto response = Response::error(429, "rate_limited", e.what());
+    response.with_header("Retry-After", std::to_string(e.retry_after_seconds));
+    return response;
   } catch (const OverloadedError& e) {
     log::warn("overloaded", {{"request_id", request.request_id}, {"detail", e.what()}});
     return Response::unavailable("overloaded", "the service is overloaded, retry later");
@@ -70,13 +75,14 @@ Middleware access_log_middleware(metrics::Registry& registry) {
     auto response = co_await next(request);
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const auto status = std::to_string(response.status);
+    const std::string method(method_label(request.method));
     registry
         .counter("http_requests_total", "HTTP requests by route template, method and status",
-                 {{"route", request.route}, {"method", request.method}, {"status", status}})
+                 {{"route", request.route}, {"method", method}, {"status", status}})
         .inc();
     registry
         .histogram("http_request_duration_seconds", "HTTP request latency by route template and method",
-                   {{"route", request.route}, {"method", request.method}})
+                   {{"route", request.route}, {"method", method}})
         .observe(seconds);
     if (log::enabled(log::Level::info)) {
       log::info("request", {{"request_id", request.request_id},

@@ -56,6 +56,10 @@ void Pipeline::rebuild() {
 awaitable<Response> Pipeline::handle(Request& request) const { return chain_(request); }
 
 awaitable<Response> Pipeline::dispatch(Request& request) const {
+  if (!known_method(request.method)) {
+    request.route = "unmatched";
+    co_return Response::error(501, "not_implemented", "this server does not implement that method");
+  }
   auto match = router_.match(request.method, request.path);
   if (match.kind == RouteMatch::Kind::not_found) {
     request.route = "unmatched";

@@ -1,6 +1,8 @@
 #include "core/http/request.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "core/base/errors.hpp"
 
@@ -38,6 +40,13 @@ const Principal& Request::caller() const {
   if (!principal) throw DomainError::unauthenticated();
   return *principal;
 }
+
+bool known_method(std::string_view method) {
+  static constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  return std::find(std::begin(kMethods), std::end(kMethods), method) != std::end(kMethods);
+}
+
+std::string_view method_label(std::string_view method) { return known_method(method) ? method : "other"; }
 
 Request make_request(std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers,
                      std::string body, std::string remote_address) {

@@ -47,6 +47,13 @@ struct Request {
 Request make_request(std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers,
                      std::string body, std::string remote_address);
 
+// The methods the server implements (GET HEAD POST PUT PATCH DELETE OPTIONS);
+// any other is answered 501 whatever the path.
+bool known_method(std::string_view method);
+// The method as a metric label: itself when known, "other" otherwise, so a
+// client inventing methods cannot create new series.
+std::string_view method_label(std::string_view method);
+
 // Splits "a=1&b=%20x" into decoded pairs ('+' means space, as in forms).
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 // Decodes %XX escapes; returns nullopt for malformed escapes.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/base/json_body.hpp"
 #include "core/base/json_text.hpp"
 #include "core/base/time.hpp"
 
@@ -45,6 +46,9 @@ ClientMessage parse_status_message(const boost::json::object& o) {
   if (const auto* r = o.if_contains("reason"); r != nullptr && !r->is_null()) {
     if (!r->is_string() || r->get_string().empty() || r->get_string().size() > 200) {
       return invalid("validation_failed", "reason must be a string of 1 to 200 characters");
+    }
+    if (json::first_control_character(r->get_string(), false) != std::string_view::npos) {
+      return invalid("validation_failed", "reason must not contain control characters");
     }
     out.reason = std::string(r->get_string());
   }

@@ -8,7 +8,10 @@ namespace uitgo::user {
 namespace {
 
 constexpr json::StringRule kName{.min_length = 1, .max_length = 100};
-constexpr json::StringRule kPassword{.min_length = 8, .max_length = 128};
+// Passwords are secrets typed as they are: tab and line breaks stay allowed (an
+// account may have one), other control characters are refused.
+constexpr json::StringRule kPassword{.min_length = 8, .max_length = 128, .multiline = true};
+constexpr json::StringRule kGivenPassword{.min_length = 1, .max_length = 128, .multiline = true};
 constexpr json::StringRule kEmail{.min_length = 3, .max_length = 254};
 constexpr json::StringRule kPhone{.min_length = 6, .max_length = 20};
 constexpr json::StringRule kToken{.min_length = 1, .max_length = 256};
@@ -96,8 +99,7 @@ RegisterRequest RegisterRequest::from_json(const json::Fields& f) {
 LoginRequest LoginRequest::from_json(const json::Fields& f) {
   // No format checks beyond presence: a login must not reveal which rule an
   // account's email would break; wrong input simply fails to authenticate.
-  return {normalize_email(f.required_string("email", kEmail)),
-          f.required_string("password", {.min_length = 1, .max_length = 128})};
+  return {normalize_email(f.required_string("email", kEmail)), f.required_string("password", kGivenPassword)};
 }
 
 RefreshRequest RefreshRequest::from_json(const json::Fields& f) { return {f.required_string("refreshToken", kToken)}; }
@@ -153,8 +155,7 @@ AdminUserQuery AdminUserQuery::parse(std::optional<std::string_view> role, std::
 }
 
 ChangePasswordRequest ChangePasswordRequest::from_json(const json::Fields& f) {
-  return {f.required_string("currentPassword", {.min_length = 1, .max_length = 128}),
-          f.required_string("newPassword", kPassword)};
+  return {f.required_string("currentPassword", kGivenPassword), f.required_string("newPassword", kPassword)};
 }
 
 ForgotPasswordRequest ForgotPasswordRequest::from_json(const json::Fields& f) {

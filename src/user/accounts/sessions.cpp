@@ -1,6 +1,7 @@
 #include "user/accounts/sessions.hpp"
 
 #include "core/base/log.hpp"
+#include "core/base/rate_limit.hpp"
 #include "core/base/time.hpp"
 
 namespace uitgo::user {
@@ -50,14 +51,23 @@ awaitable<Session> Sessions::register_rider(const RegisterRequest& input, const 
 }
 
 awaitable<Session> Sessions::login(const LoginRequest& input) {
+  const std::int64_t wait = co_await throttle_.wait_seconds(input.email);
+  if (wait > 0) throw RateLimitedError("too many failed logins for this account, retry later", wait);
   auto user = co_await AccountStore::by_email(db_, input.email);
+  bool accepted = false;
   if (!user) {
     co_await hasher_.verify_dummy(input.password);
+  } else {
+    const bool password_ok = co_await hasher_.verify(input.password, user->password_hash);
+    // A disabled account fails like a wrong password: the answer tells nothing
+    // about the account (nor that the password was right).
+    accepted = password_ok && !user->disabled;
+  }
+  if (!accepted) {
+    co_await throttle_.failed(input.email);
     throw bad_credentials();
   }
-  const bool password_ok = co_await hasher_.verify(input.password, user->password_hash);
-  if (!password_ok) throw bad_credentials();
-  if (user->disabled) throw DomainError::forbidden("this account is disabled");
+  co_await throttle_.succeeded(input.email);
   const User& account = *user;
   auto body = [&](pg::Tx& tx) -> awaitable<Session> { co_return co_await open_session(tx, account, kNewFamily, jwt_); };
   co_return co_await db_.transaction(body);

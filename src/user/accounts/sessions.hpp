@@ -14,6 +14,7 @@
 #include "core/pg/pool.hpp"
 #include "user/accounts/account_store.hpp"
 #include "user/accounts/inputs.hpp"
+#include "user/accounts/login_throttle.hpp"
 #include "user/accounts/passwords.hpp"
 
 namespace uitgo::user {
@@ -33,11 +34,14 @@ awaitable<Session> open_session(pg::Tx& tx, const User& user, const std::string&
 
 class Sessions {
  public:
-  Sessions(pg::Pool& db, PasswordHasher& hasher, const auth::Jwt& jwt) : db_(db), hasher_(hasher), jwt_(jwt) {}
+  Sessions(pg::Pool& db, PasswordHasher& hasher, const auth::Jwt& jwt, LoginThrottle& throttle)
+      : db_(db), hasher_(hasher), jwt_(jwt), throttle_(throttle) {}
 
   // A new rider account and its first session, committed together.
   awaitable<Session> register_rider(const RegisterRequest& input, const std::string& request_id);
-  // The same 401 for an unknown email and a wrong password.
+  // The same 401 for an unknown email, a wrong password and a disabled
+  // account; 429 rate_limited (RateLimitedError) while the email's login
+  // back-off runs (login_backoff.hpp).
   awaitable<Session> login(const LoginRequest& input);
   awaitable<Session> refresh(const std::string& refresh_token, const std::string& request_id);
   awaitable<void> logout(const std::string& refresh_token, const std::string& user_id);
@@ -46,6 +50,7 @@ class Sessions {
   pg::Pool& db_;
   PasswordHasher& hasher_;
   const auth::Jwt& jwt_;
+  LoginThrottle& throttle_;
 };
 
 }  // namespace uitgo::user

@@ -15,8 +15,8 @@ namespace uitgo::user::home {
 namespace {
 
 constexpr json::StringRule kTitle{.min_length = 1, .max_length = 200};
-constexpr json::StringRule kLongText{.min_length = 0, .max_length = 5000};
-constexpr json::StringRule kBody{.min_length = 1, .max_length = 5000};
+constexpr json::StringRule kLongText{.min_length = 0, .max_length = 5000, .multiline = true};
+constexpr json::StringRule kBody{.min_length = 1, .max_length = 5000, .multiline = true};
 constexpr json::StringRule kCode{.min_length = 1, .max_length = 50};
 constexpr json::StringRule kUrl{.min_length = 1, .max_length = 2048};
 constexpr json::StringRule kTimestamp{.min_length = 1, .max_length = 64};

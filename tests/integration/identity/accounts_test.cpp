@@ -56,7 +56,6 @@ std::string payload_for(const std::string& sub, const std::string& role, long lo
   return json::serialize(json::object{{"sub", sub}, {"role", role}, {"iat", now}, {"exp", exp}, {"jti", "t"}});
 }
 
-
 TEST(Identity, RegisterLoginMeRefreshAndReuseDetection) {
   const auto email = unique_email("Flow");
   const auto registered = register_user("  " + email + "  ");
@@ -128,6 +127,23 @@ TEST(Identity, ProfileUpdate) {
   const auto bad = fx->gateway.call("PATCH", "/users/me", token, json::object{{"phone", "call me maybe"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(str(body_of(bad), "field"), "phone");
+}
+
+TEST(Identity, ControlCharactersAre400AndWriteNothing) {
+  const auto session = register_user(unique_email("controls"));
+  const auto token = str(session, "accessToken");
+  const auto id = str(session, "id");
+  // A NUL passed "must not be blank" and was stored as "" before.
+  for (const std::string body : {R"({"name":"\u0000x"})", R"({"name":"x\u0007"})", R"({"name":"two\nlines"})",
+                                 R"({"name":"Ok","phone":"\u0000123456"})"}) {
+    const auto r = fx->gateway.call("PATCH", "/users/me", token, body);
+    EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
+    EXPECT_EQ(str(body_of(r), "code"), "validation_failed") << body;
+    EXPECT_EQ(str(body_of(r), "field"), body.find("phone") != std::string::npos ? "phone" : "name") << body;
+  }
+  EXPECT_EQ(fx->gateway.scalar("user_db", "SELECT name FROM users WHERE id = '" + id + "'"), "Test User");
+  EXPECT_EQ(fx->gateway.scalar("user_db", "SELECT count(*) FROM users WHERE id = '" + id + "' AND phone IS NOT NULL"),
+            "0");
 }
 
 TEST(Identity, ConcurrentDuplicateRegistrationCreatesOneAccount) {
@@ -228,9 +244,14 @@ TEST(Identity, DisabledUsersCannotLogInOrRefresh) {
   const auto r = fx->gateway.call("PATCH", path, admin, json::object{{"disabled", true}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(body_of(r).at("disabled").as_bool());
-  EXPECT_EQ(
-      fx->gateway.call("POST", "/auth/login", {}, json::object{{"email", email}, {"password", "correct horse"}}).status,
-      403);
+  // The right password of a disabled account fails exactly like a wrong one.
+  const auto disabled_login =
+      fx->gateway.call("POST", "/auth/login", {}, json::object{{"email", email}, {"password", "correct horse"}});
+  const auto wrong_password =
+      fx->gateway.call("POST", "/auth/login", {}, json::object{{"email", email}, {"password", "wrong horse"}});
+  EXPECT_EQ(disabled_login.status, 401);
+  EXPECT_EQ(wrong_password.status, 401);
+  EXPECT_EQ(disabled_login.body, wrong_password.body);
   EXPECT_EQ(
       fx->gateway.call("POST", "/auth/refresh", {}, json::object{{"refreshToken", str(rider, "refreshToken")}}).status,
       401);
@@ -240,6 +261,58 @@ TEST(Identity, DisabledUsersCannotLogInOrRefresh) {
           .call("PATCH", "/admin/users/00000000-0000-0000-0000-00000000abcd", admin, json::object{{"disabled", true}})
           .status,
       404);
+}
+
+HttpResponse login(const std::string& email, const std::string& password) {
+  return fx->gateway.call("POST", "/auth/login", {}, json::object{{"email", email}, {"password", password}});
+}
+
+long long retry_after(const HttpResponse& r) { return std::atoll(r.header("retry-after").c_str()); }
+
+TEST(Identity, FailedLoginsBackOffPerAccount) {
+  // LOGIN_FAILURES_BEFORE_BACKOFF=5, base 1 s (the defaults).
+  const auto email = unique_email("backoff");
+  register_user(email);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login(email, "wrong horse").status, 401) << i;
+  // Refused before the password is looked at, even the right one.
+  const auto refused = login(email, "correct horse");
+  ASSERT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(str(body_of(refused), "code"), "rate_limited");
+  EXPECT_EQ(retry_after(refused), 1);
+  // Other accounts (and unknown emails) are not affected.
+  const auto other = unique_email("bystander");
+  register_user(other);
+  EXPECT_EQ(login(other, "correct horse").status, 200);
+
+  // The next failure after the wait doubles the back-off.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(login(email, "wrong horse").status, 401);
+  const auto again = login(email, "correct horse");
+  ASSERT_EQ(again.status, 429) << again.body;
+  EXPECT_EQ(retry_after(again), 2);
+
+  // A success after the wait resets the count: one failure is a plain 401.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(login(email, "correct horse").status, 200);
+  EXPECT_EQ(login(email, "wrong horse").status, 401);
+  EXPECT_EQ(login(email, "correct horse").status, 200);
+
+  // Unknown emails back off the same way (nothing tells them apart), and the
+  // email is normalized: case and spaces name the same account.
+  const auto ghost = unique_email("ghost");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login(ghost, "x").status, 401);
+  std::string shouted = "  " + ghost + " ";
+  for (auto& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(login(shouted, "x").status, 429);
+}
+
+TEST(Identity, LoginBackOffFailsOpenWithoutRedis) {
+  const auto email = unique_email("noredis");
+  register_user(email);
+  fx->stack.stop("redis");
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(login(email, "wrong horse").status, 401) << i;
+  EXPECT_EQ(login(email, "correct horse").status, 200) << "no back-off without Redis, logins still work";
+  fx->stack.start("redis");
 }
 
 TEST(Identity, AuthRoutesAreRateLimitedPerClientAtTheGateway) {

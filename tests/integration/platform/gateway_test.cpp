@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "support/eventually.hpp"
@@ -31,17 +35,53 @@ const auto* const environment = share_per_binary(stack, [] {
 
 const char* const kServices[] = {"user-service", "trip-service", "driver-service"};
 
-int ready_status(const std::string& service) {
-  return http_request(stack->gateway_port, "GET", "/" + service + "/ready").status;
+std::uint16_t port_of(const std::string& service) {
+  return service == "user-service"   ? stack->user_port
+         : service == "trip-service" ? stack->trip_port
+                                     : stack->driver_port;
 }
 
-TEST(Platform, EveryServiceIsHealthyAndReadyThroughTheGateway) {
+// Readiness is read on the service's own port: the gateway does not expose it.
+int ready_status(const std::string& service) { return http_request(port_of(service), "GET", "/ready").status; }
+
+TEST(Platform, EveryServiceIsHealthyThroughTheGatewayAndReadyOnItsPort) {
   for (const std::string service : kServices) {
     const auto health = http_request(stack->gateway_port, "GET", "/" + service + "/health");
     EXPECT_EQ(health.status, 200) << service << ": " << health.body;
     EXPECT_NE(health.body.find(service), std::string::npos) << health.body;
-    const auto ready = http_request(stack->gateway_port, "GET", "/" + service + "/ready");
+    const auto ready = http_request(port_of(service), "GET", "/ready");
     EXPECT_EQ(ready.status, 200) << service << ": " << ready.body;
+    EXPECT_EQ(http_request(port_of(service), "GET", "/metrics").status, 200) << service;
+  }
+}
+
+TEST(Platform, MetricsAndReadinessAreNotReachableThroughTheGateway) {
+  for (const std::string path :
+       {"/metrics", "/ready", "/metrics/", "/user-service/metrics", "/trip-service/metrics", "/driver-service/metrics",
+        "/user-service/ready", "/trip-service/ready", "/driver-service/ready", "/v1/trips/metrics", "/v1/drivers/ready",
+        "/auth/metrics", "/TRIP-SERVICE/METRICS", "/trip-service/./metrics", "/trip-service/%6detrics"}) {
+    const auto r = http_request(stack->gateway_port, "GET", path);
+    EXPECT_EQ(r.status, 404) << path << ": " << r.body;
+    EXPECT_EQ(r.body.find("http_requests_total"), std::string::npos) << path;
+    EXPECT_EQ(str(body_of(r), "code"), "not_found") << path << ": " << r.body;
+  }
+  EXPECT_EQ(http_request(stack->gateway_port, "GET", "/health").status, 200);
+  EXPECT_EQ(http_request(stack->gateway_port, "GET", "/driver-service/health").status, 200);
+}
+
+TEST(Platform, UnknownMethodsAre501JsonAndCreateNoMetricSeries) {
+  const std::string junk[] = {"PROBEQZ", "BREWXYZ", "FROBNICATE"};
+  for (const auto& method : junk) {
+    for (const std::string path : {"/trip-service/health", "/v1/trips", "/v1/drivers/search", "/users/me"}) {
+      const auto r = http_request(stack->gateway_port, method, path);
+      EXPECT_EQ(r.status, 501) << method << " " << path << ": " << r.body;
+      EXPECT_EQ(str(body_of(r), "code"), "not_implemented") << method << " " << path << ": " << r.body;
+    }
+  }
+  for (const std::string service : kServices) {
+    const auto text = http_request(port_of(service), "GET", "/metrics").body;
+    for (const auto& method : junk) EXPECT_EQ(text.find(method), std::string::npos) << service << ": " << method;
+    EXPECT_NE(text.find("method=\"other\",status=\"501\""), std::string::npos) << service;
   }
 }
 
@@ -110,6 +150,78 @@ TEST(Platform, ReadinessFollowsRedis) {
   stack->start("redis");
   for (const std::string service : kServices) {
     EXPECT_TRUE(eventually([&] { return ready_status(service) == 200; })) << service;
+  }
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Every log line of the stack (gateway and services) that holds `needle`.
+std::vector<std::string> log_files_with(const std::string& needle) {
+  std::vector<std::string> hits;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(stack->dir() + "/logs")) {
+    if (!entry.is_regular_file()) continue;
+    if (file_text(entry.path().string()).find(needle) != std::string::npos) hits.push_back(entry.path().string());
+  }
+  return hits;
+}
+
+TEST(Platform, TokensInQueryStringsNeverReachALog) {
+  const std::string secret = "SECRETqz" + std::to_string(::getpid()) + "x";
+  const std::string targets[] = {
+      "/v1/trips/00000000-0000-0000-0000-000000000001/ws?token=" + secret,
+      "/v1/trips/00000000-0000-0000-0000-000000000001/ws?accessToken=" + secret,
+      "/v1/trips?accessToken=" + secret,
+      "/v1/drivers/search?lat=10&lng=106&token=" + secret,
+      "/users/me?x=1&ACCESSTOKEN=" + secret,
+      "/users/me?%74oken=" + secret,
+      "/no-such-route?token=" + secret,
+  };
+  for (const auto& target : targets) {
+    http_request(stack->gateway_port, "GET", target, "",
+                 {{"Connection", "Upgrade"},
+                  {"Upgrade", "websocket"},
+                  {"Sec-WebSocket-Version", "13"},
+                  {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+    http_request(stack->gateway_port, "GET", target);
+  }
+  // A query without a token is still logged (the gateway buffers up to 1 s).
+  const std::string marker = "probe" + std::to_string(::getpid());
+  http_request(stack->gateway_port, "GET", "/v1/drivers/search?lat=10&lng=106&radius=" + marker);
+  EXPECT_TRUE(eventually([&] { return !log_files_with(marker).empty(); })) << "the access log has no query at all";
+  for (const auto& file : log_files_with(secret)) ADD_FAILURE() << "token logged in " << file;
+}
+
+mode_t mode_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 07777;
+  return st.st_mode & 0777;
+}
+
+TEST(Platform, RunFolderSecretsAndLogsAreTheOwnersOnly) {
+  stack->seed();
+  const auto& dir = stack->dir();
+  EXPECT_EQ(mode_of(dir), 0700u) << dir;
+  EXPECT_EQ(mode_of(dir + "/logs"), 0700u);
+  EXPECT_EQ(mode_of(dir + "/secrets.env"), 0600u);
+  EXPECT_EQ(mode_of(dir + "/demo-tokens.json"), 0600u);
+  for (const char* log : {"user-service.log", "trip-service.log", "nginx-access.log", "seed.log"}) {
+    EXPECT_EQ(mode_of(dir + "/logs/" + log), 0600u) << log;
+  }
+  // Secrets reach the services by environment, never on a command line.
+  const auto secret = stack->jwt_secret();
+  for (const std::string service : kServices) {
+    const int pid = stack->pid(service);
+    ASSERT_GT(pid, 0) << service;
+    const auto cmdline = file_text("/proc/" + std::to_string(pid) + "/cmdline");
+    EXPECT_EQ(cmdline.find(secret), std::string::npos) << service;
+    EXPECT_EQ(cmdline.find("JWT_SECRET"), std::string::npos) << service;
+    EXPECT_NE(file_text("/proc/" + std::to_string(pid) + "/environ").find("JWT_SECRET=" + secret), std::string::npos)
+        << service;
   }
 }
 

@@ -41,14 +41,17 @@ std::string forge(std::string_view header_json, std::string_view payload_json, s
   return signing_input + "." + auth::base64url_encode(reference_hmac(secret, signing_input));
 }
 
+// The issuer and audience every Jwt built with the default TokenProfile wants.
+constexpr std::string_view kIssAud = R"(,"iss":"uitgo","aud":"uitgo-api")";
+
 std::string payload_json(std::int64_t iat, std::int64_t exp, std::string_view role = "rider") {
   return R"({"sub":"u-1","role":")" + std::string(role) + R"(","iat":)" + std::to_string(iat) + R"(,"exp":)" +
-         std::to_string(exp) + R"(,"jti":"j-1"})";
+         std::to_string(exp) + R"(,"jti":"j-1")" + std::string(kIssAud) + "}";
 }
 
 std::string valid_payload() { return payload_json(now_s(), now_s() + 600); }
 
-constexpr std::string_view kHs256Header = R"({"alg":"HS256","typ":"JWT"})";
+constexpr std::string_view kHs256Header = R"({"alg":"HS256","typ":"at+jwt"})";
 
 // verify() must reject with InvalidToken (and nothing else).
 void expect_invalid(const Jwt& jwt, std::string_view token, std::string_view reason_part = {}) {
@@ -151,9 +154,9 @@ TEST(Jwt, ForgedHelperProducesAcceptedTokens) {
   // Sanity check of the test helper: what the other tests change is the only problem.
   const Jwt jwt(kSecret);
   EXPECT_EQ(jwt.verify(forge(kHs256Header, valid_payload())).sub, "u-1");
-  // typ may be absent; key order and whitespace do not matter.
-  EXPECT_EQ(jwt.verify(forge(R"({"alg":"HS256"})", valid_payload())).sub, "u-1");
-  EXPECT_EQ(jwt.verify(forge(R"( { "typ" : "JWT", "kid": "k1", "alg" : "HS256" } )", valid_payload())).sub, "u-1");
+  // typ may be the media type's long form; key order and whitespace do not matter.
+  EXPECT_EQ(jwt.verify(forge(R"({"alg":"HS256","typ":"application/at+jwt"})", valid_payload())).sub, "u-1");
+  EXPECT_EQ(jwt.verify(forge(R"( { "typ" : "at+jwt", "kid": "k1", "alg" : "HS256" } )", valid_payload())).sub, "u-1");
 }
 
 TEST(Jwt, RejectsAlgNone) {
@@ -181,7 +184,7 @@ TEST(Jwt, RejectsOddHeaders) {
   const Jwt jwt(kSecret);
   expect_invalid(jwt, forge(R"({"alg":"HS256","typ":"JWS"})", valid_payload()), "typ");
   expect_invalid(jwt, forge(R"({"alg":"HS256","typ":7})", valid_payload()), "typ");
-  expect_invalid(jwt, forge(R"({"alg":"HS256","crit":["exp"]})", valid_payload()), "crit");
+  expect_invalid(jwt, forge(R"({"alg":"HS256","typ":"at+jwt","crit":["exp"]})", valid_payload()), "crit");
   expect_invalid(jwt, forge("not json", valid_payload()), "header is not JSON");
   expect_invalid(jwt, forge(R"({"alg":"HS256")", valid_payload()), "header is not JSON");
   expect_invalid(jwt, forge(R"({"alg":"HS256"} x)", valid_payload()), "header is not JSON");
@@ -243,7 +246,8 @@ TEST(Jwt, RequiresIntegerExpAndIat) {
   const auto n = std::to_string(now_s());
   const auto later = std::to_string(now_s() + 600);
   const auto with = [&](std::string_view time_claims) {
-    return forge(kHs256Header, R"({"sub":"u","role":"rider","jti":"j")" + std::string(time_claims) + "}");
+    return forge(kHs256Header,
+                 R"({"sub":"u","role":"rider","jti":"j")" + std::string(kIssAud) + std::string(time_claims) + "}");
   };
   expect_invalid(jwt, with(",\"iat\":" + n), "exp claim missing");
   expect_invalid(jwt, with(",\"iat\":" + n + ",\"exp\":\"" + later + "\""), "exp claim is not an integer");
@@ -277,7 +281,7 @@ TEST(Jwt, ChecksSubRoleAndJti) {
   for (std::string_view role : {"rider", "driver", "admin"}) {
     EXPECT_EQ(jwt.verify(forge(kHs256Header, payload_json(now, now + 60, role))).role, role);
   }
-  const auto times = ",\"iat\":" + std::to_string(now) + ",\"exp\":" + std::to_string(now + 60);
+  const auto times = ",\"iat\":" + std::to_string(now) + ",\"exp\":" + std::to_string(now + 60) + std::string(kIssAud);
   expect_invalid(jwt, forge(kHs256Header, R"({"role":"rider","jti":"j")" + times + "}"), "sub claim missing");
   expect_invalid(jwt, forge(kHs256Header, R"({"sub":"","role":"rider","jti":"j")" + times + "}"), "sub claim is empty");
   expect_invalid(jwt, forge(kHs256Header, R"({"sub":42,"role":"rider","jti":"j")" + times + "}"), "not a string");
@@ -498,4 +502,78 @@ TEST(JwtConfig, DevModeFallsBackToTheDevelopmentSecret) {
   const auto real = auth::make_jwt(load({{"UITGO_DEV_MODE", "true"}, {"JWT_SECRET", kSecret}}));
   EXPECT_EQ(Jwt(kSecret).verify(real->issue("u", "rider")).sub, "u");
   EXPECT_THROW(Jwt(std::string(auth::kDevelopmentSecret)).verify(real->issue("u", "rider")), InvalidToken);
+}
+
+// ------------------------------------------------------------------ access-token profile (RFC 9068)
+
+TEST(JwtProfile, IssuedTokensCarryTypIssAndAud) {
+  const Jwt jwt(kSecret);
+  const auto token = jwt.issue("u", "rider");
+  const auto header = auth::base64url_decode(segment(token, 0)).value_or("");
+  const auto payload = auth::base64url_decode(segment(token, 1)).value_or("");
+  EXPECT_NE(header.find(R"("typ":"at+jwt")"), std::string::npos) << header;
+  EXPECT_NE(payload.find(R"("iss":"uitgo")"), std::string::npos) << payload;
+  EXPECT_NE(payload.find(R"("aud":"uitgo-api")"), std::string::npos) << payload;
+}
+
+TEST(JwtProfile, TypMustBeAtJwt) {
+  const Jwt jwt(kSecret);
+  expect_invalid(jwt, forge(R"({"alg":"HS256"})", valid_payload()), "no typ");
+  expect_invalid(jwt, forge(R"({"alg":"HS256","typ":"JWT"})", valid_payload()), "typ");
+  expect_invalid(jwt, forge(R"({"alg":"HS256","typ":"AT+JWT "})", valid_payload()), "typ");
+}
+
+TEST(JwtProfile, IssMustBeOurs) {
+  const Jwt jwt(kSecret);
+  const auto now = now_s();
+  const auto times = R"(,"iat":)" + std::to_string(now) + R"(,"exp":)" + std::to_string(now + 60);
+  const std::string base = R"({"sub":"u","role":"rider","jti":"j","aud":"uitgo-api")" + times;
+  expect_invalid(jwt, forge(kHs256Header, base + "}"), "iss claim missing");
+  expect_invalid(jwt, forge(kHs256Header, base + R"(,"iss":"someone-else"})"), "iss is not this issuer");
+  expect_invalid(jwt, forge(kHs256Header, base + R"(,"iss":7})"), "iss claim is not a string");
+  EXPECT_EQ(jwt.verify(forge(kHs256Header, base + R"(,"iss":"uitgo"})")).sub, "u");
+  // A service configured with another issuer refuses our tokens.
+  const Jwt other(kSecret, std::chrono::minutes(15), {.issuer = "elsewhere"});
+  expect_invalid(other, jwt.issue("u", "rider"), "iss");
+}
+
+TEST(JwtProfile, AudMustIncludeOurs) {
+  const Jwt jwt(kSecret);
+  const auto now = now_s();
+  const auto times = R"(,"iat":)" + std::to_string(now) + R"(,"exp":)" + std::to_string(now + 60);
+  const std::string base = R"({"sub":"u","role":"rider","jti":"j","iss":"uitgo")" + times;
+  expect_invalid(jwt, forge(kHs256Header, base + "}"), "aud claim missing");
+  expect_invalid(jwt, forge(kHs256Header, base + R"(,"aud":"another-api"})"), "aud does not include");
+  expect_invalid(jwt, forge(kHs256Header, base + R"(,"aud":["a","b"]})"), "aud does not include");
+  expect_invalid(jwt, forge(kHs256Header, base + R"(,"aud":{"x":1}})"), "aud claim is not");
+  EXPECT_EQ(jwt.verify(forge(kHs256Header, base + R"(,"aud":["other","uitgo-api"]})")).sub, "u");
+  const Jwt other(kSecret, std::chrono::minutes(15), {.audience = "admin-api"});
+  expect_invalid(other, jwt.issue("u", "rider"), "aud");
+}
+
+TEST(JwtProfile, LifetimeIsCapped) {
+  const Jwt jwt(kSecret, std::chrono::minutes(15), {.max_lifetime = std::chrono::hours(1)});
+  const auto now = now_s();
+  expect_invalid(jwt, forge(kHs256Header, payload_json(now, now + 3601)), "lifetime exceeds");
+  expect_invalid(jwt, forge(kHs256Header, payload_json(now - 10, now + 10 * 365 * 86400)), "lifetime exceeds");
+  EXPECT_EQ(jwt.verify(forge(kHs256Header, payload_json(now, now + 3600))).sub, "u-1");
+  // The default cap is a day.
+  const Jwt standard(kSecret);
+  expect_invalid(standard, forge(kHs256Header, payload_json(now, now + 86401)), "lifetime exceeds");
+  EXPECT_THROW(Jwt(kSecret, std::chrono::hours(2), {.max_lifetime = std::chrono::hours(1)}), std::invalid_argument);
+}
+
+TEST(JwtConfig, ProfileSettings) {
+  const auto values = load({{"JWT_SECRET", kSecret}});
+  EXPECT_EQ(values.str("JWT_ISSUER"), "uitgo");
+  EXPECT_EQ(values.str("JWT_AUDIENCE"), "uitgo-api");
+  EXPECT_EQ(values.integer("ACCESS_TOKEN_MAX_TTL_SECONDS"), 86400);
+  const auto jwt = auth::make_jwt(load({{"JWT_SECRET", kSecret}, {"JWT_ISSUER", "iss-x"}, {"JWT_AUDIENCE", "aud-y"}}));
+  EXPECT_EQ(jwt->profile().issuer, "iss-x");
+  EXPECT_EQ(jwt->profile().audience, "aud-y");
+  expect_invalid(Jwt(kSecret), jwt->issue("u", "rider"));
+  EXPECT_THROW(
+      auth::make_jwt(load(
+          {{"JWT_SECRET", kSecret}, {"JWT_ACCESS_TTL_SECONDS", "7200"}, {"ACCESS_TOKEN_MAX_TTL_SECONDS", "3600"}})),
+      config::ConfigError);
 }

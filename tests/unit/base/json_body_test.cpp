@@ -103,3 +103,38 @@ TEST(JsonBody, NullCountsAsAbsent) {
   const auto o = parse_object(R"({"phone":null})");
   EXPECT_FALSE(Fields(o).optional_string("phone").has_value());
 }
+
+TEST(JsonBody, ControlCharactersAreRefusedNamingTheField) {
+  // "\u0000x" is not blank to a trimming check, yet Postgres would store "" (or fail).
+  for (const char* body : {R"({"name":"\u0000x"})", R"({"name":"a\u0001b"})", R"({"name":"x\u001f"})",
+                           R"({"name":"line\nbreak"})", R"({"name":"tab\there"})", R"({"name":"\r"})"}) {
+    const auto o = parse_object(body);
+    EXPECT_EQ(failing_field([&] { Fields(o).required_string("name"); }), "name") << body;
+    EXPECT_EQ(failing_field([&] { Fields(o).optional_string("name", {.min_length = 0}); }), "name") << body;
+  }
+  const auto nested = parse_object(R"({"vehicle":{"make":"Hon\u0000da"}})");
+  EXPECT_EQ(failing_field([&] { Fields(nested).required_object("vehicle").required_string("make"); }), "vehicle.make");
+  EXPECT_EQ(failing_field([&] { Fields(parse_object(R"({"id":"\u0000"})")).required_uuid("id"); }), "id");
+}
+
+TEST(JsonBody, MultilineFieldsAllowTabAndLineBreaksOnly) {
+  constexpr uitgo::json::StringRule kText{.min_length = 1, .max_length = 100, .multiline = true};
+  const auto ok = parse_object(R"({"body":"line one\r\nline\ttwo\n"})");
+  EXPECT_EQ(Fields(ok).required_string("body", kText), "line one\r\nline\ttwo\n");
+  for (const char* body : {R"({"body":"a\u0000b"})", R"({"body":"bell\u0007"})", R"({"body":"\u001b[31m"})"}) {
+    EXPECT_EQ(failing_field([&] { Fields(parse_object(body)).required_string("body", kText); }), "body") << body;
+  }
+  // DEL and C1 controls are not C0: kept (they are valid text for Postgres and JSON).
+  EXPECT_EQ(Fields(parse_object(R"({"s":"a\u007fb"})")).required_string("s"),
+            "a\x7f"
+            "b");
+}
+
+TEST(JsonBody, FirstControlCharacter) {
+  using uitgo::json::first_control_character;
+  EXPECT_EQ(first_control_character("plain text é", false), std::string_view::npos);
+  EXPECT_EQ(first_control_character(std::string_view("ab\0c", 4), false), 2u);
+  EXPECT_EQ(first_control_character("a\tb", false), 1u);
+  EXPECT_EQ(first_control_character("a\tb\r\n", true), std::string_view::npos);
+  EXPECT_EQ(first_control_character("a\tb\x0b", true), 3u);
+}

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/base/metrics.hpp"
+#include "core/base/rate_limit.hpp"
 
 using namespace uitgo;
 using http::Request;
@@ -151,4 +152,42 @@ TEST(Pipeline, InternalRoutesNeedTheInternalToken) {
   const auto ok = f.call("POST", "/internal/thing", {{"x-internal-token", "s3cret-s3cret-s3cret-s3cret-s3cret"}});
   EXPECT_EQ(ok.status, 200);
   EXPECT_NE(ok.body.find("\"user\":false"), std::string::npos) << "the token never stands in for a user";
+}
+
+TEST(Pipeline, UnknownMethodsAre501JsonAndShareOneMetricLabel) {
+  Fixture f;
+  for (const char* method : {"PROBEQZ", "BREW", "XYZZY"}) {
+    for (const char* path : {"/public", "/nope"}) {
+      const auto r = f.call(method, path);
+      EXPECT_EQ(r.status, 501) << method << " " << path;
+      EXPECT_EQ(code_of(r), "not_implemented");
+    }
+  }
+  const auto text = f.registry.render();
+  for (const char* method : {"PROBEQZ", "BREW", "XYZZY"}) EXPECT_EQ(text.find(method), std::string::npos) << text;
+  EXPECT_NE(text.find("http_requests_total{route=\"unmatched\",method=\"other\",status=\"501\"} 6"), std::string::npos)
+      << text;
+}
+
+TEST(Pipeline, MethodLabels) {
+  for (const char* m : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    EXPECT_TRUE(http::known_method(m));
+    EXPECT_EQ(http::method_label(m), m);
+  }
+  for (const char* m : {"get", "PROBEQZ", "TRACE", "CONNECT", ""}) {
+    EXPECT_FALSE(http::known_method(m)) << m;
+    EXPECT_EQ(http::method_label(m), "other");
+  }
+}
+
+TEST(Pipeline, RateLimitedIs429WithRetryAfter) {
+  Fixture f;
+  f.router.add("GET", "/limited", [](Request&) -> awaitable<Response> {
+    throw RateLimitedError("too many failed logins, retry later", 8);
+    co_return Response::no_content();
+  });
+  const auto r = f.call("GET", "/limited");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(code_of(r), "rate_limited");
+  EXPECT_EQ(header(r, "Retry-After"), "8");
 }

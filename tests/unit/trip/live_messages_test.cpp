@@ -48,6 +48,7 @@ TEST(LiveMessages, ParsesStatusWithOptionalReason) {
   EXPECT_EQ(invalid_code(R"({"type":"status","status":"flying"})"), "validation_failed");
   EXPECT_EQ(invalid_code(R"({"type":"status"})"), "validation_failed");
   EXPECT_EQ(invalid_code(R"({"type":"status","status":"arriving","reason":7})"), "validation_failed");
+  EXPECT_EQ(invalid_code(R"({"type":"status","status":"cancelled","reason":"a\u0000b"})"), "validation_failed");
 }
 
 TEST(LiveMessages, MalformedFramesAreErrorsNotExceptions) {

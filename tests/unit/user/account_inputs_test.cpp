@@ -108,3 +108,15 @@ TEST(PasswordInputs, ForgotAndReset) {
             "newPassword");
   EXPECT_EQ(failing_field([] { parse<ResetPasswordRequest>(R"({"newPassword":"12345678"})"); }), "token");
 }
+
+TEST(AccountInputs, ControlCharactersAreRefusedNamingTheField) {
+  EXPECT_EQ(failing_field([] { parse<ProfileUpdate>(R"({"name":"\u0000x"})"); }), "name");
+  EXPECT_EQ(failing_field([] { parse<ProfileUpdate>(R"({"name":"A\nB"})"); }), "name");
+  EXPECT_EQ(failing_field([] { parse<ProfileUpdate>(R"({"phone":"\u0000"})"); }), "phone");
+  EXPECT_EQ(failing_field([] { parse<LoginRequest>(R"({"email":"a@b.co\u0000","password":"x"})"); }), "email");
+  EXPECT_EQ(failing_field([] { parse<LoginRequest>(R"({"email":"a@b.co","password":"pass\u0000word"})"); }),
+            "password");
+  // A password is a secret typed as it is: tab and line breaks stay allowed.
+  EXPECT_EQ(parse<LoginRequest>(R"({"email":"a@b.co","password":"tab\there"})").password, "tab\there");
+  EXPECT_EQ(parse<RegisterRequest>(R"({"email":"a@b.co","password":"12345678\t","name":"A"})").password, "12345678\t");
+}

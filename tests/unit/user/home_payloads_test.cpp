@@ -175,3 +175,14 @@ TEST(HomePayloads, PublicShapesCarryEveryFieldTheAppReads) {
   for (const char* key : {"id", "title", "body", "category", "icon", "publishedAt"})
     EXPECT_TRUE(nj.contains(key)) << key;
 }
+
+TEST(HomePayloads, ControlCharacters) {
+  // A news body and a description are multi-line text: tab and line breaks only.
+  const auto n = parse_news_draft(R"({"title":"T","body":"line one\r\n\tline two"})");
+  EXPECT_EQ(n.body, "line one\r\n\tline two");
+  EXPECT_EQ(failing_field([] { parse_news_draft(R"({"title":"T","body":"a\u0000b"})"); }), "body");
+  EXPECT_EQ(failing_field([] { parse_news_draft(R"({"title":"T","body":"\u001b[2J"})"); }), "body");
+  EXPECT_EQ(failing_field([] { parse_news_draft(R"({"title":"\u0000x","body":"B"})"); }), "title");
+  EXPECT_EQ(failing_field([] { parse_news_draft(R"({"title":"two\nlines","body":"B"})"); }), "title");
+  EXPECT_EQ(failing_field([] { parse_news_draft(R"({"title":"T","body":"B","category":"a\tb"})"); }), "category");
+}

@@ -149,8 +149,8 @@ resource "aws_lb_listener" "https" {
   tags = var.tags
 }
 
-# SPEC: /metrics and /ready are not reachable through the public gateway. The local gateway
-# template serves /<service>/ready|metrics for `make up`; the ALB answers them with 404 first.
+# SPEC: /metrics and /ready are not reachable through the public gateway. The gateway template
+# answers them 404 itself; the ALB answers them with 404 first as a second line.
 resource "aws_lb_listener_rule" "hide_probes" {
   listener_arn = var.certificate_arn == null ? aws_lb_listener.http.arn : aws_lb_listener.https[0].arn
   priority     = 10

@@ -175,8 +175,8 @@ done
 # changes for running behind the ALB: listen on every interface (the ALB comes over the VPC); take
 # the client address from the X-Forwarded-For the ALB appends, trusted only from inside the VPC,
 # so the per-client /auth/* rate limit counts clients, not ALB nodes; and answer 404 to
-# /<service>/ready and /<service>/metrics, which the local gateway serves for `make up` but must
-# not be public (the ALB blocks them too; nginx also catches percent-encoded spellings). No CORS
+# /<service>/ready and /<service>/metrics (the template already does; kept as a second line, and
+# the ALB blocks them too; nginx also catches percent-encoded spellings). No CORS
 # origin is allowed here (the apps' web builds are served from their own origin in production: list
 # it in @CORS_ORIGINS@'s place as scripts/stack/nginx.sh renders it).
 install -d -m 755 /var/lib/uitgo "$GATEWAY_DIR" "$GATEWAY_DIR/pids" "$GATEWAY_DIR/nginx" "$GATEWAY_DIR/nginx/tmp" "$LOG_DIR"
