@@ -93,7 +93,9 @@ void expect_driver_profile(const json::object& p) {
   EXPECT_EQ(str(p, "userId"), str(p, "id"));
   EXPECT_TRUE(is_dart_num(p, "rating"));
   EXPECT_TRUE(p.at("status").is_object() || p.at("status").is_string()) << "a Map or a String, nothing else";
-  if (p.at("status").is_object()) EXPECT_TRUE(is_dart_string(p.at("status").as_object(), "availability"));
+  if (p.at("status").is_object()) {
+    EXPECT_TRUE(is_dart_string(p.at("status").as_object(), "availability"));
+  }
   EXPECT_TRUE(p.at("vehicle").is_null() || p.at("vehicle").is_object());
   if (p.at("vehicle").is_object()) {
     for (const char* key : {"make", "model", "color", "plateNumber"}) {

@@ -40,7 +40,7 @@ TEST(WebBuilds, PreflightsFromAllowedOriginsAre204WithWhatTheAppsSend) {
   for (const std::string path :
        {"/auth/login", "/auth/refresh", "/v1/trips", "/v1/trips/x/status", "/v1/drivers/me", "/v1/drivers/register",
         "/promotions", "/news?limit=5", "/routes", "/users/me", "/admin/users/x"}) {
-    for (const std::string origin :
+    for (const std::string& origin :
          {kFlutterDev, std::string("http://localhost"), std::string("https://app.uitgo.example")}) {
       const auto r = preflight(path, origin, "PATCH");
       EXPECT_EQ(r.status, 204) << path << " from " << origin;
