@@ -27,7 +27,8 @@ UserApp::UserApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, 
       mail(runtime, make_mail_sender(runtime.config()),
            static_cast<std::size_t>(runtime.config().integer("MAIL_QUEUE_MAX"))),
       passwords(db, hasher, mail, PasswordResetSettings::from(runtime.config())),
-      home(db, redis, runtime.metrics(), home::cache_settings(runtime.config())) {}
+      home(db, redis, runtime.metrics(), home::cache_settings(runtime.config())),
+      places(db) {}
 
 std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,
                                  const std::string& internal_token) {

@@ -1,7 +1,7 @@
 // user-service's parts, built once per process and shared by its routes
 // (routes.cpp): the password hasher, the token issuer, the driver-service
 // client and the use cases (sessions, accounts, driver registration, home
-// content).
+// content, saved places).
 #pragma once
 
 #include <memory>
@@ -19,6 +19,7 @@
 #include "user/accounts/registration.hpp"
 #include "user/accounts/sessions.hpp"
 #include "user/home/home.hpp"
+#include "user/places/places.hpp"
 
 namespace uitgo::user {
 
@@ -42,6 +43,7 @@ struct UserApp {
   MailOutbox mail;
   PasswordChanges passwords;
   home::HomeContent home;
+  places::SavedPlaces places;
 };
 
 // Builds the app on `runtime` and registers every route (routes.cpp).

@@ -18,10 +18,14 @@
 //   GET   /admin/promotions, /admin/news admin: everything, active or not, scheduled or not
 //   POST|PATCH|DELETE /admin/promotions[/{id}], /admin/news[/{id}]   admin (DELETE of a
 //                                        promotion deactivates it)
+//   GET   /saved_places                  signed in: one's own places, a bare array
+//   POST  /saved_places                  signed in: {name, address, lat, lng} → 201 the place
+//   DELETE /saved_places/{id}            signed in: one's own → 204 (anyone else's: 404)
 #include "core/http/router.hpp"
 #include "user/accounts/handlers.hpp"
 #include "user/app.hpp"
 #include "user/home/handlers.hpp"
+#include "user/places/handlers.hpp"
 
 namespace uitgo::user {
 
@@ -55,7 +59,10 @@ void add_routes(http::Router& router, std::shared_ptr<UserApp> app) {
       .add("GET", "/admin/news", admin, home::admin_list_news)
       .add("POST", "/admin/news", admin, home::create_news)
       .add("PATCH", "/admin/news/{id}", admin, home::update_news)
-      .add("DELETE", "/admin/news/{id}", admin, home::delete_news);
+      .add("DELETE", "/admin/news/{id}", admin, home::delete_news)
+      .add("GET", "/saved_places", signed_in, places::list_places)
+      .add("POST", "/saved_places", signed_in, places::create_place)
+      .add("DELETE", "/saved_places/{id}", signed_in, places::delete_place);
 }
 
 }  // namespace uitgo::user
