@@ -34,6 +34,23 @@ awaitable<void> release_driver(peers::DriverClient& drivers, const OutboxRow& ro
   }
 }
 
+// trip_settlement rows: user-service keys the ledger by trip id, so a
+// redelivery (or the publish_twice fault point's second call) moves nothing.
+awaitable<void> settle_trip(peers::UserClient& users, const OutboxRow& row, bool twice) {
+  std::optional<peers::TripSettlement> settlement;
+  try {
+    settlement = peers::TripSettlement::from_json(row.payload);
+  } catch (const std::exception& e) {
+    log::error("outbox: malformed trip_settlement payload dropped", {{"outboxId", row.id}, {"error", e.what()}});
+  }
+  if (!settlement) co_return;
+  const std::string request_id = "outbox-" + std::to_string(row.id);
+  const auto result = co_await users.settle_trip(*settlement, request_id);
+  if (twice) co_await users.settle_trip(*settlement, request_id);
+  log::info("trip settlement delivered",
+            {{"tripId", settlement->trip_id}, {"outboxId", row.id}, {"applied", result.applied}});
+}
+
 void add_deliveries(service::Runtime& runtime, TripApp& app) {
   if (app.settings.async_mode) {
     const bool twice = app.settings.faults.on("publish_twice");
@@ -48,6 +65,9 @@ void add_deliveries(service::Runtime& runtime, TripApp& app) {
   }
   app.relay.add_kind(runtime, std::string(kDriverRelease),
                      [&app](const OutboxRow& row) { return release_driver(app.drivers, row); });
+  const bool twice = app.settings.faults.on("publish_twice");
+  app.relay.add_kind(runtime, std::string(kTripSettlement),
+                     [&app, twice](const OutboxRow& row) { return settle_trip(*app.users, row, twice); });
 }
 
 // Gauges (replica lag, outbox backlog, queue depth), the offer backstop and pruning.

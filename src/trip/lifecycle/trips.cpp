@@ -150,6 +150,7 @@ awaitable<Trip> Lifecycle::change_status(const Principal& caller, const std::str
     co_return co_await apply_transition(tx, *trip, input.status, actor_id, to_string(*actor), reason);
   };
   auto changed = co_await db_.transaction(body);
+  if (settings_.crash_after_commit && input.status == Status::completed) Faults::crash("crash_after_commit");
   Committed what{.outbox = changed.outbox};
   what.also_readers = {reader_id(caller), driver_before};
   co_await changes_.committed(changed.trip, what);

@@ -35,7 +35,7 @@ class SyncMatching;
 struct LifecycleSettings {
   bool async_mode = true;
   // Fault point crash_after_commit (test only): the process ends right after
-  // a new trip commits, before the relay is woken.
+  // a new trip or a trip's completion commits, before the relay is woken.
   bool crash_after_commit = false;
   Millis sync_timeout{3000};
 };
