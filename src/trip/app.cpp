@@ -122,6 +122,9 @@ config::Spec settings_spec() {
                "not re-published for as long) gets its match event published again; keep it above "
                "MATCH_RETRY_MAX_MS, so trips the matchers are retrying are left alone")
       .integer("MATCH_REDRIVE_BATCH", 200, 1, 100000, "trips re-published per sweep at most")
+      .boolean("WALLET_REQUIRED", false,
+               "true: POST /v1/trips answers 402 insufficient_balance when the rider's wallet (user-service, "
+               "USER_SERVICE_TIMEOUT_MS) does not cover the fare estimate; 503 when user-service does not answer")
       .integer("MATCH_SWEEP_SECONDS", 5, 1, 3600,
                "how often trip-service re-publishes quiet trips and cancels trips past MATCH_DEADLINE_SECONDS");
   s.merge(queue::queue_spec()).merge(faults_spec());
@@ -179,6 +182,7 @@ std::shared_ptr<TripApp> install(service::Runtime& runtime, pg::Pool& db, pg::Po
   app->dispatch = std::make_unique<Dispatch>(db, app->trips, app->offers, app->drivers, *app->users);
   app->directions =
       std::make_unique<Directions>(runtime.executor(), runtime.metrics(), RoutingSettings::from(runtime.config()));
+  if (runtime.config().flag("WALLET_REQUIRED")) app->trips.require_wallet(app->users.get());
   add_deliveries(runtime, *app);
   add_maintenance(runtime, *app);
   add_routes(runtime.router(), app);

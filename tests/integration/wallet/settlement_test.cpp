@@ -2,7 +2,9 @@
 // when trip-service dies right after the completion commits
 // (UITGO_FAULTS=crash_after_commit: the settlement waits in the outbox until
 // the restarted relay delivers it) and when every settlement is delivered
-// twice (publish_twice). A cancelled trip costs nothing.
+// twice (publish_twice). A cancelled trip costs nothing. With
+// WALLET_REQUIRED=true a rider whose wallet does not cover the fare estimate
+// gets 402, and 503 while user-service is down.
 #include <gtest/gtest.h>
 
 #include "support/shared_environment.hpp"
@@ -15,7 +17,9 @@ using namespace std::chrono_literals;
 
 struct Settlement : Stack {
   Settlement()
-      : Stack(Env{{"UITGO_FAULTS", "crash_after_commit,publish_twice"}, {"OUTBOX_POLL_MS", "200"}}),
+      : Stack(Env{{"UITGO_FAULTS", "crash_after_commit,publish_twice"},
+                  {"OUTBOX_POLL_MS", "200"},
+                  {"WALLET_REQUIRED", "true"}}),
         trip_service(stack, stack.trip_port) {}
   Api trip_service;
 };
@@ -46,9 +50,13 @@ void restart_trip_service() {
 }
 
 // A trip of `rider` (created through the crash) offered to and accepted by `driver`.
+json::object trip_body() {
+  return {{"originText", "A"},    {"destText", "B"},    {"serviceId", "car"}, {"originLat", 10.7725},
+          {"originLng", 106.698}, {"destLat", 10.8185}, {"destLng", 106.6588}};
+}
+
 std::string accepted_trip(const User& rider, const User& driver) {
-  const json::object body{{"originText", "A"},    {"destText", "B"},    {"serviceId", "car"}, {"originLat", 10.7725},
-                          {"originLng", 106.698}, {"destLat", 10.8185}, {"destLng", 106.6588}};
+  const auto body = trip_body();
   expect_crash_and_restart([&] { return h->gateway.call("POST", "/v1/trips", rider, body); });
   const auto trip = h->gateway.scalar("trip_db", "SELECT id FROM trips WHERE rider_id = '" + rider.id + "'");
   restart_trip_service();
@@ -113,6 +121,7 @@ TEST(Settlement, ExactlyOnceThroughACrashAndDuplicates) {
 TEST(Settlement, ACancelledTripCostsNothing) {
   const auto rider = h->gateway.user("rider");
   const auto driver = h->gateway.user("driver");
+  ASSERT_EQ(h->gateway.call("POST", "/v1/wallet/topup", rider, json::object{{"amount", 100'000}}).status, 201);
   const auto trip = accepted_trip(rider, driver);
   ASSERT_FALSE(trip.empty());
   ASSERT_EQ(set_status(rider, trip, "cancelled").status, 200);
@@ -122,8 +131,27 @@ TEST(Settlement, ACancelledTripCostsNothing) {
                      " AND payload->>'tripId' = '" +
                          trip + "'"),
             0);
-  EXPECT_EQ(balance_of(rider), 0);
+  EXPECT_EQ(balance_of(rider), 100'000);
   EXPECT_EQ(balance_of(driver), 0);
+}
+
+TEST(WalletRequired, ABalanceBelowTheEstimateIs402) {
+  const auto rider = h->gateway.user("rider");
+  ASSERT_EQ(h->gateway.call("POST", "/v1/wallet/topup", rider, json::object{{"amount", 10'000}}).status, 201);
+  const auto refused = h->gateway.call("POST", "/v1/trips", rider, trip_body());
+  EXPECT_EQ(refused.status, 402) << refused.body;
+  EXPECT_EQ(str(body_of(refused), "code"), "insufficient_balance");
+  EXPECT_FALSE(str(body_of(refused), "error").empty());
+  EXPECT_EQ(h->count("trip_db", "SELECT count(*) FROM trips WHERE rider_id = '" + rider.id + "'"), 0);
+}
+
+TEST(WalletRequired, UserServiceDownIs503) {
+  const auto rider = h->gateway.user("rider");
+  h->stack.stop("user-service");
+  const auto r = h->gateway.call("POST", "/v1/trips", rider, trip_body());
+  h->stack.start("user-service");
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(h->count("trip_db", "SELECT count(*) FROM trips WHERE rider_id = '" + rider.id + "'"), 0);
 }
 
 }  // namespace
