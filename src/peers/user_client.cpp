@@ -1,5 +1,7 @@
 #include "peers/user_client.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include "core/base/errors.hpp"
 
 namespace uitgo::peers {
@@ -13,6 +15,20 @@ awaitable<std::optional<UserView>> UserClient::get(const std::string& user_id, c
   if (r.status == 404) co_return std::nullopt;
   if (r.status != 200) throw UnavailableError("user-service answered " + std::to_string(r.status) + " to an account");
   co_return UserView::from_json(r.body);
+}
+
+awaitable<SettlementResult> UserClient::settle_trip(const TripSettlement& settlement, const std::string& request_id) {
+  const auto body = boost::json::serialize(settlement.to_json());
+  const auto r = co_await http_->request("POST", "/internal/wallet/trip-settlements", body, request_id);
+  if (r.status != 200) throw UnavailableError("user-service answered " + std::to_string(r.status) + " to a settlement");
+  co_return SettlementResult::from_json(r.body);
+}
+
+awaitable<WalletBalance> UserClient::wallet_balance(const std::string& user_id, const std::string& request_id) {
+  const auto target = "/internal/wallets/" + user_id;
+  const auto r = co_await http_->request("GET", target, "", request_id);
+  if (r.status != 200) throw UnavailableError("user-service answered " + std::to_string(r.status) + " to a balance");
+  co_return WalletBalance::from_json(r.body);
 }
 
 }  // namespace uitgo::peers

@@ -3,6 +3,7 @@
 // here and in user_view.hpp; user-service's handler answers it.
 //
 //   GET /internal/users/{id}   → 200 UserView | 404
+//   POST /internal/wallet/trip-settlements, GET /internal/wallets/{id}   (wallet_contract.hpp)
 //
 // Answers outside these throw UnavailableError; TimeoutError when the deadline passes.
 #pragma once
@@ -14,6 +15,7 @@
 #include "core/base/async.hpp"
 #include "core/http/client.hpp"
 #include "peers/user_view.hpp"
+#include "peers/wallet_contract.hpp"
 
 namespace uitgo::peers {
 
@@ -23,6 +25,10 @@ class UserClient {
 
   // nullopt: no such account.
   awaitable<std::optional<UserView>> get(const std::string& user_id, const std::string& request_id);
+  // Idempotent by trip id: a repeat answers applied=false.
+  awaitable<SettlementResult> settle_trip(const TripSettlement& settlement, const std::string& request_id);
+  // The user's wallet balance (0 without a wallet).
+  awaitable<WalletBalance> wallet_balance(const std::string& user_id, const std::string& request_id);
 
  private:
   std::unique_ptr<http::Client> http_;

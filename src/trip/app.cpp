@@ -34,6 +34,23 @@ awaitable<void> release_driver(peers::DriverClient& drivers, const OutboxRow& ro
   }
 }
 
+// trip_settlement rows: user-service keys the ledger by trip id, so a
+// redelivery (or the publish_twice fault point's second call) moves nothing.
+awaitable<void> settle_trip(peers::UserClient& users, const OutboxRow& row, bool twice) {
+  std::optional<peers::TripSettlement> settlement;
+  try {
+    settlement = peers::TripSettlement::from_json(row.payload);
+  } catch (const std::exception& e) {
+    log::error("outbox: malformed trip_settlement payload dropped", {{"outboxId", row.id}, {"error", e.what()}});
+  }
+  if (!settlement) co_return;
+  const std::string request_id = "outbox-" + std::to_string(row.id);
+  const auto result = co_await users.settle_trip(*settlement, request_id);
+  if (twice) co_await users.settle_trip(*settlement, request_id);
+  log::info("trip settlement delivered",
+            {{"tripId", settlement->trip_id}, {"outboxId", row.id}, {"applied", result.applied}});
+}
+
 void add_deliveries(service::Runtime& runtime, TripApp& app) {
   if (app.settings.async_mode) {
     const bool twice = app.settings.faults.on("publish_twice");
@@ -48,6 +65,9 @@ void add_deliveries(service::Runtime& runtime, TripApp& app) {
   }
   app.relay.add_kind(runtime, std::string(kDriverRelease),
                      [&app](const OutboxRow& row) { return release_driver(app.drivers, row); });
+  const bool twice = app.settings.faults.on("publish_twice");
+  app.relay.add_kind(runtime, std::string(kTripSettlement),
+                     [&app, twice](const OutboxRow& row) { return settle_trip(*app.users, row, twice); });
 }
 
 // Gauges (replica lag, outbox backlog, queue depth), the offer backstop and pruning.
@@ -102,6 +122,9 @@ config::Spec settings_spec() {
                "not re-published for as long) gets its match event published again; keep it above "
                "MATCH_RETRY_MAX_MS, so trips the matchers are retrying are left alone")
       .integer("MATCH_REDRIVE_BATCH", 200, 1, 100000, "trips re-published per sweep at most")
+      .boolean("WALLET_REQUIRED", false,
+               "true: POST /v1/trips answers 402 insufficient_balance when the rider's wallet (user-service, "
+               "USER_SERVICE_TIMEOUT_MS) does not cover the fare estimate; 503 when user-service does not answer")
       .integer("MATCH_SWEEP_SECONDS", 5, 1, 3600,
                "how often trip-service re-publishes quiet trips and cancels trips past MATCH_DEADLINE_SECONDS");
   s.merge(queue::queue_spec()).merge(faults_spec());
@@ -159,6 +182,7 @@ std::shared_ptr<TripApp> install(service::Runtime& runtime, pg::Pool& db, pg::Po
   app->dispatch = std::make_unique<Dispatch>(db, app->trips, app->offers, app->drivers, *app->users);
   app->directions =
       std::make_unique<Directions>(runtime.executor(), runtime.metrics(), RoutingSettings::from(runtime.config()));
+  if (runtime.config().flag("WALLET_REQUIRED")) app->trips.require_wallet(app->users.get());
   add_deliveries(runtime, *app);
   add_maintenance(runtime, *app);
   add_routes(runtime.router(), app);

@@ -18,8 +18,8 @@
 #include "trip/lifecycle/trip_changes.hpp"
 #include "trip/lifecycle/trips.hpp"
 #include "trip/live/live_tracking.hpp"
-#include "trip/matching/match_sweep.hpp"
 #include "trip/matching/dispatch.hpp"
+#include "trip/matching/match_sweep.hpp"
 #include "trip/matching/offers.hpp"
 #include "trip/matching/outbox.hpp"
 #include "trip/matching/sync_matching.hpp"
@@ -32,7 +32,8 @@ namespace uitgo::trip {
 // MATCH_REDRIVE_BATCH, MATCH_SWEEP_SECONDS, OUTBOX_*,
 // IDEMPOTENCY_KEY_TTL_HOURS, OFFER_EXPIRY_BACKSTOP_SECONDS,
 // TRIP_MAINTENANCE_MS, plus queue::queue_spec() and faults_spec()
-// (fault points crash_after_commit, publish_twice).
+// (fault points crash_after_commit: exit after a new trip or a completion
+// commits; publish_twice: every match event and trip settlement sent twice).
 config::Spec settings_spec();
 
 struct Settings {

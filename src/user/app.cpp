@@ -10,7 +10,7 @@ config::Spec settings_spec() {
   s.integer("PASSWORD_HASH_THREADS", 2, 1, 64,
             "threads hashing passwords (argon2id, ~65 ms and 64 MiB each); keep at or below the core count");
   s.integer("PASSWORD_HASH_QUEUE", 64, 1, 100000, "hashes waiting for a thread before login/register answer 503");
-  s.merge(mail_spec()).merge(password_reset_spec()).merge(login_backoff_spec());
+  s.merge(mail_spec()).merge(password_reset_spec()).merge(login_backoff_spec()).merge(wallet::wallet_spec());
   return s;
 }
 
@@ -28,7 +28,9 @@ UserApp::UserApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, 
       mail(runtime, make_mail_sender(runtime.config()),
            static_cast<std::size_t>(runtime.config().integer("MAIL_QUEUE_MAX"))),
       passwords(db, hasher, mail, PasswordResetSettings::from(runtime.config())),
-      home(db, redis, runtime.metrics(), home::cache_settings(runtime.config())) {}
+      home(db, redis, runtime.metrics(), home::cache_settings(runtime.config())),
+      places(db),
+      wallet(db, runtime.metrics(), wallet::WalletSettings::from(runtime.config())) {}
 
 std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,
                                  const std::string& internal_token) {

@@ -1,7 +1,7 @@
 // user-service's parts, built once per process and shared by its routes
 // (routes.cpp): the password hasher, the token issuer, the driver-service
 // client and the use cases (sessions, accounts, driver registration, home
-// content).
+// content, saved places, the wallet).
 #pragma once
 
 #include <memory>
@@ -19,11 +19,13 @@
 #include "user/accounts/registration.hpp"
 #include "user/accounts/sessions.hpp"
 #include "user/home/home.hpp"
+#include "user/places/places.hpp"
+#include "user/wallet/wallet.hpp"
 
 namespace uitgo::user {
 
 // PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE, plus mail_spec(),
-// password_reset_spec() and login_backoff_spec().
+// password_reset_spec(), login_backoff_spec() and wallet::wallet_spec().
 config::Spec settings_spec();
 
 struct UserApp {
@@ -43,6 +45,8 @@ struct UserApp {
   MailOutbox mail;
   PasswordChanges passwords;
   home::HomeContent home;
+  places::SavedPlaces places;
+  wallet::Wallet wallet;
 };
 
 // Builds the app on `runtime` and registers every route (routes.cpp).

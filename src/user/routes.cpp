@@ -18,10 +18,21 @@
 //   GET   /admin/promotions, /admin/news admin: everything, active or not, scheduled or not
 //   POST|PATCH|DELETE /admin/promotions[/{id}], /admin/news[/{id}]   admin (DELETE of a
 //                                        promotion deactivates it)
+//   GET   /saved_places                  signed in: one's own places, a bare array
+//   POST  /saved_places                  signed in: {name, address, lat, lng} → 201 the place
+//   DELETE /saved_places/{id}            signed in: one's own → 204 (anyone else's: 404)
+//   GET   /v1/wallet                     signed in: {balance, rewardPoints, currency, updatedAt}
+//   GET   /v1/wallet/summary             signed in (driver app): balance, revenue, 7 days of earnings
+//   GET   /v1/wallet/transactions        signed in: ?limit&offset → {items, total, limit, offset}
+//   POST  /v1/wallet/topup               signed in: {amount}, Idempotency-Key honoured → 201 the wallet
+//   POST  /internal/wallet/trip-settlements   internal: fare and earning of a completed trip, once
+//   GET   /internal/wallets/{id}         internal: {userId, balance} (peers/wallet_contract.hpp)
 #include "core/http/router.hpp"
 #include "user/accounts/handlers.hpp"
 #include "user/app.hpp"
 #include "user/home/handlers.hpp"
+#include "user/places/handlers.hpp"
+#include "user/wallet/handlers.hpp"
 
 namespace uitgo::user {
 
@@ -55,7 +66,16 @@ void add_routes(http::Router& router, std::shared_ptr<UserApp> app) {
       .add("GET", "/admin/news", admin, home::admin_list_news)
       .add("POST", "/admin/news", admin, home::create_news)
       .add("PATCH", "/admin/news/{id}", admin, home::update_news)
-      .add("DELETE", "/admin/news/{id}", admin, home::delete_news);
+      .add("DELETE", "/admin/news/{id}", admin, home::delete_news)
+      .add("GET", "/saved_places", signed_in, places::list_places)
+      .add("POST", "/saved_places", signed_in, places::create_place)
+      .add("DELETE", "/saved_places/{id}", signed_in, places::delete_place)
+      .add("GET", "/v1/wallet", signed_in, wallet::get_wallet)
+      .add("GET", "/v1/wallet/summary", signed_in, wallet::get_summary)
+      .add("GET", "/v1/wallet/transactions", signed_in, wallet::list_transactions)
+      .add("POST", "/v1/wallet/topup", signed_in, wallet::topup)
+      .add("POST", "/internal/wallet/trip-settlements", Access::internal_only(), wallet::internal_settle_trip)
+      .add("GET", "/internal/wallets/{id}", Access::internal_only(), wallet::internal_balance);
 }
 
 }  // namespace uitgo::user

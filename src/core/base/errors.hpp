@@ -27,12 +27,13 @@ struct OverloadedError : std::runtime_error {
 // What kind of refusal a rule gave. Only core/http/middleware.cpp knows the
 // HTTP status of each (http_status()).
 enum class Refusal {
-  invalid,          // 400: malformed or out-of-range input
-  unauthenticated,  // 401: no valid credentials
-  forbidden,        // 403: known caller, not allowed
-  not_found,        // 404: no such thing (or not the caller's to see)
-  conflict,         // 409: the state does not allow it
-  unprocessable,    // 422: well-formed, but contradicts an earlier request
+  invalid,           // 400: malformed or out-of-range input
+  unauthenticated,   // 401: no valid credentials
+  forbidden,         // 403: known caller, not allowed
+  not_found,         // 404: no such thing (or not the caller's to see)
+  conflict,          // 409: the state does not allow it
+  unprocessable,     // 422: well-formed, but contradicts an earlier request
+  payment_required,  // 402: the caller's wallet cannot pay for it
 };
 
 // A request refused by a rule: bad input, not allowed, not found, a conflict.
@@ -68,6 +69,9 @@ class DomainError : public std::runtime_error {
   static DomainError conflict(std::string message) { return {Refusal::conflict, "conflict", std::move(message)}; }
   static DomainError conflict(std::string code, std::string message) {
     return {Refusal::conflict, std::move(code), std::move(message)};
+  }
+  static DomainError payment_required(std::string code, std::string message) {
+    return {Refusal::payment_required, std::move(code), std::move(message)};
   }
   static DomainError unprocessable(std::string code, std::string message, std::optional<std::string> field = {}) {
     return {Refusal::unprocessable, std::move(code), std::move(message), std::move(field)};

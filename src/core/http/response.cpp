@@ -29,6 +29,8 @@ int http_status(Refusal kind) {
       return 409;
     case Refusal::unprocessable:
       return 422;
+    case Refusal::payment_required:
+      return 402;
   }
   return 400;
 }

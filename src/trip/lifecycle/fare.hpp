@@ -26,6 +26,10 @@ double service_multiplier(std::string_view service_id);
 // Nearest multiple of 1,000; halves round up.
 std::int64_t round_to_thousand(double vnd);
 
+// What a completed trip costs: its estimate, or kMinimumFareVnd when it has
+// none (a trip requested without coordinates).
+inline std::int64_t settled_fare(std::optional<std::int64_t> estimate) { return estimate.value_or(kMinimumFareVnd); }
+
 std::optional<std::int64_t> estimate_fare(std::string_view service_id, std::optional<double> origin_lat,
                                           std::optional<double> origin_lng, std::optional<double> dest_lat,
                                           std::optional<double> dest_lng);

@@ -1,6 +1,10 @@
 #include "trip/lifecycle/transitions.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include "core/base/ids.hpp"
+#include "peers/wallet_contract.hpp"
+#include "trip/lifecycle/fare.hpp"
 #include "trip/lifecycle/trip_store.hpp"
 #include "trip/matching/match_events.hpp"
 #include "trip/matching/outbox.hpp"
@@ -84,6 +88,15 @@ awaitable<Changed> apply_transition(pg::Tx& tx, const Trip& trip, Status to, con
       const auto payload = release_payload(*trip.driver_id, trip.id);
       co_await Outbox::add(tx, kDriverRelease, payload);
       out.outbox = true;
+    }
+    if (to == Status::completed) {
+      // The rider pays and the driver earns exactly once (user-service keys it by trip id).
+      const peers::TripSettlement settlement{.trip_id = trip.id,
+                                             .rider_id = trip.rider_id,
+                                             .driver_id = *trip.driver_id,
+                                             .fare = settled_fare(trip.fare_estimate)};
+      const auto payload = boost::json::serialize(settlement.to_json());
+      co_await Outbox::add(tx, kTripSettlement, payload);
     }
   }
   co_return out;

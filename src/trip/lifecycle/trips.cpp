@@ -76,6 +76,17 @@ awaitable<CreateResult> Lifecycle::create(const Principal& caller, const CreateT
     if (caller.role != "admin") throw DomainError::forbidden("only an admin may book a trip for another rider");
     rider = input.rider_id;
   }
+  if (wallet_ != nullptr) {
+    const auto fare = settled_fare(
+        estimate_fare(input.service_id, input.origin_lat, input.origin_lng, input.dest_lat, input.dest_lng));
+    const auto wallet = co_await wallet_->wallet_balance(*rider, request_id);
+    if (wallet.balance < fare) {
+      throw DomainError::payment_required("insufficient_balance", "the wallet's balance (" +
+                                                                      std::to_string(wallet.balance) +
+                                                                      " VND) does not cover the fare estimate (" +
+                                                                      std::to_string(fare) + " VND); top up first");
+    }
+  }
   auto inserted = co_await insert(*rider, caller, input, key);
   if (!inserted.trip) {
     if (!inserted.same_request) {
@@ -150,6 +161,7 @@ awaitable<Trip> Lifecycle::change_status(const Principal& caller, const std::str
     co_return co_await apply_transition(tx, *trip, input.status, actor_id, to_string(*actor), reason);
   };
   auto changed = co_await db_.transaction(body);
+  if (settings_.crash_after_commit && input.status == Status::completed) Faults::crash("crash_after_commit");
   Committed what{.outbox = changed.outbox};
   what.also_readers = {reader_id(caller), driver_before};
   co_await changes_.committed(changed.trip, what);

@@ -16,6 +16,8 @@
 // die before matching), then hands it to SyncMatching (matching/sync_matching.hpp).
 #pragma once
 
+#include "peers/user_client.hpp"
+
 #include <optional>
 #include <string>
 
@@ -35,7 +37,7 @@ class SyncMatching;
 struct LifecycleSettings {
   bool async_mode = true;
   // Fault point crash_after_commit (test only): the process ends right after
-  // a new trip commits, before the relay is woken.
+  // a new trip or a trip's completion commits, before the relay is woken.
   bool crash_after_commit = false;
   Millis sync_timeout{3000};
 };
@@ -53,6 +55,10 @@ class Lifecycle {
 
   // Sync mode only; set once at start.
   void set_sync_matching(SyncMatching* sync) { sync_ = sync; }
+  // WALLET_REQUIRED=true: a trip is created only when the rider's wallet
+  // covers its fare (402 insufficient_balance); the balance comes from
+  // user-service within its deadline, and user-service unavailable is 503.
+  void require_wallet(peers::UserClient* users) { wallet_ = users; }
 
   // The trip is the caller's; an admin's with input.rider_id is that rider's
   // (a dispatcher booking: matching/dispatch.hpp checks the rider first).
@@ -76,6 +82,7 @@ class Lifecycle {
   ReadRouting& reads_;
   TripChanges& changes_;
   SyncMatching* sync_ = nullptr;
+  peers::UserClient* wallet_ = nullptr;
   metrics::Registry& metrics_;
   LifecycleSettings settings_;
 };

@@ -14,6 +14,9 @@
 //          driver_release → {driverId, tripId}: POST
 //                           DRIVER_SERVICE_URL/internal/drivers/{driverId}/release
 //                           {tripId}; 2xx, 404 and 409 are final answers
+//          trip_settlement → peers::TripSettlement of a completed trip: POST
+//                           USER_SERVICE_URL/internal/wallet/trip-settlements
+//                           (idempotent by trip id, so redelivery is harmless)
 //
 // Relay (one periodic task per kind, "outbox-<kind>", so a slow
 // driver-service never delays match events): each pass claims due rows with
@@ -48,6 +51,7 @@ namespace uitgo::trip {
 
 inline constexpr std::string_view kTripMatch = "trip_match";
 inline constexpr std::string_view kDriverRelease = "driver_release";
+inline constexpr std::string_view kTripSettlement = "trip_settlement";
 
 struct OutboxRow {
   std::int64_t id = 0;
