@@ -15,10 +15,10 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr int kMaxBatch = 10;                    // SQS's ReceiveMessage limit
-constexpr int kMaxWaitSeconds = 20;              // SQS's long-poll limit
-constexpr Millis kMaxVisibility{43'200'000};     // 12 hours
-constexpr int kMaxDelaySeconds = 900;            // SendMessage DelaySeconds limit
+constexpr int kMaxBatch = 10;                 // SQS's ReceiveMessage limit
+constexpr int kMaxWaitSeconds = 20;           // SQS's long-poll limit
+constexpr Millis kMaxVisibility{43'200'000};  // 12 hours
+constexpr int kMaxDelaySeconds = 900;         // SendMessage DelaySeconds limit
 constexpr int kReplayVisibilitySeconds = 30;
 
 std::int64_t to_int(std::string_view text, std::int64_t fallback) {
@@ -78,16 +78,18 @@ DeadLetter to_dead_letter(const bj::object& m) {
   d.body = text_of(m, "Body");
   d.sent_at_ms = to_int(attribute(m, "sentAt"), to_int(attribute(m, "SentTimestamp"), 0));
   d.dead_at_ms = to_int(attribute(m, "deadAt"), to_int(attribute(m, "SentTimestamp"), 0));
-  d.deliveries = static_cast<int>(to_int(attribute(m, "deliveries"), to_int(attribute(m, "ApproximateReceiveCount"), 0)));
+  d.deliveries =
+      static_cast<int>(to_int(attribute(m, "deliveries"), to_int(attribute(m, "ApproximateReceiveCount"), 0)));
   d.reason = attribute(m, "reason");
   if (d.reason.empty()) d.reason = "max_receive_count";  // moved by the queue's redrive policy
   d.origin = attribute(m, "origin");
+  if (d.origin.empty()) d.origin = d.id;  // the redrive policy moves a message with its MessageId
   return d;
 }
 
 int visibility_seconds(Millis delay) {
   if (delay.count() <= 0) return 0;
-  return static_cast<int>((delay.count() + 999) / 1000);
+  return static_cast<int>(std::min<std::int64_t>((delay.count() + 999) / 1000, kMaxVisibility.count() / 1000));
 }
 
 }  // namespace detail
@@ -255,7 +257,8 @@ awaitable<std::vector<DeadLetter>> SqsQueue::dead_letters(std::size_t max) {
     }
     if (fresh == 0) break;
   }
-  std::sort(out.begin(), out.end(), [](const DeadLetter& a, const DeadLetter& b) { return a.dead_at_ms < b.dead_at_ms; });
+  std::sort(out.begin(), out.end(),
+            [](const DeadLetter& a, const DeadLetter& b) { return a.dead_at_ms < b.dead_at_ms; });
   co_return out;
 }
 

@@ -62,8 +62,8 @@ class SqsQueue final : public MatchQueue, public DeadLetterQueue {
   std::string queue_name() const override { return options_.queue_url; }
 
  private:
-  awaitable<std::string> send(const std::string& queue_url, const std::string& body, std::int64_t sent_at_ms,
-                              int prior, int delay_seconds = 0);
+  awaitable<std::string> send(const std::string& queue_url, const std::string& body, std::int64_t sent_at_ms, int prior,
+                              int delay_seconds = 0);
   awaitable<void> remove(const std::string& queue_url, const std::string& receipt);
   awaitable<boost::json::array> receive_raw(const std::string& queue_url, int max, int wait_seconds,
                                             int visibility_seconds);
@@ -85,7 +85,7 @@ namespace detail {
 Message to_message(const boost::json::object& m);
 // A dead-letter queue message as a DeadLetter.
 DeadLetter to_dead_letter(const boost::json::object& m);
-// Seconds for ChangeMessageVisibility from a delay (rounded up, ≥ 0).
+// Seconds for ChangeMessageVisibility from a delay (rounded up, 0 to 43200).
 int visibility_seconds(Millis delay);
 
 }  // namespace detail
