@@ -147,7 +147,9 @@ awaitable<bj::array> SqsQueue::receive_raw(const std::string& queue_url, int max
 }
 
 awaitable<std::vector<Message>> SqsQueue::receive(std::size_t max, Millis wait) {
-  const int wait_seconds = static_cast<int>(std::min<std::int64_t>((wait.count() + 999) / 1000, kMaxWaitSeconds));
+  // Whole seconds, rounded down: never longer than asked (under a second:
+  // no long poll, an answer at once).
+  const int wait_seconds = static_cast<int>(std::clamp<std::int64_t>(wait.count() / 1000, 0, kMaxWaitSeconds));
   const auto raw = co_await receive_raw(options_.queue_url, static_cast<int>(std::min<std::size_t>(max, kMaxBatch)),
                                         wait_seconds, detail::visibility_seconds(options_.visibility_timeout));
   std::vector<Message> out;
@@ -155,6 +157,8 @@ awaitable<std::vector<Message>> SqsQueue::receive(std::size_t max, Millis wait) 
     if (!value.is_object()) continue;
     auto message = detail::to_message(value.get_object());
     if (message.deliveries > options_.max_deliveries) {
+      // This receive is no delivery: the DLQ records the ones it had.
+      message.deliveries -= 1;
       co_await dead_letter(message, "max_deliveries");
       continue;
     }
@@ -210,31 +214,28 @@ awaitable<void> SqsQueue::dead_letter(const Message& message, std::string reason
   count_dead(reason);
 }
 
-awaitable<std::int64_t> SqsQueue::approximate(const std::string& queue_url, std::vector<std::string> names) {
-  bj::array wanted;
-  for (const auto& n : names) wanted.emplace_back(n);
-  const bj::object request{{"QueueUrl", queue_url}, {"AttributeNames", std::move(wanted)}};
-  const auto answer = co_await client_->call("GetQueueAttributes", request);
-  std::int64_t sum = 0;
-  if (const auto* a = answer.if_contains("Attributes"); a != nullptr && a->is_object()) {
-    for (const auto& n : names) sum += to_int(text_of(a->get_object(), n), 0);
-  }
-  co_return sum;
+awaitable<bj::object> SqsQueue::counts(const std::string& queue_url) {
+  const bj::array wanted{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                         "ApproximateNumberOfMessagesDelayed"};
+  const bj::object request{{"QueueUrl", queue_url}, {"AttributeNames", wanted}};
+  auto answer = co_await client_->call("GetQueueAttributes", request);
+  auto* a = answer.if_contains("Attributes");
+  if (a == nullptr || !a->is_object()) co_return bj::object{};
+  co_return std::move(a->as_object());
 }
 
 awaitable<QueueStats> SqsQueue::stats() {
-  // GCC 12: the name lists are named, not braced temporaries across co_await.
   QueueStats s;
-  std::vector<std::string> visible_names{"ApproximateNumberOfMessages"};
-  std::vector<std::string> hidden_names{"ApproximateNumberOfMessagesNotVisible"};
-  std::vector<std::string> delayed_names{"ApproximateNumberOfMessagesDelayed"};
-  const auto visible = co_await approximate(options_.queue_url, std::move(visible_names));
-  s.in_flight = co_await approximate(options_.queue_url, std::move(hidden_names));
-  s.delayed = co_await approximate(options_.queue_url, std::move(delayed_names));
+  const auto main = co_await counts(options_.queue_url);
+  const auto visible = to_int(text_of(main, "ApproximateNumberOfMessages"), 0);
+  s.in_flight = to_int(text_of(main, "ApproximateNumberOfMessagesNotVisible"), 0);
+  s.delayed = to_int(text_of(main, "ApproximateNumberOfMessagesDelayed"), 0);
   s.depth = visible + s.in_flight + s.delayed;
   if (!options_.dlq_url.empty()) {
-    std::vector<std::string> dead_names{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"};
-    s.dead_letter_depth = co_await approximate(options_.dlq_url, std::move(dead_names));
+    const auto dead = co_await counts(options_.dlq_url);
+    s.dead_letter_depth = to_int(text_of(dead, "ApproximateNumberOfMessages"), 0) +
+                          to_int(text_of(dead, "ApproximateNumberOfMessagesNotVisible"), 0) +
+                          to_int(text_of(dead, "ApproximateNumberOfMessagesDelayed"), 0);
   }
   co_return s;
 }

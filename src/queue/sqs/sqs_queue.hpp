@@ -3,8 +3,9 @@
 //
 //   publish      SendMessage; the first publish time travels as the message
 //                attribute sentAt, deliveries before a re-publish as prior.
-//   receive      ReceiveMessage, long polling (WaitTimeSeconds up to 20,
-//                batches of up to 10), visibility MATCH_VISIBILITY_TIMEOUT_MS;
+//   receive      ReceiveMessage, long polling (WaitTimeSeconds: the wait in
+//                whole seconds rounded down, up to 20; batches of up to 10),
+//                visibility MATCH_VISIBILITY_TIMEOUT_MS rounded up to seconds;
 //                deliveries = prior + ApproximateReceiveCount. A message past
 //                MATCH_MAX_DELIVERIES that the queue's redrive policy did not
 //                move yet goes to the DLQ here.
@@ -18,7 +19,9 @@
 //                deadAt) and DeleteMessage. The queue's RedrivePolicy
 //                (maxReceiveCount ≥ MATCH_MAX_DELIVERIES) dead-letters
 //                messages nobody settles.
-//   stats        GetQueueAttributes of the queue and the DLQ. SQS has no
+//   stats        GetQueueAttributes of the queue and the DLQ (a message put
+//                back by retry_later counts as in flight: SQS keeps it
+//                invisible, it is not "delayed"). SQS has no
 //                oldest-message age here (CloudWatch's
 //                ApproximateAgeOfOldestMessage has it): reported as 0.
 //
@@ -67,7 +70,8 @@ class SqsQueue final : public MatchQueue, public DeadLetterQueue {
   awaitable<void> remove(const std::string& queue_url, const std::string& receipt);
   awaitable<boost::json::array> receive_raw(const std::string& queue_url, int max, int wait_seconds,
                                             int visibility_seconds);
-  awaitable<std::int64_t> approximate(const std::string& queue_url, std::vector<std::string> names);
+  // The queue's ApproximateNumberOfMessages(NotVisible|Delayed) attributes.
+  awaitable<boost::json::object> counts(const std::string& queue_url);
   awaitable<std::size_t> replay_matching(const std::string& only_id, std::string& replayed_as);
   const std::string& require_dlq() const;
   void count_dead(const std::string& reason);
