@@ -23,6 +23,9 @@ ensure_sqs_modules() {
   local log=$1 stamp="$SQS_MODULES/node_modules/.package-lock.json"
   command -v node >/dev/null || die "sqs: node is not installed (run make deps)"
   command -v npm >/dev/null || die "sqs: npm is not installed (run make deps)"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  ((major >= 20)) || die "sqs: node $(node --version) is too old: the SQS emulator (fauxqs) needs Node 20 or newer"
   mkdir -p "$SQS_MODULES"
   (
     flock -w 600 8 || exit 3

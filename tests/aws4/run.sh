@@ -5,7 +5,8 @@
 # Usage: tests/aws4/run.sh PATH/TO/aws4_sign_cli MODULES_DIR
 set -euo pipefail
 
-readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly HERE
 
 die() {
   printf 'aws4-crosscheck: %s\n' "$*" >&2
