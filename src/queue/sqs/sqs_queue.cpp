@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <exception>
 #include <set>
 
 #include "core/base/errors.hpp"
@@ -128,6 +129,58 @@ awaitable<void> SqsQueue::remove(const std::string& queue_url, const std::string
 
 awaitable<std::string> SqsQueue::publish(std::string body) {
   co_return co_await send(options_.queue_url, body, now_ms(), 0);
+}
+
+awaitable<std::vector<std::string>> SqsQueue::publish_batch(std::vector<std::string> bodies) {
+  constexpr std::size_t kMaxBatchBytes = 256 * 1024;  // SQS's limit for the sum of one request's messages
+  std::vector<std::string> ids(bodies.size());
+  const auto sent_at = now_ms();
+  std::size_t next = 0;
+  while (next < bodies.size()) {
+    // The next request: up to ten bodies within the size limit (at least one;
+    // SQS answers for an oversized one on its own).
+    const std::size_t first = next;
+    std::size_t bytes = 0;
+    bj::array entries;
+    while (next < bodies.size() && entries.size() < static_cast<std::size_t>(kMaxBatch) &&
+           (entries.empty() || bytes + bodies[next].size() + 64 <= kMaxBatchBytes)) {
+      bytes += bodies[next].size() + 64;  // room for the attributes
+      const bj::object attributes{{"sentAt", number_attribute(sent_at)}};
+      entries.push_back(bj::object{
+          {"Id", std::to_string(next - first)}, {"MessageBody", bodies[next]}, {"MessageAttributes", attributes}});
+      ++next;
+    }
+    const bj::object request{{"QueueUrl", options_.queue_url}, {"Entries", std::move(entries)}};
+    std::exception_ptr failure;
+    bj::object answer;
+    try {
+      const std::string action = "SendMessageBatch";
+      answer = co_await client_->call(action, request);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      if (first == 0) std::rethrow_exception(failure);
+      co_return ids;  // what was sent before stays sent; the rest is not
+    }
+    if (const auto* ok = answer.if_contains("Successful"); ok != nullptr && ok->is_array()) {
+      for (const auto& entry : ok->get_array()) {
+        if (!entry.is_object()) continue;
+        const auto index = to_int(text_of(entry.get_object(), "Id"), -1);
+        if (index >= 0 && first + static_cast<std::size_t>(index) < next) {
+          ids[first + static_cast<std::size_t>(index)] = text_of(entry.get_object(), "MessageId");
+        }
+      }
+    }
+    if (const auto* failed = answer.if_contains("Failed"); failed != nullptr && failed->is_array()) {
+      for (const auto& entry : failed->get_array()) {
+        if (!entry.is_object()) continue;
+        log::warn("sqs: a batch entry was not sent",
+                  {{"code", text_of(entry.get_object(), "Code")}, {"message", text_of(entry.get_object(), "Message")}});
+      }
+    }
+  }
+  co_return ids;
 }
 
 awaitable<bj::array> SqsQueue::receive_raw(const std::string& queue_url, int max, int wait_seconds,

@@ -3,6 +3,8 @@
 //
 //   publish      SendMessage; the first publish time travels as the message
 //                attribute sentAt, deliveries before a re-publish as prior.
+//                publish_batch: SendMessageBatch, ten messages (and at most
+//                256 KiB) per request; entries SQS refuses come back unsent.
 //   receive      ReceiveMessage, long polling (WaitTimeSeconds: the wait in
 //                whole seconds rounded down, up to 20; batches of up to 10),
 //                visibility MATCH_VISIBILITY_TIMEOUT_MS rounded up to seconds;
@@ -52,6 +54,7 @@ class SqsQueue final : public MatchQueue, public DeadLetterQueue {
   SqsQueue(std::shared_ptr<SqsClient> client, SqsQueueOptions options);
 
   awaitable<std::string> publish(std::string body) override;
+  awaitable<std::vector<std::string>> publish_batch(std::vector<std::string> bodies) override;
   awaitable<std::vector<Message>> receive(std::size_t max, Millis wait) override;
   awaitable<void> ack(const Message& message) override;
   awaitable<void> retry_later(const Message& message, Millis delay) override;

@@ -210,6 +210,29 @@ TEST_P(MatchQueueTest, PublishReceiveAck) {
   EXPECT_TRUE(receive(consumer, 10, 100ms).empty());
 }
 
+TEST_P(MatchQueueTest, PublishBatchSendsEveryMessage) {
+  auto& producer = make("");
+  auto& consumer = make("c1");
+  std::vector<std::string> sent;
+  for (int i = 0; i < 23; ++i) sent.push_back(R"({"tripId":"batch-)" + std::to_string(i) + R"("})");
+  // SQS: three SendMessageBatch requests (10 + 10 + 3).
+  const auto ids = run(producer.queue->publish_batch(sent));
+  ASSERT_EQ(ids.size(), sent.size());
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), sent.size()) << "distinct ids, none empty";
+  for (const auto& id : ids) EXPECT_FALSE(id.empty());
+  const auto got = receive_n(consumer, sent.size(), 10s);
+  ASSERT_EQ(got.size(), sent.size());
+  EXPECT_EQ(bodies(got), std::multiset<std::string>(sent.begin(), sent.end()));
+  for (const auto& m : got) {
+    EXPECT_EQ(m.deliveries, 1);
+    EXPECT_GT(m.sent_at_ms, 1'600'000'000'000);
+    EXPECT_NE(std::find(ids.begin(), ids.end(), m.id), ids.end()) << m.id;
+    ack(consumer, m);
+  }
+  EXPECT_TRUE(run(producer.queue->publish_batch({})).empty());
+  EXPECT_EQ(stats(producer).depth, 0);
+}
+
 TEST_P(MatchQueueTest, UnacknowledgedMessageGoesToAnotherConsumerAfterTheVisibilityTimeout) {
   const auto visibility = at_least_a_second_on_sqs(400ms);
   auto& a = make("worker-a", visibility);
