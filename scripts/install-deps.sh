@@ -65,7 +65,8 @@ main() {
       return 2
       ;;
   esac
-  # Node.js runs the infrastructure checks (tests/infra). A machine may have
+  # Node.js runs the infrastructure checks (tests/infra), the SigV4 cross-check
+  # (tests/aws4) and the SQS emulator (scripts/sqs, Node 20 or newer). A machine may have
   # it from elsewhere (e.g. a NodeSource package, which conflicts with
   # Debian's npm), so Debian's nodejs/npm are only wanted when none is found.
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

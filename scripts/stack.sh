@@ -6,7 +6,8 @@
 #
 # actions
 #   up [C...]      start C (default: all) plus what C needs (services need
-#                  postgres + redis, the replica needs postgres); a component
+#                  postgres + redis, and sqs with MATCH_QUEUE=sqs; the replica
+#                  needs postgres); all leaves sqs out unless MATCH_QUEUE=sqs; a component
 #                  that already runs is left alone, so `up` twice is harmless;
 #                  prints where everything listens
 #   start C...     start exactly C (no dependencies)
@@ -21,8 +22,10 @@
 #   purge          down all, then delete every file of the run dir
 #   watch PID      (test harness) wait until process PID exits, then purge
 #
-# components: postgres replica redis user-service trip-service driver-service
+# components: postgres replica redis sqs user-service trip-service driver-service
 #             nginx, and <service>-N for extra instances (see *_EXTRA_PORTS);
+#             sqs is the SQS emulator (fauxqs from npm, scripts/sqs/) on
+#             127.0.0.1 with the matching queue and its dead-letter queue;
 #             aliases: services (every service instance), all
 #
 # environment (defaults)
@@ -30,6 +33,7 @@
 #                        the ports used by `up` are recorded in it (settings.env)
 #                        and reused by later calls that do not set them
 #   UITGO_PG_PORT=15432  UITGO_PG_REPLICA_PORT=15433  UITGO_REDIS_PORT=16379
+#   UITGO_SQS_PORT=14566
 #   UITGO_GATEWAY_PORT=8080  UITGO_USER_PORT=8081  UITGO_TRIP_PORT=8082
 #   UITGO_DRIVER_PORT=8083   UITGO_BIN=<repo>/build/uitgo
 #   UITGO_AUTH_RATE=10r/s  UITGO_AUTH_BURST=20   nginx limit for /auth/* per client IP
@@ -49,6 +53,13 @@
 #                        (default: the local instances)
 #   UITGO_NGINX_WORKERS=auto
 #   UITGO_START_TIMEOUT=30  UITGO_STOP_TIMEOUT=20   seconds
+#   MATCH_QUEUE=sqs      the services match through the SQS emulator: `up`
+#                        starts it, and the services get SQS_ENDPOINT,
+#                        SQS_QUEUE_URL, SQS_DLQ_URL, AWS_REGION and placeholder
+#                        AWS keys; SQS_MAX_RECEIVE_COUNT (default
+#                        MATCH_MAX_DELIVERIES, else 5) is the queue's redrive
+#                        limit; UITGO_SQS_MODULES=<repo>/.cache/sqs-emulator is
+#                        where its npm packages are installed (npm ci, once)
 # Every other variable of the caller's environment reaches the services
 # unchanged (e.g. MATCHING_MODE, DRIVER_SEARCH).
 #
@@ -80,6 +91,8 @@ source "$SCRIPT_DIR/stack/secrets.sh"
 source "$SCRIPT_DIR/stack/postgres.sh"
 # shellcheck source=stack/redis.sh
 source "$SCRIPT_DIR/stack/redis.sh"
+# shellcheck source=stack/sqs.sh
+source "$SCRIPT_DIR/stack/sqs.sh"
 # shellcheck source=stack/services.sh
 source "$SCRIPT_DIR/stack/services.sh"
 # shellcheck source=stack/nginx.sh

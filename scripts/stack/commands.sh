@@ -13,6 +13,7 @@ print_endpoints() {
       postgres) printf '  %-17s %s  (also trip_db, driver_db)\n' "$c" "$(dsn "$PG_PORT" user_db)" ;;
       replica) printf '  %-17s %s  (hot standby)\n' "$c" "$(dsn "$PG_REPLICA_PORT" trip_db)" ;;
       redis) printf '  %-17s redis://127.0.0.1:%s/0\n' "$c" "$REDIS_PORT" ;;
+      sqs) printf '  %-17s http://127.0.0.1:%s  (SQS emulator; queue URLs in %s)\n' "$c" "$SQS_PORT" "$SQS_ENV_FILE" ;;
       *) printf '  %-17s http://127.0.0.1:%s\n' "$c" "$(port_of "$c")" ;;
     esac
   done
@@ -23,6 +24,8 @@ print_endpoints() {
 cmd_up() {
   local action=$1 c
   shift
+  # shellcheck disable=SC2034 # read by select_components (components.sh)
+  STARTING=true
   if [[ $action == up ]]; then
     [[ $# -gt 0 ]] || set -- all
     select_with_dependencies "$@"

@@ -25,6 +25,7 @@ port_of() {
     postgres) echo "$PG_PORT" ;;
     replica) echo "$PG_REPLICA_PORT" ;;
     redis) echo "$REDIS_PORT" ;;
+    sqs) echo "$SQS_PORT" ;;
     user-service) echo "$USER_PORT" ;;
     trip-service) echo "$TRIP_PORT" ;;
     driver-service) echo "$DRIVER_PORT" ;;
@@ -41,7 +42,7 @@ port_of() {
 build_component_lists() {
   local service port n
   local -a extra
-  ALL_COMPONENTS=(postgres replica redis)
+  ALL_COMPONENTS=(postgres replica redis sqs)
   SERVICES=()
   for service in "${BASE_SERVICES[@]}"; do
     SERVICES+=("$service")
@@ -69,15 +70,22 @@ local_upstreams() {
 
 # Expands aliases and validates names into the global SELECTED, in start
 # order, without duplicates. (A global rather than output: `die` inside a
-# command substitution would only leave the subshell.)
+# command substitution would only leave the subshell.) `all` leaves out the
+# SQS emulator when STARTING and the services do not match through SQS.
 SELECTED=()
+STARTING=false
 select_components() {
   local -A wanted=() known=()
   local name c
   for c in "${ALL_COMPONENTS[@]}"; do known[$c]=1; done
   for name in "$@"; do
     case $name in
-      all) for c in "${ALL_COMPONENTS[@]}"; do wanted[$c]=1; done ;;
+      all)
+        for c in "${ALL_COMPONENTS[@]}"; do
+          if [[ $c == sqs && $STARTING == true ]] && ! sqs_wanted; then continue; fi
+          wanted[$c]=1
+        done
+        ;;
       services) for c in "${SERVICES[@]}"; do wanted[$c]=1; done ;;
       *)
         [[ -n "${known[$name]:-}" ]] || die "unknown component '$name' (${ALL_COMPONENTS[*]} services all)"
@@ -99,7 +107,10 @@ select_with_dependencies() {
   for c in "${SELECTED[@]}"; do
     case $c in
       replica) out+=(postgres) ;;
-      *-service*) out+=(postgres redis) ;;
+      *-service*)
+        out+=(postgres redis)
+        if sqs_wanted; then out+=(sqs); fi
+        ;;
     esac
     out+=("$c")
   done
@@ -112,6 +123,7 @@ select_with_dependencies() {
 process_name() {
   case $1 in
     redis) echo redis-server ;;
+    sqs) echo emulator.mjs ;;
     nginx) echo nginx ;;
     *) base_service "$1" ;;
   esac
@@ -140,6 +152,7 @@ start_component() {
     postgres) start_postgres ;;
     replica) start_replica ;;
     redis) start_redis ;;
+    sqs) start_sqs ;;
     nginx) start_nginx ;;
     *) start_service "$1" ;;
   esac
@@ -154,6 +167,7 @@ stop_component() {
     *)
       if pid=$(component_pid "$component"); then terminate "$pid" TERM; fi
       rm -f "$(pid_file "$component")"
+      if [[ $component == sqs ]]; then rm -f "$SQS_ENV_FILE"; fi
       ;;
   esac
 }

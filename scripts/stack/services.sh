@@ -15,6 +15,7 @@ service_env() {
   echo "TRIP_SERVICE_URL=http://127.0.0.1:$TRIP_PORT"
   echo "DRIVER_SERVICE_URL=http://127.0.0.1:$DRIVER_PORT"
   secret_lines
+  sqs_service_env
   case $(base_service "$service") in
     user-service) echo "USER_DB_DSN=$(dsn "$PG_PORT" user_db)" ;;
     driver-service) echo "DRIVER_DB_DSN=$(dsn "$PG_PORT" driver_db)" ;;

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,10 @@ class MatchQueue {
 
   // Returns the message id. Never drops a message (no size cap).
   virtual awaitable<std::string> publish(std::string body) = 0;
+  // Several messages at once (SQS: SendMessageBatch, ten per request). The
+  // ids in order; an empty id means that message was not sent (publish it
+  // again). Throws when nothing could be sent. By default one publish each.
+  virtual awaitable<std::vector<std::string>> publish_batch(std::vector<std::string> bodies);
   // Long poll: waits up to `wait` for messages; may return fewer than `max`.
   // Also delivers messages whose visibility timeout expired (redelivery), and
   // moves those past the delivery limit to the dead-letter queue instead.
@@ -71,6 +76,25 @@ class MatchQueue {
   virtual awaitable<void> dead_letter(const Message& message, std::string reason) = 0;
   virtual awaitable<QueueStats> stats() = 0;
 };
+
+inline awaitable<std::vector<std::string>> MatchQueue::publish_batch(std::vector<std::string> bodies) {
+  std::vector<std::string> ids;
+  ids.reserve(bodies.size());
+  for (const auto& body : bodies) {
+    std::exception_ptr failure;
+    try {
+      ids.push_back(co_await publish(body));
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      if (ids.empty()) std::rethrow_exception(failure);
+      ids.resize(bodies.size());  // the rest was not sent
+      break;
+    }
+  }
+  co_return ids;
+}
 
 // What `uitgo match-dlq` works on, whatever the backend.
 class DeadLetterQueue {

@@ -8,6 +8,9 @@
 namespace uitgo::trip {
 namespace {
 
+// Match events per publish: what one SQS SendMessageBatch takes.
+constexpr std::size_t kMatchPublishBatch = 10;
+
 // Sent outbox rows and old idempotency keys are pruned this often.
 constexpr Millis kPruneInterval{10 * 60 * 1000};
 
@@ -54,11 +57,24 @@ awaitable<void> settle_trip(peers::UserClient& users, const OutboxRow& row, bool
 void add_deliveries(service::Runtime& runtime, TripApp& app) {
   if (app.settings.async_mode) {
     const bool twice = app.settings.faults.on("publish_twice");
-    app.relay.add_kind(runtime, std::string(kTripMatch), [&app, twice](const OutboxRow& row) -> awaitable<void> {
-      const std::string body = row.payload;
-      co_await app.queue->publish(body);
-      if (twice) co_await app.queue->publish(body);  // fault point: every event duplicated
-    });
+    // Ten events per call: SQS takes them in one SendMessageBatch.
+    app.relay.add_kind(
+        runtime, std::string(kTripMatch),
+        [&app, twice](const std::vector<OutboxRow>& rows) -> awaitable<std::vector<bool>> {
+          std::vector<std::string> bodies;
+          for (const auto& row : rows) {
+            bodies.push_back(row.payload);
+            if (twice) bodies.push_back(row.payload);  // fault point: every event duplicated
+          }
+          const auto ids = co_await app.queue->publish_batch(bodies);
+          std::vector<bool> delivered(rows.size(), true);
+          const std::size_t per_row = twice ? 2 : 1;
+          for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (ids[i].empty()) delivered[i / per_row] = false;
+          }
+          co_return delivered;
+        },
+        kMatchPublishBatch);
   } else {
     app.relay.add_kind(runtime, std::string(kTripMatch),
                        [&app](const OutboxRow& row) { return app.sync.deliver(row); });

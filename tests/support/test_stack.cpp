@@ -212,7 +212,14 @@ bool process_alive(int pid) {
 
 std::uint16_t free_port() { return free_ports(1).front(); }
 
-TestStack::TestStack(StackOptions options) : options_(std::move(options)) {
+// MATCH_QUEUE=sqs in the test's environment: stacks with services match through SQS.
+bool sqs_from_environment() {
+  const char* value = std::getenv("MATCH_QUEUE");
+  return value != nullptr && std::string_view(value) == "sqs";
+}
+
+TestStack::TestStack(StackOptions options)
+    : options_(std::move(options)), sqs_(options_.sqs || (options_.services && sqs_from_environment())) {
   std::string components;
   auto add = [&](bool wanted, const char* name) {
     if (wanted) components += (components.empty() ? "" : " ") + std::string(name);
@@ -220,6 +227,7 @@ TestStack::TestStack(StackOptions options) : options_(std::move(options)) {
   add(options_.postgres, "postgres");
   add(options_.replica, "replica");
   add(options_.redis, "redis");
+  add(sqs_, "sqs");
   add(options_.services, "services");
   add(options_.nginx, "nginx");
 
@@ -229,14 +237,15 @@ TestStack::TestStack(StackOptions options) : options_(std::move(options)) {
     dir_ = tmpl;
     const auto trips = static_cast<std::size_t>(std::max(1, options_.trip_instances));
     const auto drivers = static_cast<std::size_t>(std::max(1, options_.driver_instances));
-    const auto ports = free_ports(5 + trips + drivers);
+    const auto ports = free_ports(6 + trips + drivers);
     pg_port = ports[0];
     pg_replica_port = ports[1];
     redis_port = ports[2];
     gateway_port = ports[3];
     user_port = ports[4];
-    trip_ports.assign(ports.begin() + 5, ports.begin() + 5 + static_cast<std::ptrdiff_t>(trips));
-    driver_ports.assign(ports.begin() + 5 + static_cast<std::ptrdiff_t>(trips), ports.end());
+    sqs_port = ports[5];
+    trip_ports.assign(ports.begin() + 6, ports.begin() + 6 + static_cast<std::ptrdiff_t>(trips));
+    driver_ports.assign(ports.begin() + 6 + static_cast<std::ptrdiff_t>(trips), ports.end());
     trip_port = trip_ports.front();
     driver_port = driver_ports.front();
     try {
@@ -315,6 +324,8 @@ std::vector<std::string> TestStack::child_env() const {
       {"UITGO_PG_PORT", std::to_string(pg_port)},
       {"UITGO_PG_REPLICA_PORT", std::to_string(pg_replica_port)},
       {"UITGO_REDIS_PORT", std::to_string(redis_port)},
+      {"UITGO_SQS_PORT", std::to_string(sqs_port)},
+      {"MATCH_QUEUE", sqs_ ? "sqs" : "redis"},
       {"UITGO_GATEWAY_PORT", std::to_string(gateway_port)},
       {"UITGO_USER_PORT", std::to_string(user_port)},
       {"UITGO_TRIP_PORT", std::to_string(trip_port)},
@@ -399,6 +410,25 @@ std::string TestStack::secret(std::string_view name) const {
   }
   throw std::runtime_error(std::string(name) + " not found in " + path);
 }
+
+std::string TestStack::sqs_setting(std::string_view name) const {
+  if (!sqs_) throw std::runtime_error("this stack runs no SQS emulator (StackOptions::sqs)");
+  const std::string path = dir_ + "/sqs/queues.env";
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error("cannot read " + path + " (is the SQS emulator up?)");
+  std::string line;
+  while (std::getline(file, line)) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos && std::string_view(line).substr(0, eq) == name) return line.substr(eq + 1);
+  }
+  throw std::runtime_error(std::string(name) + " not found in " + path);
+}
+
+std::string TestStack::sqs_endpoint() const { return sqs_setting("SQS_ENDPOINT"); }
+
+std::string TestStack::sqs_queue_url() const { return sqs_setting("SQS_QUEUE_URL"); }
+
+std::string TestStack::sqs_dlq_url() const { return sqs_setting("SQS_DLQ_URL"); }
 
 std::string TestStack::jwt_secret() const { return secret("JWT_SECRET"); }
 

@@ -25,6 +25,10 @@ struct StackOptions {
   bool postgres = true;
   bool replica = false;
   bool redis = true;
+  // The SQS emulator (scripts/stack/sqs.sh), and the services match through
+  // it (MATCH_QUEUE=sqs). A stack with services also gets it when the test
+  // process runs with MATCH_QUEUE=sqs in its environment.
+  bool sqs = false;
   bool services = false;  // user-service, trip-service, driver-service
   bool nginx = false;
   // Processes per service (>= 1). Instance 1 is named like the service
@@ -48,13 +52,20 @@ class TestStack {
   std::string dsn(std::string_view database) const;
   std::string replica_dsn(std::string_view database) const;
   std::string redis_url() const;
+  // Whether this stack runs the SQS emulator (and its services match through it).
+  bool sqs() const { return sqs_; }
+  // From the emulator's <dir>/sqs/queues.env: http://127.0.0.1:<port>, and the
+  // URLs of the matching queue and its dead-letter queue. Throw without sqs.
+  std::string sqs_endpoint() const;
+  std::string sqs_queue_url() const;
+  std::string sqs_dlq_url() const;
   // The secrets every service of this stack was started with (stack.sh keeps
   // them in <dir>/secrets.env): tests mint access tokens with the first and
   // call /internal/* with the second. Throw when the file has no such entry.
   std::string jwt_secret() const;
   std::string internal_token() const;
 
-  // Stops / starts one component by name: postgres, replica, redis, nginx,
+  // Stops / starts one component by name: postgres, replica, redis, sqs, nginx,
   // user-service, trip-service, driver-service.
   void stop(std::string_view component) const;
   void start(std::string_view component) const;
@@ -69,6 +80,7 @@ class TestStack {
   std::uint16_t pg_port = 0;
   std::uint16_t pg_replica_port = 0;
   std::uint16_t redis_port = 0;
+  std::uint16_t sqs_port = 0;
   std::uint16_t gateway_port = 0;
   std::uint16_t user_port = 0;
   std::uint16_t trip_port = 0;
@@ -80,11 +92,13 @@ class TestStack {
  private:
   void run_script(std::string_view action, std::string_view components) const;
   std::string secret(std::string_view name) const;
+  std::string sqs_setting(std::string_view name) const;
   std::vector<std::string> child_env() const;
   void start_watchdog();
   void tear_down() noexcept;
 
   StackOptions options_;
+  bool sqs_ = false;
   std::string dir_;
   int watchdog_pid_ = -1;
 };

@@ -1,5 +1,7 @@
 #include "core/aws/credentials.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json/parse.hpp>
 
@@ -20,7 +22,8 @@ constexpr const char* kCredentialsPath = "/latest/meta-data/iam/security-credent
 
 std::string field(const boost::json::object& o, std::string_view name) {
   const auto* v = o.if_contains(name);
-  if (v == nullptr || !v->is_string()) throw UnavailableError("instance metadata credentials without " + std::string(name));
+  if (v == nullptr || !v->is_string())
+    throw UnavailableError("instance metadata credentials without " + std::string(name));
   return std::string(v->get_string());
 }
 
@@ -48,7 +51,8 @@ config::Spec aws_spec() {
 struct InstanceProfileCredentials::State {
   State(asio::any_io_executor executor, std::string endpoint, Millis timeout)
       : strand(asio::make_strand(executor)),
-        imds(executor, http::ClientOptions{.base_url = std::move(endpoint), .timeout = timeout, .max_idle = 2}) {}
+        imds(executor, http::ClientOptions{.base_url = std::move(endpoint), .timeout = timeout, .max_idle = 2}),
+        fetched(strand, asio::steady_timer::time_point::max()) {}
   asio::strand<asio::any_io_executor> strand;
   http::Client imds;
   // strand only:
@@ -56,6 +60,9 @@ struct InstanceProfileCredentials::State {
   std::int64_t token_until_ms = 0;
   std::optional<Credentials> credentials;
   std::int64_t refresh_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  bool fetching = false;
+  asio::steady_timer fetched;  // never expires; cancelled when a fetch ends, waking those who waited for it
 };
 
 InstanceProfileCredentials::InstanceProfileCredentials(asio::any_io_executor executor, std::string endpoint,
@@ -73,7 +80,30 @@ void InstanceProfileCredentials::invalidate() {
 }
 
 awaitable<Credentials> InstanceProfileCredentials::get_on_strand() {
-  if (!state_->credentials || now_ms() >= state_->refresh_at_ms) co_await refresh();
+  // A coroutine on a strand gives the strand up while it waits for I/O, so a
+  // second caller could start a second fetch: it waits for the first instead.
+  while (state_->fetching) {
+    co_await state_->fetched.async_wait(asio::as_tuple(use_awaitable));
+  }
+  if (state_->credentials && now_ms() < state_->refresh_at_ms) co_return *state_->credentials;
+  state_->fetching = true;
+  std::exception_ptr failure;
+  try {
+    co_await refresh();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  state_->fetching = false;
+  state_->fetched.cancel();
+  if (failure) {
+    // Credentials that have not expired yet still sign: keep using them while
+    // the metadata service is unreachable, and try again on the next call.
+    if (!state_->credentials || now_ms() >= state_->expires_at_ms) std::rethrow_exception(failure);
+    log::warn(
+        "aws credentials: refreshing from the instance profile failed; using the current ones until they "
+        "expire",
+        {{"expiresAt", format_rfc3339_ms(state_->expires_at_ms)}});
+  }
   co_return *state_->credentials;
 }
 
@@ -90,18 +120,28 @@ awaitable<std::string> InstanceProfileCredentials::session_token() {
   co_return state_->token;
 }
 
+awaitable<http::ClientResponse> InstanceProfileCredentials::metadata(std::string target) {
+  for (int attempt = 1;; ++attempt) {
+    const auto token = co_await session_token();
+    http::OutboundRequest get;
+    get.method = "GET";
+    get.target = target;
+    get.headers = {{"X-aws-ec2-metadata-token", token}};
+    auto r = co_await state_->imds.send(get);
+    // 401: the service no longer knows the token (it restarted, or the token
+    // expired early): one more try with a new one.
+    if (r.status != 401 || attempt > 1) co_return r;
+    state_->token.clear();
+  }
+}
+
 awaitable<void> InstanceProfileCredentials::refresh() {
-  const auto token = co_await session_token();
-  http::OutboundRequest get;
-  get.method = "GET";
-  get.target = kCredentialsPath;
-  get.headers = {{"X-aws-ec2-metadata-token", token}};
-  const auto roles = co_await state_->imds.send(get);
+  const std::string roles_path = kCredentialsPath;
+  const auto roles = co_await metadata(roles_path);
   require_ok(roles, "the role list");
   const auto role = roles.body.substr(0, roles.body.find('\n'));
   if (role.empty()) throw UnavailableError("this instance has no instance profile role");
-  get.target = std::string(kCredentialsPath) + role;
-  const auto answer = co_await state_->imds.send(get);
+  const auto answer = co_await metadata(roles_path + role);
   require_ok(answer, "the credentials request");
   boost::system::error_code ec;
   const auto value = boost::json::parse(answer.body, ec);
@@ -113,6 +153,7 @@ awaitable<void> InstanceProfileCredentials::refresh() {
   const auto expires = parse_rfc3339_ms(field(o, "Expiration"));
   if (!expires) throw UnavailableError("instance metadata credentials with a malformed Expiration");
   state_->credentials = std::move(c);
+  state_->expires_at_ms = *expires;
   state_->refresh_at_ms = *expires - kRefreshBeforeMs;
   log::info("aws credentials from the instance profile", {{"role", role}, {"expiration", field(o, "Expiration")}});
 }
@@ -128,8 +169,9 @@ std::unique_ptr<CredentialsProvider> make_credentials_provider(asio::any_io_exec
                                                            .session_token = config.str("AWS_SESSION_TOKEN")});
   }
   if (config.flag("AWS_EC2_METADATA_DISABLED")) {
-    throw config::ConfigError("no AWS credentials: set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or allow the "
-                              "instance metadata service");
+    throw config::ConfigError(
+        "no AWS credentials: set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or allow the "
+        "instance metadata service");
   }
   return std::make_unique<InstanceProfileCredentials>(std::move(executor),
                                                       config.str("AWS_EC2_METADATA_SERVICE_ENDPOINT"));

@@ -9,8 +9,10 @@
 //
 // (both GETs with X-aws-ec2-metadata-token). Instance-profile credentials are
 // cached and fetched again kRefreshBefore their Expiration; the session
-// token of IMDSv2 is reused until shortly before its own TTL. Concurrent
-// callers share one fetch. Every call has a deadline.
+// token of IMDSv2 is reused until shortly before its own TTL, and replaced
+// once when the service answers 401. Concurrent callers share one fetch. A
+// failed refresh keeps the current credentials while they have not expired.
+// Every call has a deadline.
 #pragma once
 
 #include <memory>
@@ -58,6 +60,8 @@ class InstanceProfileCredentials final : public CredentialsProvider {
   struct State;
   awaitable<Credentials> get_on_strand();
   awaitable<std::string> session_token();
+  // GET from the metadata service with the session token (a new token once on 401).
+  awaitable<http::ClientResponse> metadata(std::string target);
   awaitable<void> refresh();
 
   std::shared_ptr<State> state_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <exception>
 #include <set>
 
 #include "core/base/errors.hpp"
@@ -15,10 +16,10 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr int kMaxBatch = 10;                    // SQS's ReceiveMessage limit
-constexpr int kMaxWaitSeconds = 20;              // SQS's long-poll limit
-constexpr Millis kMaxVisibility{43'200'000};     // 12 hours
-constexpr int kMaxDelaySeconds = 900;            // SendMessage DelaySeconds limit
+constexpr int kMaxBatch = 10;                 // SQS's ReceiveMessage limit
+constexpr int kMaxWaitSeconds = 20;           // SQS's long-poll limit
+constexpr Millis kMaxVisibility{43'200'000};  // 12 hours
+constexpr int kMaxDelaySeconds = 900;         // SendMessage DelaySeconds limit
 constexpr int kReplayVisibilitySeconds = 30;
 
 std::int64_t to_int(std::string_view text, std::int64_t fallback) {
@@ -78,16 +79,18 @@ DeadLetter to_dead_letter(const bj::object& m) {
   d.body = text_of(m, "Body");
   d.sent_at_ms = to_int(attribute(m, "sentAt"), to_int(attribute(m, "SentTimestamp"), 0));
   d.dead_at_ms = to_int(attribute(m, "deadAt"), to_int(attribute(m, "SentTimestamp"), 0));
-  d.deliveries = static_cast<int>(to_int(attribute(m, "deliveries"), to_int(attribute(m, "ApproximateReceiveCount"), 0)));
+  d.deliveries =
+      static_cast<int>(to_int(attribute(m, "deliveries"), to_int(attribute(m, "ApproximateReceiveCount"), 0)));
   d.reason = attribute(m, "reason");
   if (d.reason.empty()) d.reason = "max_receive_count";  // moved by the queue's redrive policy
   d.origin = attribute(m, "origin");
+  if (d.origin.empty()) d.origin = d.id;  // the redrive policy moves a message with its MessageId
   return d;
 }
 
 int visibility_seconds(Millis delay) {
   if (delay.count() <= 0) return 0;
-  return static_cast<int>((delay.count() + 999) / 1000);
+  return static_cast<int>(std::min<std::int64_t>((delay.count() + 999) / 1000, kMaxVisibility.count() / 1000));
 }
 
 }  // namespace detail
@@ -128,6 +131,58 @@ awaitable<std::string> SqsQueue::publish(std::string body) {
   co_return co_await send(options_.queue_url, body, now_ms(), 0);
 }
 
+awaitable<std::vector<std::string>> SqsQueue::publish_batch(std::vector<std::string> bodies) {
+  constexpr std::size_t kMaxBatchBytes = 256 * 1024;  // SQS's limit for the sum of one request's messages
+  std::vector<std::string> ids(bodies.size());
+  const auto sent_at = now_ms();
+  std::size_t next = 0;
+  while (next < bodies.size()) {
+    // The next request: up to ten bodies within the size limit (at least one;
+    // SQS answers for an oversized one on its own).
+    const std::size_t first = next;
+    std::size_t bytes = 0;
+    bj::array entries;
+    while (next < bodies.size() && entries.size() < static_cast<std::size_t>(kMaxBatch) &&
+           (entries.empty() || bytes + bodies[next].size() + 64 <= kMaxBatchBytes)) {
+      bytes += bodies[next].size() + 64;  // room for the attributes
+      const bj::object attributes{{"sentAt", number_attribute(sent_at)}};
+      entries.push_back(bj::object{
+          {"Id", std::to_string(next - first)}, {"MessageBody", bodies[next]}, {"MessageAttributes", attributes}});
+      ++next;
+    }
+    const bj::object request{{"QueueUrl", options_.queue_url}, {"Entries", std::move(entries)}};
+    std::exception_ptr failure;
+    bj::object answer;
+    try {
+      const std::string action = "SendMessageBatch";
+      answer = co_await client_->call(action, request);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      if (first == 0) std::rethrow_exception(failure);
+      co_return ids;  // what was sent before stays sent; the rest is not
+    }
+    if (const auto* ok = answer.if_contains("Successful"); ok != nullptr && ok->is_array()) {
+      for (const auto& entry : ok->get_array()) {
+        if (!entry.is_object()) continue;
+        const auto index = to_int(text_of(entry.get_object(), "Id"), -1);
+        if (index >= 0 && first + static_cast<std::size_t>(index) < next) {
+          ids[first + static_cast<std::size_t>(index)] = text_of(entry.get_object(), "MessageId");
+        }
+      }
+    }
+    if (const auto* failed = answer.if_contains("Failed"); failed != nullptr && failed->is_array()) {
+      for (const auto& entry : failed->get_array()) {
+        if (!entry.is_object()) continue;
+        log::warn("sqs: a batch entry was not sent",
+                  {{"code", text_of(entry.get_object(), "Code")}, {"message", text_of(entry.get_object(), "Message")}});
+      }
+    }
+  }
+  co_return ids;
+}
+
 awaitable<bj::array> SqsQueue::receive_raw(const std::string& queue_url, int max, int wait_seconds,
                                            int visibility_seconds) {
   const bj::array all{"All"};
@@ -145,7 +200,9 @@ awaitable<bj::array> SqsQueue::receive_raw(const std::string& queue_url, int max
 }
 
 awaitable<std::vector<Message>> SqsQueue::receive(std::size_t max, Millis wait) {
-  const int wait_seconds = static_cast<int>(std::min<std::int64_t>((wait.count() + 999) / 1000, kMaxWaitSeconds));
+  // Whole seconds, rounded down: never longer than asked (under a second:
+  // no long poll, an answer at once).
+  const int wait_seconds = static_cast<int>(std::clamp<std::int64_t>(wait.count() / 1000, 0, kMaxWaitSeconds));
   const auto raw = co_await receive_raw(options_.queue_url, static_cast<int>(std::min<std::size_t>(max, kMaxBatch)),
                                         wait_seconds, detail::visibility_seconds(options_.visibility_timeout));
   std::vector<Message> out;
@@ -153,6 +210,8 @@ awaitable<std::vector<Message>> SqsQueue::receive(std::size_t max, Millis wait) 
     if (!value.is_object()) continue;
     auto message = detail::to_message(value.get_object());
     if (message.deliveries > options_.max_deliveries) {
+      // This receive is no delivery: the DLQ records the ones it had.
+      message.deliveries -= 1;
       co_await dead_letter(message, "max_deliveries");
       continue;
     }
@@ -208,31 +267,28 @@ awaitable<void> SqsQueue::dead_letter(const Message& message, std::string reason
   count_dead(reason);
 }
 
-awaitable<std::int64_t> SqsQueue::approximate(const std::string& queue_url, std::vector<std::string> names) {
-  bj::array wanted;
-  for (const auto& n : names) wanted.emplace_back(n);
-  const bj::object request{{"QueueUrl", queue_url}, {"AttributeNames", std::move(wanted)}};
-  const auto answer = co_await client_->call("GetQueueAttributes", request);
-  std::int64_t sum = 0;
-  if (const auto* a = answer.if_contains("Attributes"); a != nullptr && a->is_object()) {
-    for (const auto& n : names) sum += to_int(text_of(a->get_object(), n), 0);
-  }
-  co_return sum;
+awaitable<bj::object> SqsQueue::counts(const std::string& queue_url) {
+  const bj::array wanted{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                         "ApproximateNumberOfMessagesDelayed"};
+  const bj::object request{{"QueueUrl", queue_url}, {"AttributeNames", wanted}};
+  auto answer = co_await client_->call("GetQueueAttributes", request);
+  auto* a = answer.if_contains("Attributes");
+  if (a == nullptr || !a->is_object()) co_return bj::object{};
+  co_return std::move(a->as_object());
 }
 
 awaitable<QueueStats> SqsQueue::stats() {
-  // GCC 12: the name lists are named, not braced temporaries across co_await.
   QueueStats s;
-  std::vector<std::string> visible_names{"ApproximateNumberOfMessages"};
-  std::vector<std::string> hidden_names{"ApproximateNumberOfMessagesNotVisible"};
-  std::vector<std::string> delayed_names{"ApproximateNumberOfMessagesDelayed"};
-  const auto visible = co_await approximate(options_.queue_url, std::move(visible_names));
-  s.in_flight = co_await approximate(options_.queue_url, std::move(hidden_names));
-  s.delayed = co_await approximate(options_.queue_url, std::move(delayed_names));
+  const auto main = co_await counts(options_.queue_url);
+  const auto visible = to_int(text_of(main, "ApproximateNumberOfMessages"), 0);
+  s.in_flight = to_int(text_of(main, "ApproximateNumberOfMessagesNotVisible"), 0);
+  s.delayed = to_int(text_of(main, "ApproximateNumberOfMessagesDelayed"), 0);
   s.depth = visible + s.in_flight + s.delayed;
   if (!options_.dlq_url.empty()) {
-    std::vector<std::string> dead_names{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"};
-    s.dead_letter_depth = co_await approximate(options_.dlq_url, std::move(dead_names));
+    const auto dead = co_await counts(options_.dlq_url);
+    s.dead_letter_depth = to_int(text_of(dead, "ApproximateNumberOfMessages"), 0) +
+                          to_int(text_of(dead, "ApproximateNumberOfMessagesNotVisible"), 0) +
+                          to_int(text_of(dead, "ApproximateNumberOfMessagesDelayed"), 0);
   }
   co_return s;
 }
@@ -255,7 +311,8 @@ awaitable<std::vector<DeadLetter>> SqsQueue::dead_letters(std::size_t max) {
     }
     if (fresh == 0) break;
   }
-  std::sort(out.begin(), out.end(), [](const DeadLetter& a, const DeadLetter& b) { return a.dead_at_ms < b.dead_at_ms; });
+  std::sort(out.begin(), out.end(),
+            [](const DeadLetter& a, const DeadLetter& b) { return a.dead_at_ms < b.dead_at_ms; });
   co_return out;
 }
 

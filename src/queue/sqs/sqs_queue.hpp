@@ -3,8 +3,11 @@
 //
 //   publish      SendMessage; the first publish time travels as the message
 //                attribute sentAt, deliveries before a re-publish as prior.
-//   receive      ReceiveMessage, long polling (WaitTimeSeconds up to 20,
-//                batches of up to 10), visibility MATCH_VISIBILITY_TIMEOUT_MS;
+//                publish_batch: SendMessageBatch, ten messages (and at most
+//                256 KiB) per request; entries SQS refuses come back unsent.
+//   receive      ReceiveMessage, long polling (WaitTimeSeconds: the wait in
+//                whole seconds rounded down, up to 20; batches of up to 10),
+//                visibility MATCH_VISIBILITY_TIMEOUT_MS rounded up to seconds;
 //                deliveries = prior + ApproximateReceiveCount. A message past
 //                MATCH_MAX_DELIVERIES that the queue's redrive policy did not
 //                move yet goes to the DLQ here.
@@ -18,7 +21,9 @@
 //                deadAt) and DeleteMessage. The queue's RedrivePolicy
 //                (maxReceiveCount ≥ MATCH_MAX_DELIVERIES) dead-letters
 //                messages nobody settles.
-//   stats        GetQueueAttributes of the queue and the DLQ. SQS has no
+//   stats        GetQueueAttributes of the queue and the DLQ (a message put
+//                back by retry_later counts as in flight: SQS keeps it
+//                invisible, it is not "delayed"). SQS has no
 //                oldest-message age here (CloudWatch's
 //                ApproximateAgeOfOldestMessage has it): reported as 0.
 //
@@ -49,6 +54,7 @@ class SqsQueue final : public MatchQueue, public DeadLetterQueue {
   SqsQueue(std::shared_ptr<SqsClient> client, SqsQueueOptions options);
 
   awaitable<std::string> publish(std::string body) override;
+  awaitable<std::vector<std::string>> publish_batch(std::vector<std::string> bodies) override;
   awaitable<std::vector<Message>> receive(std::size_t max, Millis wait) override;
   awaitable<void> ack(const Message& message) override;
   awaitable<void> retry_later(const Message& message, Millis delay) override;
@@ -62,12 +68,13 @@ class SqsQueue final : public MatchQueue, public DeadLetterQueue {
   std::string queue_name() const override { return options_.queue_url; }
 
  private:
-  awaitable<std::string> send(const std::string& queue_url, const std::string& body, std::int64_t sent_at_ms,
-                              int prior, int delay_seconds = 0);
+  awaitable<std::string> send(const std::string& queue_url, const std::string& body, std::int64_t sent_at_ms, int prior,
+                              int delay_seconds = 0);
   awaitable<void> remove(const std::string& queue_url, const std::string& receipt);
   awaitable<boost::json::array> receive_raw(const std::string& queue_url, int max, int wait_seconds,
                                             int visibility_seconds);
-  awaitable<std::int64_t> approximate(const std::string& queue_url, std::vector<std::string> names);
+  // The queue's ApproximateNumberOfMessages(NotVisible|Delayed) attributes.
+  awaitable<boost::json::object> counts(const std::string& queue_url);
   awaitable<std::size_t> replay_matching(const std::string& only_id, std::string& replayed_as);
   const std::string& require_dlq() const;
   void count_dead(const std::string& reason);
@@ -85,7 +92,7 @@ namespace detail {
 Message to_message(const boost::json::object& m);
 // A dead-letter queue message as a DeadLetter.
 DeadLetter to_dead_letter(const boost::json::object& m);
-// Seconds for ChangeMessageVisibility from a delay (rounded up, ≥ 0).
+// Seconds for ChangeMessageVisibility from a delay (rounded up, 0 to 43200).
 int visibility_seconds(Millis delay);
 
 }  // namespace detail

@@ -55,8 +55,12 @@ Millis jitter(Millis m) {
 
 struct OutboxRelay::Kind {
   Kind(std::string name, Deliver deliver) : name(std::move(name)), deliver(std::move(deliver)) {}
+  Kind(std::string name, DeliverBatch deliver, std::size_t batch)
+      : name(std::move(name)), deliver_batch(std::move(deliver)), batch(std::max<std::size_t>(batch, 1)) {}
   std::string name;
-  Deliver deliver;
+  Deliver deliver;             // one row per call, or
+  DeliverBatch deliver_batch;  // up to `batch` rows per call
+  std::size_t batch = 1;
   service::PeriodicTask* task = nullptr;
 };
 
@@ -88,6 +92,12 @@ void OutboxRelay::add_kind(service::Runtime& runtime, std::string kind, Deliver 
                              [this, &k]() { return pass(k); });
 }
 
+void OutboxRelay::add_kind(service::Runtime& runtime, std::string kind, DeliverBatch deliver, std::size_t batch) {
+  auto& k = *kinds_.emplace_back(std::make_unique<Kind>(std::move(kind), std::move(deliver), batch));
+  k.task = &runtime.add_task({.name = "outbox-" + k.name, .period = settings_.poll, .first_delay = Millis(0)},
+                             [this, &k]() { return pass(k); });
+}
+
 void OutboxRelay::notify() {
   for (auto& kind : kinds_) kind->task->wake();
 }
@@ -113,45 +123,40 @@ awaitable<std::size_t> OutboxRelay::drain(Kind& kind) {
   }
   std::sort(rows.begin(), rows.end(), [](const OutboxRow& a, const OutboxRow& b) { return a.id < b.id; });
   auto& published = metrics_.counter("outbox_published_total", "outbox rows delivered", {{"kind", kind.name}});
-  auto& failures =
-      metrics_.counter("outbox_publish_failures_total", "failed outbox deliveries (retried)", {{"kind", kind.name}});
   std::vector<std::int64_t> done;
   std::vector<std::int64_t> untried;
-  for (const auto& row : rows) {
-    if (!untried.empty() || kind.task->stopping()) {
+  bool target_failing = false;
+  for (std::size_t start = 0; start < rows.size(); start += kind.batch) {
+    const auto end = std::min(rows.size(), start + kind.batch);
+    const std::vector<OutboxRow> chunk(rows.begin() + static_cast<std::ptrdiff_t>(start),
+                                       rows.begin() + static_cast<std::ptrdiff_t>(end));
+    if (target_failing || kind.task->stopping()) {
       // After a failure the target is probably down: do not pay a timeout
       // per row; the rest of the batch waits for the next attempt.
-      untried.push_back(row.id);
+      for (const auto& row : chunk) untried.push_back(row.id);
       continue;
     }
+    std::vector<bool> delivered;
     std::string error;
     try {
-      co_await kind.deliver(row);
-      done.push_back(row.id);
-      continue;
+      delivered = co_await deliver(kind, chunk);
     } catch (const std::exception& e) {
       error = e.what();
     }
-    untried.push_back(-1);  // marker: later rows are skipped
-    failures.inc();
-    const auto delay = jitter(retry_backoff(row.attempts, settings_.retry_base, settings_.retry_max));
-    log::warn("outbox delivery failed; retrying later", {{"kind", kind.name},
-                                                         {"outboxId", row.id},
-                                                         {"attempts", row.attempts},
-                                                         {"retryInMs", delay.count()},
-                                                         {"error", error}});
-    try {
-      co_await db_.query(kFailed, pg::Params{row.id, seconds(delay), error.substr(0, 500)});
-    } catch (const std::exception& e) {
-      // The lease ends the claim anyway; the row is retried then.
-      log::warn("outbox: recording a failed delivery failed", {{"outboxId", row.id}, {"error", e.what()}});
+    if (!error.empty()) target_failing = true;
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      if (error.empty() && i < delivered.size() && delivered[i]) {
+        done.push_back(chunk[i].id);
+      } else {
+        const std::string why = error.empty() ? std::string("not accepted by the target") : error;
+        co_await record_failure(kind, chunk[i], why);
+      }
     }
   }
   if (!done.empty()) {
     co_await db_.query(kMarkSent, pg::Params{id_array(done)});
     published.inc(done.size());
   }
-  std::erase(untried, -1);
   if (!untried.empty()) {
     // Not attempted: give the claim back (attempts unchanged) after a short pause.
     const auto pause = jitter(settings_.retry_base);
@@ -162,6 +167,29 @@ awaitable<std::size_t> OutboxRelay::drain(Kind& kind) {
     }
   }
   co_return rows.size() - untried.size();
+}
+
+awaitable<std::vector<bool>> OutboxRelay::deliver(Kind& kind, const std::vector<OutboxRow>& rows) {
+  if (kind.deliver_batch) co_return co_await kind.deliver_batch(rows);
+  co_await kind.deliver(rows.front());
+  co_return std::vector<bool>(rows.size(), true);
+}
+
+// The row's next attempt after a backoff; the error is kept with it.
+awaitable<void> OutboxRelay::record_failure(Kind& kind, const OutboxRow& row, const std::string& error) {
+  metrics_.counter("outbox_publish_failures_total", "failed outbox deliveries (retried)", {{"kind", kind.name}}).inc();
+  const auto delay = jitter(retry_backoff(row.attempts, settings_.retry_base, settings_.retry_max));
+  log::warn("outbox delivery failed; retrying later", {{"kind", kind.name},
+                                                       {"outboxId", row.id},
+                                                       {"attempts", row.attempts},
+                                                       {"retryInMs", delay.count()},
+                                                       {"error", error}});
+  try {
+    co_await db_.query(kFailed, pg::Params{row.id, seconds(delay), error.substr(0, 500)});
+  } catch (const std::exception& e) {
+    // The lease ends the claim anyway; the row is retried then.
+    log::warn("outbox: recording a failed delivery failed", {{"outboxId", row.id}, {"error", e.what()}});
+  }
 }
 
 awaitable<std::vector<OutboxRelay::Backlog>> OutboxRelay::backlog() {

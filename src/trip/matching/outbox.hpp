@@ -31,6 +31,10 @@
 // capped at OUTBOX_RETRY_MAX_MS, ±20% jitter) and last_error. Sent rows are
 // deleted after OUTBOX_RETENTION_HOURS.
 //
+// A kind may deliver several rows per call (add_kind with a batch size): the
+// match events go to the queue ten at a time (SQS's SendMessageBatch), each
+// row still marked sent or failed on its own.
+//
 // A pass drains everything due (batch after batch). notify() (called right
 // after a commit that wrote rows) starts the next pass at once; otherwise the
 // tasks poll every OUTBOX_POLL_MS, which is what picks up rows left by a
@@ -85,6 +89,9 @@ class OutboxRelay {
  public:
   // Throws to report a failed delivery (retried later); returns normally when done.
   using Deliver = std::function<awaitable<void>(const OutboxRow&)>;
+  // Several rows at once (e.g. one SendMessageBatch): whether each one was
+  // delivered (false: retried later). Throwing fails them all.
+  using DeliverBatch = std::function<awaitable<std::vector<bool>>(const std::vector<OutboxRow>&)>;
 
   OutboxRelay(pg::Pool& db, metrics::Registry& metrics, RelaySettings settings);
   ~OutboxRelay();
@@ -93,6 +100,8 @@ class OutboxRelay {
 
   // Registers the task delivering rows of `kind` (before runtime.run()).
   void add_kind(service::Runtime& runtime, std::string kind, Deliver deliver);
+  // The same, delivering up to `batch` rows (in id order) per call.
+  void add_kind(service::Runtime& runtime, std::string kind, DeliverBatch deliver, std::size_t batch);
   // Wakes every kind's task (any thread). Cheap; call after committing outbox rows.
   void notify();
 
@@ -111,6 +120,8 @@ class OutboxRelay {
   struct Kind;
   awaitable<void> pass(Kind& kind);
   awaitable<std::size_t> drain(Kind& kind);
+  awaitable<std::vector<bool>> deliver(Kind& kind, const std::vector<OutboxRow>& rows);
+  awaitable<void> record_failure(Kind& kind, const OutboxRow& row, const std::string& error);
 
   pg::Pool& db_;
   metrics::Registry& metrics_;

@@ -1,5 +1,10 @@
 // Shared by the matching test binaries: a whole stack (gateway, user-, trip-
 // and driver-service with its matcher workers) plus riders, drivers and trips.
+//
+// The matching queue is Redis Streams, or SQS (the emulator) in the binaries
+// built with UITGO_TEST_MATCH_QUEUE_SQS (ctest <area>.<name>_sqs.integration)
+// or run with MATCH_QUEUE=sqs in the environment. The few helpers that look
+// into the queue itself work on either.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,6 +21,7 @@
 #include "drivers/driver_api.hpp"
 #include "support/eventually.hpp"
 #include "support/shell.hpp"
+#include "support/sqs.hpp"
 #include "support/test_stack.hpp"
 #include "trips/trip_api.hpp"
 
@@ -25,6 +31,12 @@ using namespace std::chrono_literals;
 using drivers::DriverApi;
 using trips::kPickupLat;
 using trips::kPickupLng;
+
+#ifdef UITGO_TEST_MATCH_QUEUE_SQS
+inline constexpr bool kSqsBuild = true;
+#else
+inline constexpr bool kSqsBuild = false;
+#endif
 
 inline bool has_driver(const json::object& t) { return !str(t, "driverId").empty(); }
 
@@ -48,6 +60,7 @@ struct Stack {
   explicit Stack(Env env, int driver_instances = 1, int trip_instances = 1)
       : stack(StackOptions{.postgres = true,
                            .redis = true,
+                           .sqs = kSqsBuild,
                            .services = true,
                            .nginx = true,
                            .trip_instances = trip_instances,
@@ -127,8 +140,20 @@ struct Stack {
   std::string trip_sql(const std::string& query) const { return gateway.scalar("trip_db", query); }
 
   // Whether the matcher has put event `attempt` of the trip back for a later
-  // try (no driver free): it found no one to offer the trip to.
+  // try (no driver free): it found no one to offer the trip to. SQS keeps
+  // such a message in flight (invisible for the delay), like one a matcher
+  // holds: there it counts once the message came back at least once.
   bool waiting_for_a_driver(const std::string& trip_id, int attempt) const {
+    if (stack.sqs()) {
+      const std::string event = "\"attempt\": " + std::to_string(attempt) + ",";
+      for (const auto& m : sqs_messages(stack, "trip_match_queue")) {
+        if (m.body.find(trip_id) != std::string::npos && m.body.find(event) != std::string::npos &&
+            m.receive_count >= 2) {
+          return true;
+        }
+      }
+      return false;
+    }
     const auto delayed = redis_cli(stack.redis_port, "ZRANGE trip:match:delayed 0 -1");
     // The event's JSON as the outbox (jsonb) wrote it, escaped inside the member.
     const std::string event = "\\\"attempt\\\": " + std::to_string(attempt) + ",";
@@ -139,10 +164,60 @@ struct Stack {
     return false;
   }
 
+  // The environment `uitgo match-dlq` needs to work on this stack's queue.
+  std::string dlq_command_env() const {
+    if (!stack.sqs()) return "MATCH_QUEUE=redis REDIS_URL=" + stack.redis_url();
+    return "MATCH_QUEUE=sqs SQS_ENDPOINT=" + stack.sqs_endpoint() + " SQS_QUEUE_URL=" + stack.sqs_queue_url() +
+           " SQS_DLQ_URL=" + stack.sqs_dlq_url() +
+           " AWS_ACCESS_KEY_ID=local-sqs-emulator AWS_SECRET_ACCESS_KEY=local-sqs-emulator-secret REDIS_URL=" +
+           stack.redis_url();
+  }
+
+  // Sends a message body straight to the matching queue (as anyone with
+  // access could); whether the queue took it.
+  bool send_raw(const std::string& body) const {
+    if (!stack.sqs()) {
+      return !redis_cli(stack.redis_port, "XADD trip:match '*' body '" + body + "' sent_at 0 prior 0").empty();
+    }
+    const json::object request{{"QueueUrl", stack.sqs_queue_url()}, {"MessageBody", body}};
+    return sqs_action(stack, "SendMessage", request).status == 200;
+  }
+
+  // Whether any message of the matching queue (waiting, delayed or held by a
+  // matcher) contains `text`.
+  bool queue_holds(const std::string& text) const {
+    if (!stack.sqs()) {
+      const auto all = redis_cli(stack.redis_port, "XRANGE trip:match - +") + "\n" +
+                       redis_cli(stack.redis_port, "ZRANGE trip:match:delayed 0 -1");
+      return all.find(text) != std::string::npos;
+    }
+    for (const auto& m : sqs_messages(stack, "trip_match_queue")) {
+      if (m.body.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  // Empties the matching queue (a crash that lost its contents); how many
+  // messages it held.
+  int lose_queue_contents() const {
+    if (!stack.sqs()) {
+      const int held = std::atoi(redis_cli(stack.redis_port, "XLEN trip:match").c_str()) +
+                       std::atoi(redis_cli(stack.redis_port, "ZCARD trip:match:delayed").c_str());
+      redis_cli(stack.redis_port, "DEL trip:match trip:match:delayed");
+      return held;
+    }
+    const int held = static_cast<int>(sqs_messages(stack, "trip_match_queue").size());
+    const json::object request{{"QueueUrl", stack.sqs_queue_url()}};
+    EXPECT_EQ(sqs_action(stack, "PurgeQueue", request).status, 200);
+    return held;
+  }
+
   // Whether trip-service has published the trip's first match event.
   bool event_published(const std::string& trip_id) const {
-    return trip_sql("SELECT count(*) FROM outbox WHERE kind = 'trip_match' AND sent_at IS NOT NULL AND payload->>'tripId' = '" +
-                    trip_id + "'") != "0";
+    return trip_sql(
+               "SELECT count(*) FROM outbox WHERE kind = 'trip_match' AND sent_at IS NOT NULL AND payload->>'tripId' = "
+               "'" +
+               trip_id + "'") != "0";
   }
 };
 

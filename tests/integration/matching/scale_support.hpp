@@ -79,7 +79,13 @@ inline void advance(const Stack& s, const std::array<std::string, 3>& row) {
 
 // Messages the matcher workers of process `pid` hold unacknowledged (their
 // consumer names are <host>-<pid>-w<n>): XPENDING's summary, one value per line.
+// SQS does not tell who holds a message: there, every message in flight counts.
 inline int pending_of(const Stack& s, int pid) {
+  if (s.stack.sqs()) {
+    int in_flight = 0;
+    for (const auto& m : sqs_messages(s.stack, "trip_match_queue")) in_flight += m.state == "inflight" ? 1 : 0;
+    return in_flight;
+  }
   std::istringstream in(redis_cli(s.stack.redis_port, "XPENDING trip:match matchers"));
   const std::string tag = "-" + std::to_string(pid) + "-w";
   int total = 0;
@@ -104,7 +110,8 @@ inline int kill_holding_messages(const Stack& s, const std::string& component) {
     std::this_thread::sleep_for(5ms);
   }
   ::kill(pid, SIGKILL);
-  std::cerr << "[scale] SIGKILLed " << component << " (pid " << pid << ") holding " << held << " message(s)\n";
+  std::cerr << "[scale] SIGKILLed " << component << " (pid " << pid << ") "
+            << (s.stack.sqs() ? "with messages in flight: " : "holding ") << held << " message(s)\n";
   return held;
 }
 

@@ -153,6 +153,31 @@ TEST(StackHarnessStandalone, TwoStacksRunSideBySideAndCleanUp) {
   EXPECT_FALSE(std::filesystem::exists(dir_b));
 }
 
+// The SQS emulator of MATCH_QUEUE=sqs: loopback only (fauxqs itself would
+// listen on every interface), its queues ready when `up` returns, stopped
+// with the stack.
+TEST(StackHarnessStandalone, TheSqsEmulatorListensOnLoopbackOnly) {
+  int pid = -1;
+  {
+    TestStack s(StackOptions{.postgres = false, .redis = false, .sqs = true});
+    ASSERT_TRUE(s.sqs());
+    pid = s.pid("sqs");
+    EXPECT_GT(pid, 0);
+    EXPECT_EQ(s.sqs_endpoint(), "http://127.0.0.1:" + std::to_string(s.sqs_port));
+    EXPECT_NE(s.sqs_queue_url().find("/trip_match_queue"), std::string::npos) << s.sqs_queue_url();
+    EXPECT_NE(s.sqs_dlq_url().find("/trip_match_dlq"), std::string::npos) << s.sqs_dlq_url();
+    // Every listening socket on that port, by local address.
+    const auto listening = run_command("ss -Htln 'sport = :" + std::to_string(s.sqs_port) + "' | awk '{print $4}'").out;
+    EXPECT_EQ(listening, "127.0.0.1:" + std::to_string(s.sqs_port) + "\n");
+    // The redrive policy: to the DLQ after MATCH_MAX_DELIVERIES (5) receives.
+    const auto queue =
+        run_command("curl -s http://127.0.0.1:" + std::to_string(s.sqs_port) + "/_fauxqs/queues/trip_match_queue").out;
+    EXPECT_NE(queue.find(R"(\"maxReceiveCount\":5)"), std::string::npos) << queue;
+    EXPECT_NE(queue.find("trip_match_dlq"), std::string::npos) << queue;
+  }
+  EXPECT_FALSE(process_alive(pid));
+}
+
 TEST(StackHarnessStandalone, FailedStartThrowsWithTheScriptOutputAndCleansUp) {
   try {
     TestStack broken(StackOptions{
