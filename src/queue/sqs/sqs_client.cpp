@@ -38,8 +38,8 @@ SqsError error_of(const http::ClientResponse& r) {
 }
 
 bool retryable(const SqsError& e) {
-  return e.status() >= 500 || e.type().find("Throttl") != std::string::npos ||
-         e.type() == "RequestThrottled" || e.type() == "ServiceUnavailable" || e.type() == "InternalFailure";
+  return e.status() >= 500 || e.type().find("Throttl") != std::string::npos || e.type() == "RequestThrottled" ||
+         e.type() == "ServiceUnavailable" || e.type() == "InternalFailure";
 }
 
 bool credentials_refused(const SqsError& e) {
@@ -81,21 +81,21 @@ awaitable<http::ClientResponse> SqsClient::attempt(const std::string& action, co
   request.content_type = "application/x-amz-json-1.0";
   request.timeout = timeout;
   request.headers = {{"X-Amz-Target", "AmazonSQS." + action}};
-  const aws::SigningInput input{
-      .method = "POST",
-      .path = "/",
-      .query = {},
-      .headers = {{"Host", http_->host_header()},
-                  {"Content-Type", request.content_type},
-                  {"X-Amz-Target", "AmazonSQS." + action}},
-      .payload = body};
+  const aws::SigningInput input{.method = "POST",
+                                .path = "/",
+                                .query = {},
+                                .headers = {{"Host", http_->host_header()},
+                                            {"Content-Type", request.content_type},
+                                            {"X-Amz-Target", "AmazonSQS." + action}},
+                                .payload = body};
   const auto signature = aws::sign(input, credentials, {settings_.region, "sqs"}, now_ms() / 1000);
   request.headers.insert(request.headers.end(), signature.headers.begin(), signature.headers.end());
   co_return co_await http_->send(request);
 }
 
-awaitable<boost::json::object> SqsClient::call(const std::string& action, const boost::json::object& request,
+awaitable<boost::json::object> SqsClient::call(std::string_view action_name, const boost::json::object& request,
                                                Millis extra) {
+  const std::string action(action_name);
   const auto body = boost::json::serialize(request);
   const auto deadline = Clock::now() + settings_.timeout + extra;
   bool refetched_credentials = false;

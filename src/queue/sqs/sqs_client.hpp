@@ -17,6 +17,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "core/aws/credentials.hpp"
 #include "core/base/async.hpp"
@@ -46,11 +47,14 @@ struct ClientSettings {
 
 class SqsClient {
  public:
-  SqsClient(asio::any_io_executor executor, ClientSettings settings, std::shared_ptr<aws::CredentialsProvider> credentials);
+  SqsClient(asio::any_io_executor executor, ClientSettings settings,
+            std::shared_ptr<aws::CredentialsProvider> credentials);
 
   // Runs `action` (e.g. "SendMessage") and returns its JSON answer. `extra`
-  // lengthens this call's deadline (a long poll's wait).
-  awaitable<boost::json::object> call(const std::string& action, const boost::json::object& request,
+  // lengthens this call's deadline (a long poll's wait). `action` must
+  // outlive the call: pass a literal (a string_view is no temporary that
+  // GCC 12 could destroy twice inside co_await).
+  awaitable<boost::json::object> call(std::string_view action, const boost::json::object& request,
                                       Millis extra = Millis(0));
 
  private:

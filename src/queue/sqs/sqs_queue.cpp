@@ -154,8 +154,7 @@ awaitable<std::vector<std::string>> SqsQueue::publish_batch(std::vector<std::str
     std::exception_ptr failure;
     bj::object answer;
     try {
-      const std::string action = "SendMessageBatch";
-      answer = co_await client_->call(action, request);
+      answer = co_await client_->call("SendMessageBatch", request);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -212,7 +211,8 @@ awaitable<std::vector<Message>> SqsQueue::receive(std::size_t max, Millis wait) 
     if (message.deliveries > options_.max_deliveries) {
       // This receive is no delivery: the DLQ records the ones it had.
       message.deliveries -= 1;
-      co_await dead_letter(message, "max_deliveries");
+      const std::string reason = "max_deliveries";  // named: no temporary inside co_await (GCC 12)
+      co_await dead_letter(message, reason);
       continue;
     }
     if (message.deliveries > 1 && options_.metrics != nullptr) {
@@ -234,7 +234,8 @@ awaitable<void> SqsQueue::ack(const Message& message) {
 
 awaitable<void> SqsQueue::retry_later(const Message& message, Millis delay) {
   if (message.deliveries >= options_.max_deliveries) {
-    co_await dead_letter(message, "max_deliveries");
+    const std::string reason = "max_deliveries";
+    co_await dead_letter(message, reason);
     co_return;
   }
   if (delay > kMaxVisibility) {
