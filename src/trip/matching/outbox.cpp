@@ -123,6 +123,8 @@ awaitable<std::size_t> OutboxRelay::drain(Kind& kind) {
   }
   std::sort(rows.begin(), rows.end(), [](const OutboxRow& a, const OutboxRow& b) { return a.id < b.id; });
   auto& published = metrics_.counter("outbox_published_total", "outbox rows delivered", {{"kind", kind.name}});
+  // Exported from the first pass on (alerts name it), not only after a failure.
+  (void)failures_counter(kind);
   std::vector<std::int64_t> done;
   std::vector<std::int64_t> untried;
   bool target_failing = false;
@@ -169,6 +171,10 @@ awaitable<std::size_t> OutboxRelay::drain(Kind& kind) {
   co_return rows.size() - untried.size();
 }
 
+metrics::Counter& OutboxRelay::failures_counter(const Kind& kind) {
+  return metrics_.counter("outbox_publish_failures_total", "failed outbox deliveries (retried)", {{"kind", kind.name}});
+}
+
 awaitable<std::vector<bool>> OutboxRelay::deliver(Kind& kind, const std::vector<OutboxRow>& rows) {
   if (kind.deliver_batch) co_return co_await kind.deliver_batch(rows);
   co_await kind.deliver(rows.front());
@@ -177,7 +183,7 @@ awaitable<std::vector<bool>> OutboxRelay::deliver(Kind& kind, const std::vector<
 
 // The row's next attempt after a backoff; the error is kept with it.
 awaitable<void> OutboxRelay::record_failure(Kind& kind, const OutboxRow& row, const std::string& error) {
-  metrics_.counter("outbox_publish_failures_total", "failed outbox deliveries (retried)", {{"kind", kind.name}}).inc();
+  failures_counter(kind).inc();
   const auto delay = jitter(retry_backoff(row.attempts, settings_.retry_base, settings_.retry_max));
   log::warn("outbox delivery failed; retrying later", {{"kind", kind.name},
                                                        {"outboxId", row.id},

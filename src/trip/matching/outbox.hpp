@@ -122,6 +122,7 @@ class OutboxRelay {
   awaitable<std::size_t> drain(Kind& kind);
   awaitable<std::vector<bool>> deliver(Kind& kind, const std::vector<OutboxRow>& rows);
   awaitable<void> record_failure(Kind& kind, const OutboxRow& row, const std::string& error);
+  metrics::Counter& failures_counter(const Kind& kind);
 
   pg::Pool& db_;
   metrics::Registry& metrics_;
