@@ -16,9 +16,9 @@ struct RunContext {
   std::shared_ptr<const Endpoint> endpoint;
   Tokens tokens;
   Clock::duration timeout = std::chrono::seconds(10);
-  Clock::time_point t0;      // second 0 of the run: scenarios' startTime counts from here
-  bool load_done = false;    // every scenario has finished; drivers and the ticker stop
-  bool interrupted = false;  // SIGINT/SIGTERM: scenarios schedule nothing more
+  Clock::time_point t0;                 // second 0 of the run: scenarios' startTime counts from here
+  bool load_done = false;               // every scenario has finished; drivers and the ticker stop
+  bool interrupted = false;             // SIGINT/SIGTERM: scenarios schedule nothing more
   std::ostream* request_log = nullptr;  // --request-log: a line per scenario request (request_log.hpp)
   std::uint64_t rider_turn = 0;
   std::uint64_t driver_turn = 0;

@@ -47,7 +47,7 @@ std::string canonical_query(const std::vector<std::pair<std::string, std::string
 }
 
 struct CanonicalHeaders {
-  std::string text;    // "name:value\n" lines
+  std::string text;          // "name:value\n" lines
   std::string signed_names;  // "host;x-amz-date"
 };
 

@@ -49,8 +49,7 @@ void parse_base_url(State& st) {
   auto url = boost::urls::parse_uri(st.options.base_url);
   const bool https = url && url->scheme() == "https";
   if (!url || (url->scheme() != "http" && !https) || url->host().empty()) {
-    throw std::invalid_argument("service URL must look like http(s)://host[:port], got '" + st.options.base_url +
-                                "'");
+    throw std::invalid_argument("service URL must look like http(s)://host[:port], got '" + st.options.base_url + "'");
   }
   st.host = std::string(url->host());
   st.port = url->has_port() ? std::string(url->port()) : (https ? "443" : "80");

@@ -101,8 +101,7 @@ awaitable<bool> Cache::settle(Section section) {
   const bool deleted = co_await delete_section(section, settings_.timeout);
   if (!deleted) co_return false;
   invalidation_pending_[index_of(section)].store(false);
-  log::info("home cache invalidation carried out after a failure",
-            {{"section", kSectionLabels[index_of(section)]}});
+  log::info("home cache invalidation carried out after a failure", {{"section", kSectionLabels[index_of(section)]}});
   co_return true;
 }
 

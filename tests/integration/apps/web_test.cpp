@@ -97,13 +97,12 @@ TEST(WebBuilds, AnswersCarryTheOriginForAllowedOriginsOnly) {
 TEST(WebBuilds, TheGatewaysOwn429IsReadable) {
   // A gateway alone whose per-IP /auth/* limit is one request a minute: the
   // second login is refused by nginx itself, however slow the machine is.
-  TestStack bare(StackOptions{.postgres = false,
-                              .redis = false,
-                              .services = false,
-                              .nginx = true,
-                              .env = {{"CORS_ALLOWED_ORIGINS", kFlutterDev},
-                                      {"UITGO_AUTH_RATE", "1r/m"},
-                                      {"UITGO_AUTH_BURST", "1"}}});
+  TestStack bare(StackOptions{
+      .postgres = false,
+      .redis = false,
+      .services = false,
+      .nginx = true,
+      .env = {{"CORS_ALLOWED_ORIGINS", kFlutterDev}, {"UITGO_AUTH_RATE", "1r/m"}, {"UITGO_AUTH_BURST", "1"}}});
   HttpResponse limited;
   for (int i = 0; i < 5 && limited.status != 429; ++i) {
     limited = http_request(bare.gateway_port, "POST", "/auth/login", R"({"email":"x@y.z","password":"p"})",

@@ -18,8 +18,12 @@ TEST(RequestLog, OneLinePerRequestWithSevenFields) {
 }
 
 TEST(RequestLog, NoAnswerKeepsTheReasonAndCommasCannotSplitAField) {
-  const auto line = request_log_line(
-      {.end_ms = 5, .scenario = "a,b", .request = "GET /x\n", .status = 0, .error = "connect, refused", .latency_ms = 0});
+  const auto line = request_log_line({.end_ms = 5,
+                                      .scenario = "a,b",
+                                      .request = "GET /x\n",
+                                      .status = 0,
+                                      .error = "connect, refused",
+                                      .latency_ms = 0});
   EXPECT_EQ(line, "5,a b,GET /x ,0,connect  refused,0.000,\n");
 }
 
