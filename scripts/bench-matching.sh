@@ -56,7 +56,6 @@ for ((i = 2; i <= processes; i++)); do driver_components+=" driver-service-$i"; 
 export LOG_LEVEL=warn DRIVER_STALE_SECONDS=3600 OFFER_TIMEOUT_SECONDS=3600 MATCH_DEADLINE_SECONDS=3600
 export MATCH_RETRY_MAX_MS=2000
 
-trip_sql() { stack_psql trip_db -tA -c "$1"; }
 
 # Fresh stack in MODE with N drivers online at random points over HCMC.
 fresh_stack() {
@@ -66,23 +65,6 @@ fresh_stack() {
   "$DRIVER_LOAD" seed --port "$driver_port" --secrets "$STACK_SECRETS" --drivers "$n" --connections "$connections" >&2
 }
 
-# "p50 p95 count" of the time from creation to the first offer, in ms.
-assignment_times() {
-  trip_sql "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
-                   round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::numeric, 1), count(*)
-            FROM (SELECT extract(epoch FROM offered_at - created_at) * 1000 AS ms FROM trips
-                  WHERE offered_at IS NOT NULL) x" | tr '|' ' '
-}
-
-# Waits until `condition` (SQL returning true/false) holds; prints seconds taken.
-wait_until() {
-  local condition=$1 limit=$2 started=$SECONDS
-  until [[ "$(trip_sql "SELECT $condition")" == t ]]; do
-    ((SECONDS - started < limit)) || die "timed out after ${limit}s waiting for: $condition"
-    sleep 0.2
-  done
-  echo $((SECONDS - started))
-}
 
 trips() { "$DRIVER_LOAD" trips --port "$(stack_port GATEWAY)" --secrets "$STACK_SECRETS" "$@"; }
 

@@ -58,7 +58,6 @@ for ((i = 2; i <= processes; i++)); do driver_components+=" driver-service-$i"; 
 export LOG_LEVEL=warn DRIVER_STALE_SECONDS=3600 OFFER_TIMEOUT_SECONDS=3600 MATCH_DEADLINE_SECONDS=3600
 export MATCH_RETRY_MAX_MS=2000 MATCHING_MODE=async
 
-trip_sql() { stack_psql trip_db -tA -c "$1"; }
 
 # Fresh stack matching through MATCH_QUEUE=$1 with N drivers online at random points over HCMC.
 fresh_stack() {
@@ -108,21 +107,6 @@ wait_matched() {
   awk -v s="$started" -v e="$last_change" 'BEGIN { printf "%.1f", e - s }'
 }
 
-# "p50 p95 count" of the time from creation to the first offer, in ms.
-assignment_times() {
-  trip_sql "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
-                   round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::numeric, 1), count(*)
-            FROM (SELECT extract(epoch FROM offered_at - created_at) * 1000 AS ms FROM trips
-                  WHERE offered_at IS NOT NULL) x" | tr '|' ' '
-}
-
-wait_until() {
-  local condition=$1 limit=$2 started=$SECONDS
-  until [[ "$(trip_sql "SELECT $condition")" == t ]]; do
-    ((SECONDS - started < limit)) || die "timed out after ${limit}s waiting for: $condition"
-    sleep 0.2
-  done
-}
 
 trips() { "$DRIVER_LOAD" trips --port "$(stack_port GATEWAY)" --secrets "$STACK_SECRETS" "$@"; }
 
@@ -142,7 +126,7 @@ for queue in $backends; do
   MATCH_QUEUE=$queue stack stop $driver_components >/dev/null
   echo "$queue backlog: $(trips --trips "$backlog" --connections "$connections")"
   published=$SECONDS
-  wait_until "(SELECT count(*) FROM outbox WHERE sent_at IS NULL) = 0" 600
+  wait_until "(SELECT count(*) FROM outbox WHERE sent_at IS NULL) = 0" 600 >/dev/null
   echo "$queue outbox published $backlog events within $((SECONDS - published)) s after creation ended"
   started=$(date +%s.%N)
   # shellcheck disable=SC2086

@@ -211,7 +211,6 @@ iso_ms() { date -u -d "@$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))" +%Y-%m-%
 # Seconds from A to B (ms) with one decimal.
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
 
-trip_sql() { stack_psql trip_db -tA -c "$1"; }
 
 # PID of a component from the run dir's pid file (Redis and the services).
 pid_of() {

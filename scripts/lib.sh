@@ -107,6 +107,28 @@ stack_psql() {
 
 stack_redis() { redis-cli -p "$(stack_port REDIS)" "$@"; }
 
+# SQL on the stack's trip_db, unaligned and without headers.
+trip_sql() { stack_psql trip_db -tA -c "$1"; }
+
+# "p50 p95 count" of the time from creation to the first offer, in ms.
+assignment_times() {
+  trip_sql "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
+                   round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::numeric, 1), count(*)
+            FROM (SELECT extract(epoch FROM offered_at - created_at) * 1000 AS ms FROM trips
+                  WHERE offered_at IS NOT NULL) x" | tr '|' ' '
+}
+
+# wait_until CONDITION LIMIT: waits until CONDITION (SQL on trip_db returning
+# true/false) holds, at most LIMIT seconds; prints the seconds it took.
+wait_until() {
+  local condition=$1 limit=$2 started=$SECONDS
+  until [[ "$(trip_sql "SELECT $condition")" == t ]]; do
+    ((SECONDS - started < limit)) || die "timed out after ${limit}s waiting for: $condition"
+    sleep 0.2
+  done
+  echo $((SECONDS - started))
+}
+
 # XINFO GROUPS of the matching stream trip:match on one line; empty when the
 # stream does not exist (sync matching never creates it).
 match_groups_info() { stack_redis XINFO GROUPS trip:match 2>/dev/null | tr '\n' ' '; }
