@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "apps/app_client.hpp"
 #include "live/ws_client.hpp"
@@ -116,6 +119,9 @@ void expect_trip_detail(const json::object& t) {
   EXPECT_TRUE(is_timestamp(t, "createdAt"));
 }
 
+// Trips opened by the running test, with their rider's token.
+std::vector<std::pair<std::string, std::string>> opened_trips;
+
 // A rider app's trip from the UIT campus (pickup coordinates as Dart doubles).
 std::string rider_trip(const std::string& rider_token, double lat = kUitLat, double lng = kUitLng) {
   char body[512];
@@ -125,8 +131,22 @@ std::string rider_trip(const std::string& rider_token, double lat = kUitLat, dou
                 lat, lng);
   const auto r = env->gateway.call("POST", "/v1/trips", rider_token, std::string(body));
   EXPECT_EQ(r.status, 201) << r.body;
-  return str(body_of(r), "id");
+  const auto id = str(body_of(r), "id");
+  opened_trips.emplace_back(id, rider_token);
+  return id;
 }
+
+// Every test's trips are cancelled at its end: a declined trip left
+// requested would be offered to the next test's unlocated driver first.
+class DriverApp : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const auto& [trip_id, rider_token] : opened_trips) {
+      env->gateway.call("POST", "/v1/trips/" + trip_id + "/status", rider_token, R"({"status":"cancelled"})");
+    }
+    opened_trips.clear();
+  }
+};
 
 // TripService.listAssigned as the app polls it, until the trip shows as
 // offered to this driver; the trip as listed ({} when it never did).
@@ -157,7 +177,7 @@ std::string driver_of(const std::string& trip_id, const std::string& rider_token
 
 // ------------------------------------------------------------ registration and profile
 
-TEST(DriverApp, RegistersAsTheAppSendsIt) {
+TEST_F(DriverApp, RegistersAsTheAppSendsIt) {
   AppClient app(env->gateway, "driver app");
   const auto plate = new_plate();
   // D2: a full form (never a year).
@@ -213,7 +233,7 @@ TEST(DriverApp, RegistersAsTheAppSendsIt) {
   EXPECT_TRUE(app.every_answer_has_plain_numbers());
 }
 
-TEST(DriverApp, ProfileAvailabilityAndPassword) {
+TEST_F(DriverApp, ProfileAvailabilityAndPassword) {
   auto app = registered_driver();
   // D5: the app reads the top-level availability.
   const auto online = toggle(app, "online");
@@ -261,7 +281,7 @@ TEST(DriverApp, ProfileAvailabilityAndPassword) {
 
 // ------------------------------------------------------------ matching without positions
 
-TEST(DriverApp, GoesOnlineWithoutAPositionAndDrivesATrip) {
+TEST_F(DriverApp, GoesOnlineWithoutAPositionAndDrivesATrip) {
   auto app = registered_driver();
   OnlineDrivers online;
   online.add(app);  // and nothing else: the app sends no position
@@ -323,7 +343,7 @@ TEST(DriverApp, GoesOnlineWithoutAPositionAndDrivesATrip) {
   EXPECT_TRUE(app.every_answer_has_plain_numbers());
 }
 
-TEST(DriverApp, LocatedDriversInReachFirstThenTheLongestWaiting) {
+TEST_F(DriverApp, LocatedDriversInReachFirstThenTheLongestWaiting) {
   auto first = registered_driver();
   auto second = registered_driver();
   auto located = registered_driver();
@@ -345,7 +365,7 @@ TEST(DriverApp, LocatedDriversInReachFirstThenTheLongestWaiting) {
   ASSERT_EQ(second.send("POST", "/v1/trips/" + trip_id + "/decline").status, 200);
 }
 
-TEST(DriverApp, AStaleDriverIsNoCandidateUntilItGoesOnlineAgain) {
+TEST_F(DriverApp, AStaleDriverIsNoCandidateUntilItGoesOnlineAgain) {
   auto app = registered_driver();
   OnlineDrivers online;
   online.add(app);
@@ -367,7 +387,7 @@ TEST(DriverApp, AStaleDriverIsNoCandidateUntilItGoesOnlineAgain) {
   ASSERT_EQ(app.send("POST", "/v1/trips/" + trip_id + "/decline").status, 200);
 }
 
-TEST(DriverApp, UnlocatedDriversSurviveARedisRebuild) {
+TEST_F(DriverApp, UnlocatedDriversSurviveARedisRebuild) {
   auto app = registered_driver();
   OnlineDrivers online;
   online.add(app);
@@ -385,7 +405,7 @@ TEST(DriverApp, UnlocatedDriversSurviveARedisRebuild) {
   ASSERT_EQ(app.send("POST", "/v1/trips/" + trip_id + "/decline").status, 200);
 }
 
-TEST(DriverApp, RoutesForTheDriverApp) {
+TEST_F(DriverApp, RoutesForTheDriverApp) {
   auto app = registered_driver();
   // D14: the same call as the rider app's.
   const auto r = app.send("POST", "/routes",
