@@ -1,5 +1,7 @@
 #include "trip/app.hpp"
 
+#include "core/service/user_limits.hpp"
+
 #include "core/base/log.hpp"
 #include "core/service/peers.hpp"
 #include "queue/queue_config.hpp"
@@ -138,6 +140,9 @@ config::Spec settings_spec() {
                "not re-published for as long) gets its match event published again; keep it above "
                "MATCH_RETRY_MAX_MS, so trips the matchers are retrying are left alone")
       .integer("MATCH_REDRIVE_BATCH", 200, 1, 100000, "trips re-published per sweep at most")
+      .integer("MAX_OPEN_TRIPS_PER_RIDER", 1, 0, 1000,
+               "open trips (requested ... in_ride) a rider may hold at once; one more POST /v1/trips answers 409 "
+               "trip_in_progress (an Idempotency-Key replay still 201); 0 = unlimited")
       .boolean("WALLET_REQUIRED", false,
                "true: POST /v1/trips answers 402 insufficient_balance when the rider's wallet (user-service, "
                "USER_SERVICE_TIMEOUT_MS) does not cover the fare estimate; 503 when user-service does not answer")
@@ -165,6 +170,7 @@ Settings Settings::from(const config::Values& c) {
                           .batch = static_cast<int>(c.integer("MATCH_REDRIVE_BATCH")),
                           .period = std::chrono::seconds(c.integer("MATCH_SWEEP_SECONDS"))};
   s.faults = Faults::from(c, {"crash_after_commit", "publish_twice"});
+  s.max_open_trips = service::per_user_limits_lifted(c) ? 0 : c.integer("MAX_OPEN_TRIPS_PER_RIDER");
   return s;
 }
 
@@ -180,7 +186,8 @@ TripApp::TripApp(service::Runtime& runtime, pg::Pool& db, pg::Pool* replica, red
       trips(db, reads, changes, runtime.metrics(),
             LifecycleSettings{.async_mode = settings.async_mode,
                               .crash_after_commit = settings.faults.on("crash_after_commit"),
-                              .sync_timeout = settings.sync_timeout}),
+                              .sync_timeout = settings.sync_timeout,
+                              .max_open_trips = settings.max_open_trips}),
       offers(db, changes, runtime.metrics()),
       sync(db, drivers, offers, runtime.metrics(), settings.sync_timeout),
       sweep(runtime, db, offers, relay, settings.sweep) {

@@ -46,6 +46,7 @@ struct Settings {
   Millis maintenance_interval{5000};
   SweepSettings sweep;
   Faults faults;
+  std::int64_t max_open_trips = 1;
   static Settings from(const config::Values& config);
 };
 

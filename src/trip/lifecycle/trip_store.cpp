@@ -11,11 +11,24 @@ namespace {
 
 const std::string kColumns = trip_columns();
 
+#define UITGO_OPEN_STATUSES "('requested', 'accepted', 'arriving', 'in_ride')"
+
+// $11 = MAX_OPEN_TRIPS_PER_RIDER: the trip takes the rider's lowest free
+// slot (migration trip/007); no row when every slot is held.
 const std::string kInsert =
     "INSERT INTO trips AS t (id, rider_id, status, origin_text, dest_text, service_id,"
-    "                        origin_lat, origin_lng, dest_lat, dest_lng, fare_estimate)"
-    " VALUES (coalesce($1::uuid, gen_random_uuid()), $2, 'requested', $3, $4, $5, $6, $7, $8, $9, $10)"
+    "                        origin_lat, origin_lng, dest_lat, dest_lng, fare_estimate, open_slot)"
+    " SELECT coalesce($1::uuid, gen_random_uuid()), $2, 'requested', $3, $4, $5, $6, $7, $8, $9, $10, pick.slot"
+    " FROM (SELECT (SELECT s FROM generate_series(1, $11::int) s"
+    "                WHERE NOT EXISTS (SELECT 1 FROM trips o WHERE o.rider_id = $2::uuid AND o.open_slot = s"
+    "                                    AND o.status IN " UITGO_OPEN_STATUSES ")"
+    "                ORDER BY s LIMIT 1)::smallint AS slot) pick"
+    " WHERE $11::int = 0 OR pick.slot IS NOT NULL"
     " RETURNING " + kColumns;
+
+const std::string kOpenTrip =
+    "SELECT id::text AS id FROM trips WHERE rider_id = $1::uuid AND status IN " UITGO_OPEN_STATUSES
+    " ORDER BY created_at DESC LIMIT 1";
 
 const std::string kFind = "SELECT " + kColumns + " FROM trips t WHERE t.id = $1";
 
@@ -110,11 +123,18 @@ std::optional<std::string> status_array(const std::vector<Status>& statuses) {
 
 }  // namespace
 
-awaitable<Trip> TripStore::insert(pg::Tx& tx, const NewTrip& n) {
+awaitable<std::optional<Trip>> TripStore::insert(pg::Tx& tx, const NewTrip& n, std::int64_t max_open) {
   const auto& q = n.request;
-  auto r = co_await tx.query(kInsert, pg::Params{n.id, n.rider_id, q.origin_text, q.dest_text, q.service_id,
-                                                 q.origin_lat, q.origin_lng, q.dest_lat, q.dest_lng, n.fare_estimate});
-  co_return read_trip(r, 0);
+  auto r =
+      co_await tx.query(kInsert, pg::Params{n.id, n.rider_id, q.origin_text, q.dest_text, q.service_id, q.origin_lat,
+                                            q.origin_lng, q.dest_lat, q.dest_lng, n.fare_estimate, max_open});
+  co_return first(r);
+}
+
+awaitable<std::optional<std::string>> TripStore::open_trip_of(pg::Tx& tx, const std::string& rider_id) {
+  auto r = co_await tx.query(kOpenTrip, pg::Params{rider_id});
+  if (r.empty()) co_return std::nullopt;
+  co_return r.get<std::string>(0, "id");
 }
 
 awaitable<std::optional<Trip>> TripStore::find(pg::Pool& db, const std::string& id) {

@@ -62,7 +62,12 @@ struct MatchingView {
 
 class TripStore {
  public:
-  static awaitable<Trip> insert(pg::Tx& tx, const NewTrip& trip);
+  // Nothing when the rider already holds `max_open` open trips (0 = no cap).
+  // Throws pg::QueryError (unique violation of trips_open_slot_uidx) when a
+  // concurrent create took the last slot first.
+  static awaitable<std::optional<Trip>> insert(pg::Tx& tx, const NewTrip& trip, std::int64_t max_open);
+  // The rider's newest open trip, if any.
+  static awaitable<std::optional<std::string>> open_trip_of(pg::Tx& tx, const std::string& rider_id);
   static awaitable<std::optional<Trip>> find(pg::Pool& db, const std::string& id);
   static awaitable<std::optional<Trip>> find(pg::Tx& tx, const std::string& id);
   static awaitable<TripPage> list(pg::Pool& db, const ListFilter& filter);

@@ -3,6 +3,7 @@
 #include "core/base/faults.hpp"
 #include "core/base/log.hpp"
 #include "core/base/time.hpp"
+#include "core/pg/errors.hpp"
 #include "trip/lifecycle/fare.hpp"
 #include "trip/lifecycle/transitions.hpp"
 #include "trip/matching/match_events.hpp"
@@ -14,6 +15,13 @@ namespace {
 
 // Extra time the sync-mode insurance row waits beyond the inline call.
 constexpr Millis kSyncInsuranceSlack{5000};
+
+DomainError trip_in_progress(const std::optional<std::string>& open_trip) {
+  std::string message = "this rider already has an open trip";
+  if (open_trip) message += " (" + *open_trip + ")";
+  message += "; complete or cancel it before requesting another";
+  return DomainError::conflict("trip_in_progress", message);
+}
 
 }  // namespace
 
@@ -56,7 +64,20 @@ awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const
     fresh.rider_id = rider;
     fresh.request = input;
     fresh.fare_estimate = fare;
-    auto trip = co_await TripStore::insert(tx, fresh);
+    bool slot_taken = false;  // a concurrent create got the last slot first
+    std::optional<Trip> inserted;
+    try {
+      inserted = co_await TripStore::insert(tx, fresh, settings_.max_open_trips);
+    } catch (const pg::QueryError& e) {
+      if (!e.is_unique_violation()) throw;
+      slot_taken = true;
+    }
+    if (slot_taken) throw trip_in_progress(std::nullopt);
+    if (!inserted) {
+      const auto open = co_await TripStore::open_trip_of(tx, rider);
+      throw trip_in_progress(open);
+    }
+    auto trip = std::move(*inserted);
     const std::optional<Status> none;
     const std::optional<std::string> no_reason;
     co_await TripStore::add_event(tx, trip.id, none, Status::requested, author_id, author_role, no_reason);

@@ -40,6 +40,8 @@ struct LifecycleSettings {
   // a new trip or a trip's completion commits, before the relay is woken.
   bool crash_after_commit = false;
   Millis sync_timeout{3000};
+  // MAX_OPEN_TRIPS_PER_RIDER (0 = unlimited; LIFT_PER_USER_LIMITS lifts it).
+  std::int64_t max_open_trips = 1;
 };
 
 struct CreateResult {
