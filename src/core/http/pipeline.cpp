@@ -35,6 +35,12 @@ void check_role(const Access& access, const Principal& caller) {
 
 }  // namespace
 
+std::string limit_class_of(const Access& access, std::string_view method) {
+  if (!access.authenticate || access.limit == "none") return {};
+  if (!access.limit.empty()) return access.limit;
+  return method == "GET" || method == "HEAD" ? std::string() : std::string("writes");
+}
+
 Pipeline::Pipeline(const Router& router, std::shared_ptr<const Authenticator> authenticator)
     : router_(router), authenticator_(std::move(authenticator)) {
   if (!authenticator_) authenticator_ = std::make_shared<RejectAllAuthenticator>();
@@ -83,6 +89,8 @@ awaitable<Response> Pipeline::dispatch(Request& request) const {
   if (route.access.authenticate) {
     request.principal = authenticator_->authenticate(request);
     check_role(route.access, *request.principal);
+    const auto limit_class = limit_class_of(route.access, request.method);
+    if (user_limit_ && !limit_class.empty()) co_await user_limit_(limit_class, *request.principal);
   }
   co_return co_await route.handler(request);
 }

@@ -25,12 +25,21 @@ struct Access {
   // Service-to-service only: the caller must present X-Internal-Token. It
   // proves the caller is a service, never who the user is.
   bool internal = false;
+  // The per-user rate limit the call counts against (Pipeline::set_user_limit):
+  // "" = "writes" for a signed-in call that is not a GET, none for reads;
+  // "none" opts a route out; otherwise a class name ("search", "pings").
+  std::string limit;
 
   static Access anyone() { return {}; }
   static Access internal_only() { return {.internal = true}; }
   static Access user() { return {.authenticate = true}; }
   static Access roles_of(std::vector<std::string> allowed) {
     return {.authenticate = true, .roles = std::move(allowed)};
+  }
+  Access limited_as(std::string limit_class) const {
+    Access out = *this;
+    out.limit = std::move(limit_class);
+    return out;
   }
 };
 

@@ -165,6 +165,7 @@ awaitable<void> Runtime::shut_down() {
 int Runtime::run() {
   http::Pipeline pipeline(router_, authenticator_);
   pipeline.set_internal_token(internal_token_);
+  pipeline.set_user_limit(user_limit_);
   pipeline.use(http::request_id_middleware());
   pipeline.use(http::access_log_middleware(metrics_));
   pipeline.use(http::error_mapping_middleware());

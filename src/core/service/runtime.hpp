@@ -14,6 +14,7 @@
 #include "core/base/config.hpp"
 #include "core/base/metrics.hpp"
 #include "core/http/auth.hpp"
+#include "core/http/pipeline.hpp"
 #include "core/http/router.hpp"
 #include "core/http/server.hpp"
 #include "core/service/periodic_task.hpp"
@@ -39,6 +40,8 @@ class Runtime {
 
   void set_authenticator(std::shared_ptr<const http::Authenticator> authenticator);
   void set_internal_token(std::string token) { internal_token_ = std::move(token); }
+  // The per-user rate limit every signed-in request passes (user_limits.hpp).
+  void set_user_limit(http::UserLimit limit) { user_limit_ = std::move(limit); }
   // A dependency that /ready probes; the check throws when it is not usable.
   void add_readiness_check(std::string dependency, Step check);
   // Runs in order before the server accepts requests; a failure exits non-zero.
@@ -67,6 +70,7 @@ class Runtime {
   http::Router router_;
   std::shared_ptr<const http::Authenticator> authenticator_;
   std::string internal_token_;
+  http::UserLimit user_limit_;
   std::vector<std::pair<std::string, Step>> readiness_checks_;
   std::vector<Step> start_steps_;
   std::vector<Step> stop_steps_;

@@ -1,5 +1,7 @@
 #include "trip/live/live_tracking.hpp"
 
+#include "core/base/token_bucket.hpp"
+
 #include "core/base/ids.hpp"
 #include "core/base/log.hpp"
 #include "core/base/time.hpp"
@@ -46,6 +48,13 @@ config::Spec live_spec() {
       .integer("WS_DRIVER_FORWARD_MAX", 256, 1, 100000,
                "drivers whose location forward to driver-service may be in flight at once (one call per driver, "
                "newer locations coalesced); beyond this they are dropped (counted)")
+      .integer("WS_FRAMES_PER_SECOND", 5, 0, 100000,
+               "client messages one WebSocket may send per second (after WS_FRAME_BURST); over it the socket gets "
+               "an error frame rate_limited and is closed with 1008; 0 = unlimited")
+      .integer("WS_FRAME_BURST", 20, 1, 100000, "client messages one WebSocket may send at once")
+      .integer("WS_SOCKETS_PER_USER_TRIP", 4, 0, 10000,
+               "WebSockets one user may hold open on one trip (per trip-service instance); one more gets an error "
+               "frame rate_limited and is closed with 1008; 0 = no cap")
       .boolean("WS_FORWARD_LOCATIONS", true,
                "forward drivers' WebSocket locations to driver-service (GEO index and history); false only for "
                "benchmarks of trip-service alone");
@@ -63,6 +72,9 @@ LiveSettings LiveSettings::from(const config::Values& c) {
   s.location_flush = c.millis("TRIP_LOCATION_FLUSH_MS");
   s.max_forwards = static_cast<std::size_t>(c.integer("WS_DRIVER_FORWARD_MAX"));
   s.forward_locations = c.flag("WS_FORWARD_LOCATIONS");
+  s.frames_per_second = static_cast<double>(c.integer("WS_FRAMES_PER_SECOND"));
+  s.frame_burst = static_cast<double>(c.integer("WS_FRAME_BURST"));
+  s.sockets_per_user_trip = static_cast<std::size_t>(c.integer("WS_SOCKETS_PER_USER_TRIP"));
   return s;
 }
 
@@ -80,7 +92,8 @@ LiveTracking::LiveTracking(service::Runtime& runtime, TripApp& app, redis::Clien
                   .ping_interval = settings.ping_interval,
                   .idle_timeout = settings.idle_timeout,
                   .socket_send_buffer = settings.socket_send_buffer,
-                  .metrics = &runtime.metrics()} {
+                  .metrics = &runtime.metrics()},
+      sockets_(settings.sockets_per_user_trip) {
   // Exported from the start, not only once the first socket opened.
   runtime.metrics().gauge("websocket_connections", "open WebSocket connections");
   app_.changes.set_listener(this);
@@ -109,9 +122,44 @@ awaitable<http::Response> LiveTracking::open(http::Request& request) {
   co_return http::upgrade_to_websocket(ws_options_, std::move(session));
 }
 
+void LiveTracking::revoke(const std::vector<std::string>& users) {
+  for (const auto& user : users) {
+    const auto closed = sockets_.close_all_of(user, "access revoked");
+    if (closed > 0)
+      log::info("live tracking: sockets of a revoked user closed", {{"userId", user}, {"sockets", closed}});
+  }
+}
+
 // ------------------------------------------------------------------ session
 
+metrics::Counter& LiveTracking::refusals(const std::string& limit) {
+  return metrics_.counter("websocket_limited_total", "WebSockets closed by a limit (frames per second, sockets)",
+                          {{"limit", limit}});
+}
+
+namespace {
+
+// Sends the error frame, closes with 1008 and reads until the close completes.
+awaitable<void> refuse(const http::WebSocket& ws, const std::string& message, metrics::Counter& refused) {
+  refused.inc();
+  ws.send(live::error_frame("rate_limited", message));
+  ws.close(http::CloseCode::policy_violation, "rate limited");
+  while (true) {
+    auto rest = co_await ws.read();
+    if (rest.kind == http::WebSocketMessage::Kind::closed) break;
+  }
+}
+
+}  // namespace
+
 awaitable<void> LiveTracking::run_session(http::WebSocket ws, http::Principal caller, std::string trip_id) {
+  const OpenSockets::Place place(sockets_, caller.user_id, trip_id, ws);
+  if (!place.admitted()) {
+    const auto message = "at most " + std::to_string(sockets_.max_per_user_trip()) + " sockets per user and trip";
+    auto& refused = refusals("sockets");
+    co_await refuse(ws, message, refused);
+    co_return;
+  }
   Session session{.ws = ws, .caller = caller, .trip_id = trip_id, .caller_id = normalize_uuid(caller.user_id)};
   const auto channel = live::channel_of(trip_id);
   // A driver's socket ends once the trip is no longer theirs (declined,
@@ -130,9 +178,17 @@ awaitable<void> LiveTracking::run_session(http::WebSocket ws, http::Principal ca
     log::warn("live tracking: subscription not confirmed in time", {{"tripId", trip_id}});
   }
   co_await send_current_state(session);
+  TokenBucket frames(settings_.frames_per_second, settings_.frame_burst);
   while (true) {
     auto message = co_await ws.read();
     if (message.kind == http::WebSocketMessage::Kind::closed) break;
+    if (!frames.take()) {
+      const auto limit = "at most " + std::to_string(static_cast<long long>(settings_.frames_per_second)) +
+                         " messages per second per socket";
+      auto& refused = refusals("frames");
+      co_await refuse(ws, limit, refused);
+      break;
+    }
     if (message.kind == http::WebSocketMessage::Kind::binary) {
       ws.send(live::error_frame("bad_message", "only text frames are accepted"));
       continue;

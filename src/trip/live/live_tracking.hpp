@@ -43,6 +43,7 @@
 #include "trip/lifecycle/trip_changes.hpp"
 #include "trip/live/location_forwarder.hpp"
 #include "trip/live/location_store.hpp"
+#include "trip/live/open_sockets.hpp"
 
 namespace uitgo::trip {
 
@@ -61,6 +62,9 @@ struct LiveSettings {
   Millis location_flush{200};
   std::size_t max_forwards = 256;
   bool forward_locations = true;
+  double frames_per_second = 5;  // per socket; 0 = unlimited
+  double frame_burst = 20;
+  std::size_t sockets_per_user_trip = 4;  // per instance; 0 = no cap
   static LiveSettings from(const config::Values& config);
 };
 
@@ -76,6 +80,8 @@ class LiveTracking final : public TripListener {
   // GET /v1/trips/{id}/ws.
   awaitable<http::Response> open(http::Request& request);
   awaitable<void> trip_changed(const Trip& trip) override;
+  // Closes (1008) every socket of these users: their access tokens were revoked.
+  void revoke(const std::vector<std::string>& users);
 
   struct Session;
 
@@ -86,6 +92,7 @@ class LiveTracking final : public TripListener {
   awaitable<void> handle_location(Session& session, double lat, double lng);
   awaitable<bool> may_send_location(Session& session);
   awaitable<void> publish(const std::string& trip_id, std::string frame);
+  metrics::Counter& refusals(const std::string& limit);
 
   TripApp& app_;
   redis::Client& redis_;
@@ -96,6 +103,7 @@ class LiveTracking final : public TripListener {
   LocationStore store_;
   LocationForwarder forwarder_;
   http::WebSocketOptions ws_options_;
+  OpenSockets sockets_;
 };
 
 namespace live {
