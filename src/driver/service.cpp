@@ -1,7 +1,9 @@
 #include "driver/service.hpp"
 
+#include "core/service/deny_list_sync.hpp"
 #include "core/service/dependencies.hpp"
 #include "core/service/peers.hpp"
+#include "core/service/user_limits.hpp"
 #include "driver/app.hpp"
 #include "driver/matcher/matcher.hpp"
 
@@ -17,6 +19,8 @@ config::Spec spec() {
       .merge(service::migrations_spec())
       .merge(auth::jwt_spec())
       .merge(service::internal_token_spec())
+      .merge(service::user_limits_spec())
+      .merge(service::deny_list_spec())
       .merge(service::peer_spec("TRIP_SERVICE"))
       .merge(settings_spec())
       .merge(matcher_spec());
@@ -25,10 +29,12 @@ config::Spec spec() {
 
 int run(const config::Values& config) {
   service::Runtime runtime("driver-service", config);
-  service::install_jwt(runtime);
+  const auto jwt = service::install_jwt(runtime);
   const auto internal_token = service::install_internal_token(runtime);
   auto db = service::make_pool(runtime, config.str("DRIVER_DB_DSN"), "postgres");
   auto redis = service::make_redis(runtime);
+  service::install_user_limits(runtime, *redis);
+  const auto denied = service::install_deny_list(runtime, *redis, jwt);
   service::migrate_on_start(runtime, *db, "driver");
   const auto app = install(runtime, *db, *redis, internal_token);
   return runtime.run();

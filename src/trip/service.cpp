@@ -1,7 +1,9 @@
 #include "trip/service.hpp"
 
+#include "core/service/deny_list_sync.hpp"
 #include "core/service/dependencies.hpp"
 #include "core/service/peers.hpp"
+#include "core/service/user_limits.hpp"
 #include "trip/app.hpp"
 
 namespace uitgo::trip {
@@ -18,6 +20,8 @@ config::Spec spec() {
       .merge(service::migrations_spec())
       .merge(auth::jwt_spec())
       .merge(service::internal_token_spec())
+      .merge(service::user_limits_spec())
+      .merge(service::deny_list_spec())
       .merge(service::peer_spec("DRIVER_SERVICE"))
       .merge(service::peer_spec("USER_SERVICE"))
       .merge(settings_spec())
@@ -29,7 +33,7 @@ config::Spec spec() {
 
 int run(const config::Values& config) {
   service::Runtime runtime("trip-service", config);
-  service::install_jwt(runtime);
+  const auto jwt = service::install_jwt(runtime);
   const auto internal_token = service::install_internal_token(runtime);
   auto primary = service::make_pool(runtime, config.str("TRIP_DB_DSN"), "postgres");
   std::unique_ptr<pg::Pool> replica;
@@ -40,8 +44,11 @@ int run(const config::Values& config) {
                                  service::PoolRole{.deadline = deadline, .gates_readiness = false});
   }
   auto redis = service::make_redis(runtime);
+  service::install_user_limits(runtime, *redis);
+  const auto denied = service::install_deny_list(runtime, *redis, jwt);
   service::migrate_on_start(runtime, *primary, "trip");
   const auto app = install(runtime, *primary, replica.get(), *redis, internal_token);
+  denied->on_denied([live = app->live.get()](const std::vector<std::string>& users) { live->revoke(users); });
   return runtime.run();
 }
 

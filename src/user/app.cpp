@@ -30,7 +30,9 @@ UserApp::UserApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, 
       passwords(db, hasher, mail, PasswordResetSettings::from(runtime.config())),
       home(db, redis, runtime.metrics(), home::cache_settings(runtime.config())),
       places(db),
-      wallet(db, runtime.metrics(), wallet::WalletSettings::from(runtime.config())) {}
+      wallet(db, runtime.metrics(), wallet::WalletSettings::from(runtime.config())),
+      deny_failures(&runtime.metrics().counter("auth_deny_failures_total",
+                                               "access-token denials (disable, sign out everywhere) Redis refused")) {}
 
 std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,
                                  const std::string& internal_token) {
@@ -40,6 +42,20 @@ std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis:
   log::info("home cache",
             {{"enabled", cache.enabled}, {"ttlSeconds", cache.ttl.count()}, {"timeoutMs", cache.timeout.count()}});
   return app;
+}
+
+awaitable<void> revoke_access_tokens(UserApp& app, const std::string& user_id, const std::string& request_id) {
+  if (!app.denied) co_return;
+  std::string failure;
+  try {
+    co_await app.denied->deny(user_id);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (failure.empty()) co_return;
+  app.deny_failures->inc();
+  log::warn("access tokens not denied: Redis failed; they end at their expiry",
+            {{"userId", user_id}, {"error", failure}, {"request_id", request_id}});
 }
 
 }  // namespace uitgo::user

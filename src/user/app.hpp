@@ -10,6 +10,7 @@
 #include "core/auth/jwt.hpp"
 #include "core/pg/pool.hpp"
 #include "core/redis/client.hpp"
+#include "core/service/deny_list_sync.hpp"
 #include "core/service/runtime.hpp"
 #include "peers/driver_client.hpp"
 #include "user/accounts/accounts.hpp"
@@ -47,7 +48,15 @@ struct UserApp {
   home::HomeContent home;
   places::SavedPlaces places;
   wallet::Wallet wallet;
+  // Access tokens revoked before they expire (disable, sign out everywhere).
+  std::shared_ptr<service::DenyListSync> denied;
+  metrics::Counter* deny_failures;
 };
+
+// Denies every access token of `user_id` issued so far. A Redis failure is
+// logged and counted, not thrown: the refresh tokens are revoked already, so
+// the access tokens then end at their expiry as before.
+awaitable<void> revoke_access_tokens(UserApp& app, const std::string& user_id, const std::string& request_id);
 
 // Builds the app on `runtime` and registers every route (routes.cpp).
 std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,

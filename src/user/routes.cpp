@@ -48,6 +48,7 @@ void add_routes(http::Router& router, std::shared_ptr<UserApp> app) {
       .add("POST", "/auth/login", anyone, accounts::login)
       .add("POST", "/auth/refresh", anyone, accounts::refresh)
       .add("POST", "/auth/logout", signed_in, accounts::logout)
+      .add("POST", "/auth/logout-all", signed_in, accounts::logout_everywhere)
       .add("GET", "/auth/me", signed_in, accounts::me)
       .add("PATCH", "/users/me", signed_in, accounts::update_me)
       .add("POST", "/auth/change-password", signed_in, accounts::change_password)

@@ -1,7 +1,9 @@
 #include "user/service.hpp"
 
+#include "core/service/deny_list_sync.hpp"
 #include "core/service/dependencies.hpp"
 #include "core/service/peers.hpp"
+#include "core/service/user_limits.hpp"
 #include "user/app.hpp"
 
 namespace uitgo::user {
@@ -12,7 +14,11 @@ config::Spec spec() {
   s.string("USER_DB_DSN", "host=127.0.0.1 port=15432 user=uitgo password=uitgo dbname=user_db",
            "libpq connection string of user_db");
   s.merge(service::postgres_pool_spec()).merge(service::redis_spec()).merge(service::migrations_spec());
-  s.merge(auth::jwt_spec()).merge(service::internal_token_spec()).merge(service::peer_spec("DRIVER_SERVICE"));
+  s.merge(auth::jwt_spec())
+      .merge(service::internal_token_spec())
+      .merge(service::user_limits_spec())
+      .merge(service::deny_list_spec())
+      .merge(service::peer_spec("DRIVER_SERVICE"));
   s.merge(home::home_spec()).merge(settings_spec());
   return s;
 }
@@ -23,8 +29,10 @@ int run(const config::Values& config) {
   const auto internal_token = service::install_internal_token(runtime);
   auto db = service::make_pool(runtime, config.str("USER_DB_DSN"), "postgres");
   auto redis = service::make_redis(runtime);
+  service::install_user_limits(runtime, *redis);
   service::migrate_on_start(runtime, *db, "user");
   const auto app = install(runtime, *db, *redis, *jwt, internal_token);
+  app->denied = service::install_deny_list(runtime, *redis, jwt);
   return runtime.run();
 }
 

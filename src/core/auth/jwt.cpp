@@ -394,6 +394,7 @@ http::Principal JwtAuthenticator::authenticate(const http::Request& request) con
   if (token.empty()) throw DomainError::unauthenticated("missing bearer token");
   try {
     auto claims = jwt_->verify(token);
+    if (denied_ && denied_->denies(claims.sub, claims.iat)) throw InvalidToken("revoked (deny list)");
     return {.user_id = std::move(claims.sub), .role = std::move(claims.role)};
   } catch (const InvalidToken& e) {
     if (log::enabled(log::Level::debug)) {

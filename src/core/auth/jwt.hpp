@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/auth/deny_list.hpp"
 #include "core/base/config.hpp"
 #include "core/http/auth.hpp"
 
@@ -87,11 +88,14 @@ class Jwt {
 // verified with Jwt; every failure is 401 with one generic message.
 class JwtAuthenticator final : public http::Authenticator {
  public:
-  explicit JwtAuthenticator(std::shared_ptr<const Jwt> jwt) : jwt_(std::move(jwt)) {}
+  // `denied`: tokens revoked before they expire (deny_list.hpp), or none.
+  explicit JwtAuthenticator(std::shared_ptr<const Jwt> jwt, std::shared_ptr<const DenyList> denied = nullptr)
+      : jwt_(std::move(jwt)), denied_(std::move(denied)) {}
   http::Principal authenticate(const http::Request& request) const override;
 
  private:
   std::shared_ptr<const Jwt> jwt_;
+  std::shared_ptr<const DenyList> denied_;
 };
 
 // JWT_SECRET (required unless dev mode, >= 32 bytes, never echoed),

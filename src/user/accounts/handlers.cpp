@@ -45,6 +45,16 @@ awaitable<Response> logout(UserApp& app, Request& request) {
   co_return Response::no_content();
 }
 
+// Every session of the caller ends: refresh tokens revoked, access tokens
+// (this one too) denied.
+awaitable<Response> logout_everywhere(UserApp& app, Request& request) {
+  const auto& user_id = request.caller().user_id;
+  co_await app.sessions.logout_everywhere(user_id);
+  co_await revoke_access_tokens(app, user_id, request.request_id);
+  log::info("signed out everywhere", {{"userId", user_id}, {"request_id", request.request_id}});
+  co_return Response::no_content();
+}
+
 awaitable<Response> me(UserApp& app, Request& request) {
   const auto user = co_await app.accounts.get(request.caller().user_id);
   co_return Response::json(200, user.to_json());
@@ -105,6 +115,7 @@ awaitable<Response> admin_update_user(UserApp& app, Request& request) {
   const auto id = path_uuid(request.path_param("id"), "account");
   const auto change = json::parse_body<AdminUserChange>(request.body);
   const auto user = co_await app.accounts.admin_update(request.caller(), id, change);
+  if (change.disabled == true) co_await revoke_access_tokens(app, id, request.request_id);
   log::info("account changed by an admin", {{"userId", id},
                                             {"adminId", request.caller().user_id},
                                             {"role", json::nullable(change.role)},

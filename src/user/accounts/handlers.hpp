@@ -18,6 +18,7 @@ awaitable<http::Response> register_driver(UserApp& app, http::Request& request);
 awaitable<http::Response> login(UserApp& app, http::Request& request);
 awaitable<http::Response> refresh(UserApp& app, http::Request& request);
 awaitable<http::Response> logout(UserApp& app, http::Request& request);
+awaitable<http::Response> logout_everywhere(UserApp& app, http::Request& request);
 awaitable<http::Response> me(UserApp& app, http::Request& request);
 awaitable<http::Response> update_me(UserApp& app, http::Request& request);
 awaitable<http::Response> change_password(UserApp& app, http::Request& request);

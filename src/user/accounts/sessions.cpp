@@ -103,4 +103,11 @@ awaitable<void> Sessions::logout(const std::string& refresh_token, const std::st
   co_await AccountStore::revoke_refresh_token(db_, refresh_token, user_id);
 }
 
+awaitable<void> Sessions::logout_everywhere(const std::string& user_id) {
+  auto body = [&user_id](pg::Tx& tx) -> awaitable<void> {
+    co_await AccountStore::revoke_all_refresh_tokens(tx, user_id);
+  };
+  co_await db_.transaction(body);
+}
+
 }  // namespace uitgo::user

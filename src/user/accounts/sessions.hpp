@@ -45,6 +45,8 @@ class Sessions {
   awaitable<Session> login(const LoginRequest& input);
   awaitable<Session> refresh(const std::string& refresh_token, const std::string& request_id);
   awaitable<void> logout(const std::string& refresh_token, const std::string& user_id);
+  // Revokes every refresh token of the user (access tokens: the deny list).
+  awaitable<void> logout_everywhere(const std::string& user_id);
 
  private:
   pg::Pool& db_;
