@@ -6,6 +6,11 @@ readonly NGINX_TEMPLATE="$REPO_DIR/deploy/nginx/gateway.conf.template"
 readonly AUTH_RATE="${UITGO_AUTH_RATE:-10r/s}"
 readonly AUTH_BURST="${UITGO_AUTH_BURST:-20}"
 readonly NGINX_WORKERS="${UITGO_NGINX_WORKERS:-auto}"
+# Requests in progress plus open WebSockets per client address.
+readonly CONN_LIMIT="${UITGO_CONN_LIMIT:-1000}"
+# Load balancers in front of the gateway (comma-separated addresses or CIDRs):
+# from them alone the client address is read from X-Forwarded-For.
+readonly TRUSTED_PROXY_LIST="${TRUSTED_PROXIES:-}"
 # Origins whose browsers may call the gateway (the apps' web builds). Unset:
 # any port on localhost / 127.0.0.1 (flutter run -d chrome picks a random
 # one); empty: no CORS at all.
@@ -55,11 +60,24 @@ cors_origin_entries() {
   echo "$out"
 }
 
+# The realip directives for TRUSTED_PROXIES (nothing when unset), lines
+# joined by a literal \n for sed's replacement.
+real_ip_directives() {
+  local proxy out=""
+  [[ -n "$TRUSTED_PROXY_LIST" ]] || return 0
+  for proxy in ${TRUSTED_PROXY_LIST//,/ }; do
+    [[ "$proxy" =~ ^[0-9A-Fa-f.:]+(/[0-9]+)?$ ]] || die "TRUSTED_PROXIES: '$proxy' is not an address or CIDR"
+    out+="  set_real_ip_from $proxy;\\n"
+  done
+  printf '%s' "$out  real_ip_header X-Forwarded-For;\\n  real_ip_recursive on;"
+}
+
 render_nginx_conf() {
   local conf=$1 user_directive=""
   [[ -r "$NGINX_TEMPLATE" ]] || die "nginx: template $NGINX_TEMPLATE missing"
   [[ "$AUTH_RATE" =~ ^[0-9]+r/[sm]$ ]] || die "UITGO_AUTH_RATE must look like 10r/s or 600r/m (got '$AUTH_RATE')"
-  [[ "$AUTH_BURST" =~ ^[0-9]+$ ]] || die "UITGO_AUTH_BURST must be a number (got '$AUTH_BURST')"
+  [[ "$AUTH_BURST" =~ ^[1-9][0-9]*$ ]] || die "UITGO_AUTH_BURST must be a positive number (got '$AUTH_BURST')"
+  [[ "$CONN_LIMIT" =~ ^[1-9][0-9]*$ ]] || die "UITGO_CONN_LIMIT must be a positive number (got '$CONN_LIMIT')"
   # As root the master drops workers to an unprivileged account. Workers only
   # use sockets and file descriptors the master opened (bodies stay in memory,
   # see the template), so they need no access to the run dir.
@@ -73,6 +91,8 @@ render_nginx_conf() {
     -e "s|@GATEWAY_PORT@|$(sed_escape "$GATEWAY_PORT")|g" \
     -e "s|@AUTH_RATE@|$(sed_escape "$AUTH_RATE")|g" \
     -e "s|@AUTH_BURST@|$(sed_escape "$AUTH_BURST")|g" \
+    -e "s|@CONN_LIMIT@|$(sed_escape "$CONN_LIMIT")|g" \
+    -e "s|@REAL_IP@|$(real_ip_directives)|g" \
     -e "s|@USER_SERVERS@|$(upstream_of user)|g" \
     -e "s|@TRIP_SERVERS@|$(upstream_of trip)|g" \
     -e "s|@DRIVER_SERVERS@|$(upstream_of driver)|g" \
