@@ -34,6 +34,7 @@
 # environment (defaults)
 #   RATES="50 100 200 400 800 1200 1600"   trip-create rates to try, ascending
 #   STEP_DURATION=20s  SEARCH_RPS=40  ONLINE_DRIVERS=5000  SIM_DRIVERS=20
+#   BENCH_RIDERS=20000 rider accounts; each holds one open trip at a time
 #   OFFER_SECONDS=10   unanswered offers end after this long in both modes
 #                      (matcher offer timeout, trip-service backstop), so the
 #                      online drivers come back and the baseline keeps doing
@@ -54,6 +55,9 @@ ONLINE_DRIVERS=${ONLINE_DRIVERS:-5000}
 OFFER_SECONDS=${OFFER_SECONDS:-10}
 OPTIMIZED_MATCHER_WORKERS=${OPTIMIZED_MATCHER_WORKERS:-8}
 SIM_DRIVERS=${SIM_DRIVERS:-20}
+# Each rider holds one open trip (MAX_OPEN_TRIPS_PER_RIDER=1), so the top rate
+# needs about rate x step-length riders; fewer, and riders cancel to ask again.
+BENCH_RIDERS=${BENCH_RIDERS:-20000}
 OUT_DIR=$(realpath -m "${OUT_DIR:-$REPO_DIR/docs/perf}")
 PORT_BASE=${BENCH_PORT_BASE:-21000}
 
@@ -111,7 +115,7 @@ up_stack() {
     die "stack up failed for $config (logs in $UITGO_RUN_DIR/logs)"
   "$DRIVER_LOAD" seed --port "$UITGO_DRIVER_PORT" --secrets "$STACK_SECRETS" --drivers "$ONLINE_DRIVERS" \
     >/dev/null
-  SEED_RIDERS=50 SEED_DRIVERS=$SIM_DRIVERS SEED_TOKEN_TTL_SECONDS=7200 stack seed >/dev/null 2>&1 ||
+  SEED_RIDERS=$BENCH_RIDERS SEED_DRIVERS=$SIM_DRIVERS SEED_TOKEN_TTL_SECONDS=7200 stack seed >/dev/null 2>&1 ||
     die "seeding load-test accounts failed"
 }
 

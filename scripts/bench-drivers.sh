@@ -27,6 +27,7 @@ drivers=${3:-10000}
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 use_private_stack
+lift_per_user_limits
 require_uitgo_bin
 require_bench_tool driver_load
 require_tools redis-benchmark

@@ -23,6 +23,7 @@ interval_ms=${3:-1000}
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 use_private_stack
+lift_per_user_limits
 [[ -n "${UITGO_TRIP_EXTRA_PORTS:-}" ]] || die "set UITGO_TRIP_EXTRA_PORTS to the port of the second trip-service"
 require_uitgo_bin
 require_bench_tool ws_fanout

@@ -39,6 +39,7 @@ export MATCHER_WORKERS=${MATCHER_WORKERS:-4}
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 use_private_stack
+lift_per_user_limits
 require_uitgo_bin
 require_bench_tool driver_load
 require_tools psql redis-cli curl

@@ -31,6 +31,7 @@ trips=${3:-50}
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 use_private_stack
+lift_per_user_limits
 require_uitgo_bin
 require_tools wrk curl openssl redis-cli
 

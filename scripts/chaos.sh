@@ -60,7 +60,7 @@
 #   CHAOS_RATE=30           trips created per second
 #   CHAOS_SEARCH_RATE=40    driver searches per second
 #   CHAOS_READ_RATE=20      trip reads (GET /v1/trips?limit=5) per second
-#   CHAOS_DRIVERS=20        simulated drivers   CHAOS_RIDERS=50  rider accounts
+#   CHAOS_DRIVERS=20        simulated drivers   CHAOS_RIDERS=5000  rider accounts (one open trip each)
 #   CHAOS_LEAD=10  CHAOS_TAIL=30  CHAOS_WINDOW_AFTER=10  CHAOS_DRAIN_LIMIT=60   seconds
 #   CHAOS_KEEP=0            1: stop the stack but keep the run dir (logs, data, chaos/)
 #   CHAOS_BUDGET=1500       seconds before the whole run is stopped
@@ -85,7 +85,7 @@ CHAOS_RATE=${CHAOS_RATE:-30}
 CHAOS_SEARCH_RATE=${CHAOS_SEARCH_RATE:-40}
 CHAOS_READ_RATE=${CHAOS_READ_RATE:-20}
 CHAOS_DRIVERS=${CHAOS_DRIVERS:-20}
-CHAOS_RIDERS=${CHAOS_RIDERS:-50}
+CHAOS_RIDERS=${CHAOS_RIDERS:-5000}
 CHAOS_LEAD=${CHAOS_LEAD:-10}
 CHAOS_TAIL=${CHAOS_TAIL:-30}
 CHAOS_WINDOW_AFTER=${CHAOS_WINDOW_AFTER:-10}

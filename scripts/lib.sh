@@ -85,6 +85,14 @@ use_private_stack() {
   STACK_SECRETS="$UITGO_RUN_DIR/secrets.env"
 }
 
+# Capacity benchmarks drive thousands of requests a second from a few
+# synthetic tokens (bench/driver_load, wrk): the per-user limits and the
+# open-trip cap would measure the limiter instead. make bench-compare, make
+# chaos and make loadtest-trip-matching keep the defaults (their riders hold
+# one trip each). LIFT_PER_USER_LIMITS=false in the caller's environment keeps
+# them, to measure what the per-user bucket costs.
+lift_per_user_limits() { export LIFT_PER_USER_LIMITS="${LIFT_PER_USER_LIMITS:-true}"; }
+
 # Stops the private stack and deletes its run dir; never fails.
 purge_stack() { stack purge >/dev/null 2>&1 || true; }
 

@@ -11,8 +11,11 @@
 #   ACCESS_TOKEN                     one rider token for every request; without it
 #                                    the tokens come from TOKENS, or (local stack) a
 #                                    fresh `scripts/stack.sh seed` with SEED_RIDERS /
-#                                    SEED_DRIVERS (default 20 each) load-test accounts,
-#                                    or else a login of the demo accounts
+#                                    SEED_DRIVERS (default 3000 riders, each holding one
+#                                    open trip at a time, and 20 drivers) load-test
+#                                    accounts, or else a login of the demo accounts;
+#                                    one ACCESS_TOKEN for every trip needs a stack
+#                                    started with LIFT_PER_USER_LIMITS=true
 #   TOKENS                           a tokens file printed by `uitgo seed`
 #   TARGET_RPS DURATION VUS DRIVERS  the profile's variables (ignored by profiles
 #                                    that do not declare them)
@@ -71,7 +74,7 @@ elif [[ -f "$RUN_DIR/secrets.env" ]]; then
   # A local stack: fresh tokens for load-test riders and drivers (with driver
   # profiles), valid for two hours (SEED_TOKEN_TTL_SECONDS) so that long
   # profiles such as soak keep working; `make up`'s own tokens live 15 minutes.
-  SEED_RIDERS=${SEED_RIDERS:-20} SEED_DRIVERS=${SEED_DRIVERS:-20} SEED_TOKEN_TTL_SECONDS=${SEED_TOKEN_TTL_SECONDS:-7200} \
+  SEED_RIDERS=${SEED_RIDERS:-3000} SEED_DRIVERS=${SEED_DRIVERS:-20} SEED_TOKEN_TTL_SECONDS=${SEED_TOKEN_TTL_SECONDS:-7200} \
     UITGO_RUN_DIR="$RUN_DIR" stack seed
   args+=(--tokens "$RUN_DIR/demo-tokens.json")
 fi

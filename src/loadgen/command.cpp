@@ -29,16 +29,21 @@ void raise_open_file_limit() {
 
 void print_result(const RunStats& stats, const std::vector<ThresholdResult>& thresholds) {
   Histogram all;
-  std::uint64_t requests = 0, failed = 0, dropped = 0;
+  std::uint64_t requests = 0, failed = 0, dropped = 0, gave_up = 0;
   for (const auto& s : stats.scenarios) {
     all.merge(s.durations);
     requests += s.requests;
     failed += s.failed;
     dropped += s.dropped;
+    gave_up += s.riders_gave_up;
   }
   std::fprintf(stderr, "loadgen: %llu requests in %.1f s, %llu failed, p95 %.2f ms, p99 %.2f ms, dropped %llu\n",
                static_cast<unsigned long long>(requests), stats.seconds, static_cast<unsigned long long>(failed),
                all.percentile(95) / 1000.0, all.percentile(99) / 1000.0, static_cast<unsigned long long>(dropped));
+  if (gave_up > 0) {
+    std::fprintf(stderr, "  %llu trips cancelled by riders who gave up waiting (every rider held an open trip)\n",
+                 static_cast<unsigned long long>(gave_up));
+  }
   for (const auto& t : thresholds) {
     std::fprintf(stderr, "  threshold %s %s: %s (observed %.4g)\n", t.metric.c_str(), t.expression.c_str(),
                  t.ok ? "ok" : "FAILED", t.observed);

@@ -196,6 +196,7 @@ awaitable<void> DriverFleet::drive(Driver& d, const std::string& trip_id, const 
     }
   }
   ++stats_.completed;
+  if (context_.riders) context_.riders->ended(trip_id);
 }
 
 // A trip this driver still has under way (a run stopped mid-ride, or an accept

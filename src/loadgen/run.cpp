@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/base/time.hpp"
 #include "loadgen/arrivals.hpp"
 #include "loadgen/driver_fleet.hpp"
 #include "loadgen/progress.hpp"
 #include "loadgen/scenario_runner.hpp"
-#include "core/base/time.hpp"
 
 namespace uitgo::loadgen {
 namespace {
@@ -88,6 +88,7 @@ awaitable<void> execute(Run& run) {
   co_await check_reachable(ctx.endpoint);
   if (run.login) ctx.tokens = co_await login_demo_accounts(ctx.endpoint, ctx.timeout);
   check_tokens(run.profile, ctx.tokens);
+  if (ctx.tokens.riders.size() > 1) ctx.riders = std::make_unique<RiderPool>(ctx.tokens.riders.size());
 
   std::unique_ptr<DriverFleet> fleet;
   if (run.profile.drivers && run.profile.drivers->count > 0) {

@@ -7,6 +7,7 @@
 
 #include "core/base/async.hpp"
 #include "loadgen/connection.hpp"
+#include "loadgen/rider_pool.hpp"
 #include "loadgen/tokens.hpp"
 
 namespace uitgo::loadgen {
@@ -22,6 +23,10 @@ struct RunContext {
   std::ostream* request_log = nullptr;  // --request-log: a line per scenario request (request_log.hpp)
   std::uint64_t rider_turn = 0;
   std::uint64_t driver_turn = 0;
+  // Trip requests go to riders without an open trip (with more than one
+  // rider token; a single token cycles as k6 does and needs a stack with
+  // LIFT_PER_USER_LIMITS).
+  std::unique_ptr<RiderPool> riders;
 
   // Round robin over the tokens of a role ("" when there are none).
   const std::string& rider_token() {

@@ -28,6 +28,11 @@ awaitable<void> sleep_until(Clock::time_point at, const bool& interrupted) {
   }
 }
 
+// POST /v1/trips: the request a rider makes once per trip.
+bool creates_trip(const RequestSpec& spec, std::string_view target) {
+  return spec.auth == Auth::rider && spec.method == "POST" && target.substr(0, target.find('?')) == "/v1/trips";
+}
+
 }  // namespace
 
 ScenarioRunner::ScenarioRunner(const Scenario& scenario, ScenarioStats& stats, RunContext& context)
@@ -82,11 +87,33 @@ awaitable<void> ScenarioRunner::iteration(Vu& vu, Clock::time_point scheduled) {
     request.method = spec.method;
     request.target = spec.path.render(values);
     if (spec.body) request.body = spec.body->render(values);
-    if (spec.auth == Auth::rider) request.bearer = context_.rider_token();
+    std::optional<std::size_t> rider;
+    if (context_.riders && creates_trip(spec, request.target)) {
+      rider = co_await free_rider(vu);
+      request.bearer = context_.tokens.riders[*rider].token;
+      start = std::max(start, Clock::now());
+    } else if (spec.auth == Auth::rider) {
+      request.bearer = context_.rider_token();
+    }
     if (spec.auth == Auth::driver) request.bearer = context_.driver_token();
     for (const auto& [name, value] : spec.headers) request.headers.emplace_back(name, value.render(values));
-    const auto reply = co_await vu.connection->send(request, context_.timeout);
+    auto reply = co_await vu.connection->send(request, context_.timeout);
+    if (rider && reply.status == 409) {
+      // The rider still holds a trip this run never saw (an earlier run, or
+      // more VUs than riders): given up like any other, then asked again.
+      const auto held = open_trip_named(reply.body);
+      bool free = false;
+      if (!held.empty()) free = co_await give_up(vu, request.bearer, held);
+      if (free) reply = co_await vu.connection->send(request, context_.timeout);
+    }
     const auto now = Clock::now();
+    if (rider) {
+      if (reply.status == 201) {
+        context_.riders->opened(*rider, std::string(answer_id(reply.body)));
+      } else {
+        context_.riders->failed(*rider);
+      }
+    }
     stats_.record(spec.name, reply.status, reply.error, is_expected(spec, reply.status), now - start);
     if (context_.request_log != nullptr) {
       const auto id = answer_id(reply.body);
@@ -103,6 +130,52 @@ awaitable<void> ScenarioRunner::iteration(Vu& vu, Clock::time_point scheduled) {
   }
   ++vu.iterations;
   ++stats_.iterations;
+}
+
+// A rider whose trip found no driver while every other rider also waits
+// cancels it before asking again. Counted apart, not in the scenario's
+// requests. True when the rider is free: cancelled, or the trip had ended
+// (409 and a final status); a trip already under way (in_ride) keeps its
+// rider.
+awaitable<bool> ScenarioRunner::give_up(Vu& vu, const std::string& bearer, const std::string& trip_id) {
+  Outgoing cancel;
+  cancel.method = "POST";
+  cancel.target = "/v1/trips/" + trip_id + "/status";
+  cancel.body = R"({"status":"cancelled","reason":"rider gave up waiting"})";
+  cancel.bearer = bearer;
+  const auto reply = co_await vu.connection->send(cancel, context_.timeout);
+  if (reply.status == 200) {
+    ++stats_.riders_gave_up;
+    co_return true;
+  }
+  if (reply.status != 409) {
+    ++stats_.give_up_failures;
+    co_return true;  // the create will tell
+  }
+  Outgoing look;
+  look.method = "GET";
+  look.target = "/v1/trips/" + trip_id;
+  look.bearer = bearer;
+  const auto trip = co_await vu.connection->send(look, context_.timeout);
+  const bool ended = trip.body.find(R"("status":"completed")") != std::string::npos ||
+                     trip.body.find(R"("status":"cancelled")") != std::string::npos;
+  co_return trip.status != 200 || ended;
+}
+
+// A rider without an open trip: one who is free, or the one waiting longest
+// after giving up; a rider whose trip is under way is passed over (a few times
+// at most, then the request goes out anyway).
+awaitable<std::size_t> ScenarioRunner::free_rider(Vu& vu) {
+  auto turn = context_.riders->next();
+  for (int tries = 0; turn.give_up && tries < 5; ++tries) {
+    const auto& token = context_.tokens.riders[turn.rider].token;
+    const auto trip = *turn.give_up;
+    const bool free = co_await give_up(vu, token, trip);
+    if (free) break;
+    context_.riders->opened(turn.rider, trip);  // still riding: back in the queue
+    turn = context_.riders->next();
+  }
+  co_return turn.rider;
 }
 
 awaitable<void> ScenarioRunner::open_model() {

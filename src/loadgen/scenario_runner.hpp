@@ -37,6 +37,8 @@ class ScenarioRunner {
   awaitable<void> open_model();
   awaitable<void> closed_loop(Vu& vu, Clock::time_point end);
   awaitable<void> iteration(Vu& vu, Clock::time_point scheduled);
+  awaitable<bool> give_up(Vu& vu, const std::string& bearer, const std::string& trip_id);
+  awaitable<std::size_t> free_rider(Vu& vu);
   Vu* acquire();
   void release(Vu* vu);
   Vu& create_vu();

@@ -21,7 +21,9 @@ struct ScenarioStats {
   std::uint64_t requests = 0;
   std::uint64_t failed = 0;  // status outside the expected set, or no answer
   std::uint64_t iterations = 0;
-  std::uint64_t dropped = 0;  // arrivals with no free VU left (k6's dropped_iterations)
+  std::uint64_t dropped = 0;           // arrivals with no free VU left (k6's dropped_iterations)
+  std::uint64_t riders_gave_up = 0;    // trips a rider cancelled to ask again (rider_pool.hpp)
+  std::uint64_t give_up_failures = 0;  // of those cancels, answered neither 200 nor 409
   int vus_created = 0;
   int vus_busy = 0;
   std::map<int, std::uint64_t> statuses;          // 0 = no HTTP answer

@@ -104,6 +104,8 @@ json::object scenario_details(const Scenario& spec, const ScenarioStats& s) {
           {"failed", s.failed},
           {"iterations", s.iterations},
           {"droppedIterations", s.dropped},
+          {"ridersGaveUp", s.riders_gave_up},
+          {"giveUpFailures", s.give_up_failures},
           {"vusCreated", s.vus_created},
           {"vuLimit", spec.vu_limit()},
           {"statuses", std::move(statuses)},
