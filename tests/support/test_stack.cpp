@@ -333,6 +333,10 @@ std::vector<std::string> TestStack::child_env() const {
       {"UITGO_TRIP_EXTRA_PORTS", extra_ports(trip_ports)},
       {"UITGO_DRIVER_EXTRA_PORTS", extra_ports(driver_ports)},
       {"UITGO_USER_EXTRA_PORTS", ""},
+      // Most tests drive many trips and calls from a few accounts; the
+      // per-user limits and the open-trip cap have tests of their own
+      // (integration/abuse), which set it to false.
+      {"LIFT_PER_USER_LIMITS", "true"},
   };
   // The test's own settings win, also over ours (e.g. a bad UITGO_BIN).
   for (const auto& [key, value] : options_.env) {

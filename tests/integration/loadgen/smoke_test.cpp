@@ -19,12 +19,15 @@ namespace {
 TestStack* stack = nullptr;
 
 const auto* const environment = share_per_binary(stack, [] {
-  auto s = std::make_unique<TestStack>(StackOptions{.services = true, .nginx = true});
-  // Three load-test riders and drivers (with driver profiles) into
+  // The production limits: the load generator's riders hold one open trip each.
+  auto s = std::make_unique<TestStack>(
+      StackOptions{.services = true, .nginx = true, .env = {{"LIFT_PER_USER_LIMITS", "false"}}});
+  // Ten load-test riders (more than the smoke profile's 5 VUs: each holds one
+  // open trip) and three drivers (with driver profiles) into
   // <dir>/demo-tokens.json, the same way `make loadtest` gets its tokens.
   const auto seed =
       run_command("UITGO_RUN_DIR='" + s->dir() +
-                  "' UITGO_BIN='" UITGO_BINARY "' SEED_DEMO=false SEED_RIDERS=3 SEED_DRIVERS=3 '" UITGO_SOURCE_DIR
+                  "' UITGO_BIN='" UITGO_BINARY "' SEED_DEMO=false SEED_RIDERS=10 SEED_DRIVERS=3 '" UITGO_SOURCE_DIR
                   "/scripts/stack.sh' seed >/dev/null 2>&1");
   if (seed.status != 0) throw std::runtime_error("stack.sh seed failed");
   return s;
@@ -79,7 +82,7 @@ TEST(Loadgen, SmokeProfileThroughTheGateway) {
   const std::string csv = stack->dir() + "/smoke.csv";
   const auto r = loadgen("smoke --duration 5s --api-base " + api_base() + " --tokens " + tokens_file() +
                          " --no-thresholds --fail-on-error --quiet --out " + out + " --timeseries " + csv);
-  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
   const auto summary = json::parse(read_file(out)).as_object();
   EXPECT_EQ(summary.at("profile").as_string(), "smoke");
   EXPECT_GT(count(summary, "http_reqs", "count"), 0u);
@@ -99,11 +102,16 @@ TEST(Loadgen, SmokeProfileThroughTheGateway) {
 TEST(Loadgen, TripMatchingWithSimulatedDrivers) {
   const auto r = loadgen("trip_matching --target-rps 5 --duration 2s --var SEARCH_RPS=5 --drivers 3 --api-base " +
                          api_base() + " --tokens " + tokens_file() + " --no-thresholds --fail-on-error --quiet");
-  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
   const auto summary = json::parse(r.out).as_object();
   EXPECT_GT(count(summary, "http_reqs{scenario:riders}", "count"), 0u);
   EXPECT_GT(count(summary, "http_reqs{scenario:driverSearch}", "count"), 0u);
   EXPECT_EQ(count(summary, "http_req_failed", "passes"), 0u) << json::serialize(summary.at("scenarios"));
+  // More trips than riders: riders still waiting gave up (cancelled) to ask again, never a 409.
+  const auto& riders = summary.at("scenarios").at("riders").as_object();
+  EXPECT_GE(riders.at("ridersGaveUp").to_number<std::int64_t>(), 1) << json::serialize(riders);
+  EXPECT_EQ(riders.at("giveUpFailures").to_number<std::int64_t>(), 0) << json::serialize(riders);
+  EXPECT_EQ(riders.at("statuses").as_object().count("409"), 0u) << json::serialize(riders);
   const auto& drivers = summary.at("drivers").as_object();
   EXPECT_EQ(drivers.at("online").as_int64(), 3) << json::serialize(drivers);
   EXPECT_EQ(drivers.at("pingFailures").as_int64(), 0) << json::serialize(drivers);

@@ -191,3 +191,36 @@ TEST(Pipeline, RateLimitedIs429WithRetryAfter) {
   EXPECT_EQ(code_of(r), "rate_limited");
   EXPECT_EQ(header(r, "Retry-After"), "8");
 }
+
+TEST(Pipeline, LimitClassesOfRoutes) {
+  using http::Access;
+  EXPECT_EQ(http::limit_class_of(Access::user(), "POST"), "writes");
+  EXPECT_EQ(http::limit_class_of(Access::user(), "DELETE"), "writes");
+  EXPECT_EQ(http::limit_class_of(Access::user(), "GET"), "") << "reads are not limited per user";
+  EXPECT_EQ(http::limit_class_of(Access::user().limited_as("search"), "GET"), "search");
+  EXPECT_EQ(http::limit_class_of(Access::user().limited_as("none"), "POST"), "");
+  EXPECT_EQ(http::limit_class_of(Access::anyone(), "POST"), "") << "no user to count";
+  EXPECT_EQ(http::limit_class_of(Access::internal_only(), "POST"), "");
+}
+
+TEST(Pipeline, UserLimitRunsAfterAuthenticationAndAnswers429) {
+  Fixture f;
+  f.router.add(
+      "POST", "/writes", [](Request&) -> awaitable<Response> { co_return Response::no_content(); },
+      http::Access::user());
+  std::vector<std::string> seen;
+  f.pipeline->set_user_limit([&seen](const std::string& limit_class, const http::Principal& caller) -> awaitable<void> {
+    seen.push_back(limit_class + ":" + caller.user_id);
+    if (seen.size() > 1) throw RateLimitedError("too many writes", 7);
+    co_return;
+  });
+  EXPECT_EQ(f.call("POST", "/writes").status, 401) << "no caller, nothing counted";
+  EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(f.call("POST", "/writes", {{"authorization", "Bearer rider-3"}}).status, 204);
+  const auto refused = f.call("POST", "/writes", {{"authorization", "Bearer rider-3"}});
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(code_of(refused), "rate_limited");
+  EXPECT_EQ(header(refused, "Retry-After"), "7");
+  EXPECT_EQ(f.call("GET", "/admin", {{"authorization", "Bearer admin-1"}}).status, 200) << "a read";
+  EXPECT_EQ(seen, (std::vector<std::string>{"writes:3", "writes:3"}));
+}
