@@ -128,7 +128,7 @@ http::ClientResponse token_answer(const std::string& token = "ya29.first", int e
 }
 http::ClientResponse sent() { return answer(200, R"({"name":"projects/uitgo-demo/messages/0:1"})"); }
 
-struct Fixture : ::testing::Test {
+struct FcmSend : ::testing::Test {
   std::shared_ptr<Script> script = std::make_shared<Script>();
   std::int64_t now = 1'800'000'000;
   std::unique_ptr<FcmSender> sender;
@@ -162,7 +162,7 @@ struct Fixture : ::testing::Test {
 constexpr const char* kTokenUrl = "https://oauth2.example.test/token";
 constexpr const char* kSendUrl = "https://fcm.example.test/v1/projects/uitgo-demo/messages:send";
 
-TEST_F(Fixture, TheBearerGrantIsAVerifiableRs256Jwt) {
+TEST_F(FcmSend, TheBearerGrantIsAVerifiableRs256Jwt) {
   script->answers = {token_answer(), sent()};
   ASSERT_EQ(send().status, PushStatus::sent);
   ASSERT_EQ(script->seen.size(), 2u);
@@ -195,7 +195,7 @@ TEST_F(Fixture, TheBearerGrantIsAVerifiableRs256Jwt) {
   EXPECT_FALSE(verify_rs256(test_key().public_pem, jwt.substr(0, dot2) + "x", *signature));
 }
 
-TEST_F(Fixture, TheMessageIsFcmV1) {
+TEST_F(FcmSend, TheMessageIsFcmV1) {
   script->answers = {token_answer(), sent()};
   ASSERT_EQ(send("device-token-1").status, PushStatus::sent);
   const auto& push = script->seen.at(1);
@@ -215,7 +215,7 @@ TEST_F(Fixture, TheMessageIsFcmV1) {
   EXPECT_EQ(message.at("android").at("notification").at("channel_id").as_string(), "trip_updates");
 }
 
-TEST_F(Fixture, TheAccessTokenIsCachedUntilNearItsExpiry) {
+TEST_F(FcmSend, TheAccessTokenIsCachedUntilNearItsExpiry) {
   script->answers = {token_answer("ya29.first", 3600), sent(), sent()};
   EXPECT_EQ(send().status, PushStatus::sent);
   now += 3600 - kRefreshBeforeSeconds - 1;
@@ -229,7 +229,7 @@ TEST_F(Fixture, TheAccessTokenIsCachedUntilNearItsExpiry) {
   EXPECT_EQ(script->seen.back().request.headers[0].second, "Bearer ya29.second");
 }
 
-TEST_F(Fixture, AnUnregisteredTokenIsGone) {
+TEST_F(FcmSend, AnUnregisteredTokenIsGone) {
   script->answers = {
       token_answer(),
       answer(404, R"({"error":{"code":404,"message":"Requested entity was not found.","status":"NOT_FOUND",
@@ -243,7 +243,7 @@ TEST_F(Fixture, AnUnregisteredTokenIsGone) {
   EXPECT_EQ(send().status, PushStatus::token_gone) << "the errorCode decides";
 }
 
-TEST_F(Fixture, ServerErrorsAndTimeoutsAreRetriedLater) {
+TEST_F(FcmSend, ServerErrorsAndTimeoutsAreRetriedLater) {
   script->answers = {token_answer(), answer(503, R"({"error":{"code":503,"status":"UNAVAILABLE"}})")};
   auto outcome = send();
   EXPECT_EQ(outcome.status, PushStatus::retry_later);
@@ -266,7 +266,7 @@ TEST_F(Fixture, ServerErrorsAndTimeoutsAreRetriedLater) {
   EXPECT_EQ(calls_to(kTokenUrl), 1) << "the token stays cached through send failures";
 }
 
-TEST_F(Fixture, A401DropsTheCachedToken) {
+TEST_F(FcmSend, A401DropsTheCachedToken) {
   script->answers = {token_answer("ya29.first"), answer(401, R"({"error":{"code":401,"status":"UNAUTHENTICATED"}})")};
   const auto outcome = send();
   EXPECT_EQ(outcome.status, PushStatus::retry_later);
@@ -277,7 +277,7 @@ TEST_F(Fixture, A401DropsTheCachedToken) {
   EXPECT_EQ(script->seen.back().request.headers[0].second, "Bearer ya29.second");
 }
 
-TEST_F(Fixture, ATokenEndpointFailureSendsNothing) {
+TEST_F(FcmSend, ATokenEndpointFailureSendsNothing) {
   script->answers = {answer(400, R"({"error":"invalid_grant"})")};
   const auto outcome = send();
   EXPECT_EQ(outcome.status, PushStatus::retry_later);
@@ -288,7 +288,7 @@ TEST_F(Fixture, ATokenEndpointFailureSendsNothing) {
   EXPECT_EQ(calls_to(kSendUrl), 0);
 }
 
-TEST_F(Fixture, OtherRefusalsAreFinal) {
+TEST_F(FcmSend, OtherRefusalsAreFinal) {
   script->answers = {token_answer(), answer(400, R"({"error":{"code":400,"status":"INVALID_ARGUMENT"}})")};
   const auto outcome = send();
   EXPECT_EQ(outcome.status, PushStatus::rejected);
