@@ -101,7 +101,8 @@ awaitable<Changed> apply_transition(pg::Tx& tx, const Trip& trip, Status to, con
     }
   }
   const auto notices = transition_notices(out.trip, trip.status, actor_role);
-  if (co_await add_notices(tx, notices)) out.outbox = true;
+  const bool notified = co_await add_notices(tx, notices);
+  if (notified) out.outbox = true;
   co_return out;
 }
 
