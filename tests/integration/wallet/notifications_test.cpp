@@ -297,5 +297,28 @@ TEST(TopupLimit, OverTheLimitIs429WithRetryAfter) {
   EXPECT_EQ(num(wallet, "balance"), 30'000) << "the refused top-up moved nothing";
 }
 
+// `uitgo seed`, twice: the demo rider and driver have a balance, a few
+// notifications and (the rider) saved places, once.
+TEST(DemoSeed, BalanceNotificationsAndPlacesOnce) {
+  h->stack.seed();
+  h->stack.seed();
+  const auto login = [](const std::string& email, const std::string& password) {
+    const auto r =
+        h->gateway.call("POST", "/auth/login", nullptr, json::object{{"email", email}, {"password", password}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return str(body_of(r), "accessToken");
+  };
+  const auto rider = login("rider@uitgo.dev", "rider-demo-2026");
+  const auto driver = login("driver@uitgo.dev", "driver-demo-2026");
+  EXPECT_EQ(num(body_of(h->gateway.call("GET", "/v1/wallet", rider)), "balance"), 500'000);
+  EXPECT_EQ(num(body_of(h->gateway.call("GET", "/v1/wallet", driver)), "balance"), 200'000);
+  const auto rider_inbox = body_of(h->gateway.call("GET", "/notifications?unreadOnly=false", rider));
+  EXPECT_EQ(num(rider_inbox, "total"), 3);
+  EXPECT_EQ(num(body_of(h->gateway.call("GET", "/notifications?unreadOnly=true", rider)), "total"), 2);
+  EXPECT_EQ(num(body_of(h->gateway.call("GET", "/notifications?unreadOnly=false", driver)), "total"), 2);
+  EXPECT_EQ(array_of(h->gateway.call("GET", "/saved_places", rider)).size(), 2u);
+  EXPECT_TRUE(array_of(h->gateway.call("GET", "/saved_places", driver)).empty());
+}
+
 }  // namespace
 }  // namespace uitgo::test::wallet
