@@ -2,7 +2,7 @@
 // (accounts/, home/); the runtime adds /health, /ready, /metrics and the
 // internal /internal/tasks routes of every service.
 //
-//   POST  /auth/register                 anyone: a rider account → 201 session
+//   POST  /auth/register                 anyone: a rider account → 201 session (+ two welcome notifications)
 //   POST  /v1/drivers/register           anyone: a driver account + its profile → 201 session
 //   POST  /auth/login, /auth/refresh     anyone → 200 session
 //   POST  /auth/logout                   signed in: revokes the refresh token → 204

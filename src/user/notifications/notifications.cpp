@@ -52,6 +52,10 @@ const std::string kInsertEvent =
     "           SELECT n.id, d.token FROM n JOIN device_tokens d ON d.user_id = n.user_id RETURNING 1)"
     " SELECT (SELECT count(*) FROM n) AS inserted, (SELECT count(*) FROM p) AS pushes";
 
+const std::string kInsertWelcome =
+    "INSERT INTO notifications (user_id, type, title, body, event_id) VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (event_id) DO NOTHING";
+
 const std::string kClaim =
     "WITH c AS (UPDATE push_outbox SET attempts = attempts + 1,"
     "                                  next_attempt_at = now() + make_interval(secs => $2)"
@@ -143,6 +147,15 @@ awaitable<void> Notifications::register_device(const std::string& user_id, const
   };
   co_await db_.transaction(body);
   metrics_.counter("push_devices_registered_total", "device tokens registered", {{"platform", device.platform}}).inc();
+}
+
+awaitable<void> Notifications::welcome(const std::string& user_id, const std::string& name) {
+  const auto drafts = welcome_drafts(name);
+  for (const auto& d : drafts) {
+    const std::string event_id = "welcome." + d.type + ":" + user_id;
+    const pg::Params params{user_id, d.type, d.title, d.body, event_id};
+    co_await db_.query(kInsertWelcome, params);
+  }
 }
 
 awaitable<peers::NoticeResult> Notifications::record_trip_event(const peers::TripNotice& notice) {

@@ -53,6 +53,8 @@ class Notifications {
   awaitable<void> mark_read(const std::string& user_id, const std::string& id);
   // One row per token: a token registered by another user moves to this one.
   awaitable<void> register_device(const std::string& user_id, const DeviceRegistration& device);
+  // The welcome notifications of a new rider (once per user; no push: no device yet).
+  awaitable<void> welcome(const std::string& user_id, const std::string& name);
   // Stores the event's notification and queues its pushes, once per event id.
   awaitable<peers::NoticeResult> record_trip_event(const peers::TripNotice& notice);
 

@@ -88,6 +88,18 @@ DeviceRegistration parse_device_registration(std::string_view body) {
   return json::parse_body<DeviceRegistration>(body);
 }
 
+std::vector<Draft> welcome_drafts(std::string_view name) {
+  auto display = std::string(trim(name));
+  if (display.empty()) display = "UIT-Go Rider";
+  return {Draft{.type = "system",
+                .title = "Chào mừng đến với UIT-Go!",
+                .body = "Xin chào " + display +
+                        ", cảm ơn bạn đã trải nghiệm UIT-Go. Chúng tôi đã sẵn sàng đồng hành trên mọi hành trình."},
+          Draft{.type = "promotion",
+                .title = "Ưu đãi độc quyền",
+                .body = "Xem các ưu đãi dành riêng cho bạn trong mục Khuyến mãi trước chuyến đi đầu tiên."}};
+}
+
 Draft trip_draft(const peers::TripNotice& n) {
   Draft d{.type = "trip." + n.kind, .trip_id = n.trip_id, .android_channel = "trip_updates"};
   const auto route = route_text(n);

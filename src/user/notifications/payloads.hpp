@@ -77,6 +77,10 @@ struct Draft {
 
 Draft trip_draft(const peers::TripNotice& notice);
 
+// What a new rider finds in the inbox, as the original wrote it at
+// registration: a welcome (system) and a pointer to the promotions (promotion).
+std::vector<Draft> welcome_drafts(std::string_view name);
+
 // The wait before the next attempt of a push that failed `attempts` times:
 // base × 2^(attempts-1), at most max.
 std::chrono::milliseconds push_retry_delay(int attempts, std::chrono::milliseconds base, std::chrono::milliseconds max);

@@ -5,6 +5,7 @@
 // (AuthService.login, TripService.listTrips, ...).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -423,17 +424,24 @@ void expect_notification_page(const json::object& page) {
     for (const char* key : {"id", "title", "body", "type"}) EXPECT_TRUE(is_dart_string(n, key)) << key;
     EXPECT_TRUE(is_dart_nullable_string(n, "tripId"));
     EXPECT_TRUE(is_timestamp(n, "createdAt"));
-    if (n.contains("readAt")) EXPECT_TRUE(is_timestamp(n, "readAt"));
+    if (n.contains("readAt")) {
+      EXPECT_TRUE(is_timestamp(n, "readAt"));
+    }
   }
 }
 
 TEST(RiderApp, NotificationsAndDeviceToken) {
   auto app = signed_in_rider();
-  // R16 with the app's defaults: nothing yet.
-  const auto empty = app.send("GET", "/notifications?unreadOnly=true&limit=20&offset=0");
-  ASSERT_EQ(empty.status, 200) << empty.body;
-  expect_notification_page(body_of(empty));
-  EXPECT_EQ(body_of(empty).at("total").as_int64(), 0);
+  // R16 with the app's defaults: the two welcome notifications of a new account.
+  const auto welcome = app.send("GET", "/notifications?unreadOnly=true&limit=20&offset=0");
+  ASSERT_EQ(welcome.status, 200) << welcome.body;
+  expect_notification_page(body_of(welcome));
+  EXPECT_EQ(body_of(welcome).at("total").as_int64(), 2);
+  std::vector<std::string> types;
+  const auto welcome_page = body_of(welcome);
+  for (const auto& item : welcome_page.at("items").as_array()) types.push_back(str(item, "type"));
+  std::sort(types.begin(), types.end());
+  EXPECT_EQ(types, (std::vector<std::string>{"promotion", "system"}));
 
   // A trip an admin cancels: the rider hears of it (through trip-service's outbox).
   const auto created =
@@ -448,7 +456,7 @@ TEST(RiderApp, NotificationsAndDeviceToken) {
       [&] {
         const auto r = app.send("GET", "/notifications?unreadOnly=true&limit=20&offset=0");
         page = r.status == 200 ? body_of(r) : json::object{};
-        return r.status == 200 && page.at("total").as_int64() == 1;
+        return r.status == 200 && page.at("total").as_int64() == 3;
       },
       15s))
       << json::serialize(page);
@@ -461,7 +469,7 @@ TEST(RiderApp, NotificationsAndDeviceToken) {
   // R17: PATCH without a body; the app ignores the answer.
   const auto read = app.send("PATCH", "/notifications/" + str(notification, "id") + "/read");
   EXPECT_EQ(read.status, 204) << read.body;
-  EXPECT_EQ(body_of(app.send("GET", "/notifications?unreadOnly=true&limit=20&offset=0")).at("total").as_int64(), 0);
+  EXPECT_EQ(body_of(app.send("GET", "/notifications?unreadOnly=true&limit=20&offset=0")).at("total").as_int64(), 2);
   const auto all = body_of(app.send("GET", "/notifications?unreadOnly=false&limit=20&offset=0"));
   expect_notification_page(all);
   EXPECT_TRUE(is_timestamp(all.at("items").as_array()[0].as_object(), "readAt")) << "read means readAt != null";

@@ -111,6 +111,16 @@ TEST(TripDraft, WordingTypeAndPushData) {
   EXPECT_EQ(trip_draft(bare).body, "Bạn có một yêu cầu chuyến đi mới.");
 }
 
+TEST(WelcomeDrafts, AWelcomeAndAPromotion) {
+  const auto drafts = welcome_drafts("  Nguyễn Văn A ");
+  ASSERT_EQ(drafts.size(), 2u);
+  EXPECT_EQ(drafts[0].type, "system");
+  EXPECT_NE(drafts[0].body.find("Xin chào Nguyễn Văn A,"), std::string::npos) << drafts[0].body;
+  EXPECT_EQ(drafts[1].type, "promotion");
+  EXPECT_FALSE(drafts[1].trip_id.has_value());
+  EXPECT_NE(welcome_drafts("").at(0).body.find("UIT-Go Rider"), std::string::npos);
+}
+
 TEST(PushRetry, DoublesUpToTheCap) {
   using std::chrono::milliseconds;
   EXPECT_EQ(push_retry_delay(1, milliseconds(1000), milliseconds(60000)).count(), 1000);
