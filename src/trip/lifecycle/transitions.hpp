@@ -46,11 +46,11 @@ struct Changed {
 awaitable<Changed> apply_transition(pg::Tx& tx, const Trip& trip, Status to, const std::string& actor_id,
                                     std::string_view actor_role, const std::optional<std::string>& reason);
 
-// Decline or expiry of the pending offer of `driver_id` inside `tx`: the
-// driver is released and the trip re-published (match attempt + 1).
 // One trip_notification outbox row per notice; true when any was written.
 awaitable<bool> add_notices(pg::Tx& tx, const std::vector<peers::TripNotice>& notices);
 
+// Decline or expiry of the pending offer of `driver_id` inside `tx`: the
+// driver is released and the trip re-published (match attempt + 1).
 awaitable<Trip> end_offer(pg::Tx& tx, const Trip& trip, const std::string& driver_id, std::string_view outcome);
 
 }  // namespace uitgo::trip
