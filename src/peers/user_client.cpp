@@ -31,4 +31,13 @@ awaitable<WalletBalance> UserClient::wallet_balance(const std::string& user_id, 
   co_return WalletBalance::from_json(r.body);
 }
 
+awaitable<NoticeResult> UserClient::notify_trip_event(const TripNotice& notice, const std::string& request_id) {
+  const auto body = boost::json::serialize(notice.to_json());
+  const auto r = co_await http_->request("POST", "/internal/notifications/trip-events", body, request_id);
+  if (r.status != 200) {
+    throw UnavailableError("user-service answered " + std::to_string(r.status) + " to a trip notification");
+  }
+  co_return NoticeResult::from_json(r.body);
+}
+
 }  // namespace uitgo::peers

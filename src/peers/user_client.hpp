@@ -4,6 +4,7 @@
 //
 //   GET /internal/users/{id}   → 200 UserView | 404
 //   POST /internal/wallet/trip-settlements, GET /internal/wallets/{id}   (wallet_contract.hpp)
+//   POST /internal/notifications/trip-events                              (notification_contract.hpp)
 //
 // Answers outside these throw UnavailableError; TimeoutError when the deadline passes.
 #pragma once
@@ -14,6 +15,7 @@
 
 #include "core/base/async.hpp"
 #include "core/http/client.hpp"
+#include "peers/notification_contract.hpp"
 #include "peers/user_view.hpp"
 #include "peers/wallet_contract.hpp"
 
@@ -29,6 +31,8 @@ class UserClient {
   awaitable<SettlementResult> settle_trip(const TripSettlement& settlement, const std::string& request_id);
   // The user's wallet balance (0 without a wallet).
   awaitable<WalletBalance> wallet_balance(const std::string& user_id, const std::string& request_id);
+  // Idempotent by event id: a repeat answers applied=false.
+  awaitable<NoticeResult> notify_trip_event(const TripNotice& notice, const std::string& request_id);
 
  private:
   std::unique_ptr<http::Client> http_;

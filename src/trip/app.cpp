@@ -56,6 +56,22 @@ awaitable<void> settle_trip(peers::UserClient& users, const OutboxRow& row, bool
             {{"tripId", settlement->trip_id}, {"outboxId", row.id}, {"applied", result.applied}});
 }
 
+// trip_notification rows: user-service keys the inbox by event id, so a
+// redelivery inserts nothing. A notification never holds up a trip: the row
+// waits in the outbox while user-service is away.
+awaitable<void> notify_user(peers::UserClient& users, const OutboxRow& row) {
+  std::optional<peers::TripNotice> notice;
+  try {
+    notice = peers::TripNotice::from_json(row.payload);
+  } catch (const std::exception& e) {
+    log::error("outbox: malformed trip_notification payload dropped", {{"outboxId", row.id}, {"error", e.what()}});
+  }
+  if (!notice) co_return;
+  const std::string request_id = "outbox-" + std::to_string(row.id);
+  const auto result = co_await users.notify_trip_event(*notice, request_id);
+  log::debug("trip notification delivered", {{"eventId", notice->event_id}, {"applied", result.applied}});
+}
+
 void add_deliveries(service::Runtime& runtime, TripApp& app) {
   if (app.settings.async_mode) {
     const bool twice = app.settings.faults.on("publish_twice");
@@ -86,6 +102,8 @@ void add_deliveries(service::Runtime& runtime, TripApp& app) {
   const bool twice = app.settings.faults.on("publish_twice");
   app.relay.add_kind(runtime, std::string(kTripSettlement),
                      [&app, twice](const OutboxRow& row) { return settle_trip(*app.users, row, twice); });
+  app.relay.add_kind(runtime, std::string(kTripNotification),
+                     [&app](const OutboxRow& row) { return notify_user(*app.users, row); });
 }
 
 // Gauges (replica lag, outbox backlog, queue depth), the offer backstop and pruning.

@@ -11,6 +11,7 @@ config::Spec settings_spec() {
             "threads hashing passwords (argon2id, ~65 ms and 64 MiB each); keep at or below the core count");
   s.integer("PASSWORD_HASH_QUEUE", 64, 1, 100000, "hashes waiting for a thread before login/register answer 503");
   s.merge(mail_spec()).merge(password_reset_spec()).merge(login_backoff_spec()).merge(wallet::wallet_spec());
+  s.merge(wallet::topup_limit_spec()).merge(notifications::push_spec());
   return s;
 }
 
@@ -31,8 +32,9 @@ UserApp::UserApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, 
       home(db, redis, runtime.metrics(), home::cache_settings(runtime.config())),
       places(db),
       wallet(db, runtime.metrics(), wallet::WalletSettings::from(runtime.config())),
-      deny_failures(&runtime.metrics().counter("auth_deny_failures_total",
-                                               "access-token denials (disable, sign out everywhere) Redis refused")) {}
+      topup_limit(redis, runtime.metrics(), wallet::TopupLimitSettings::from(runtime.config())),
+      notifications(runtime, db, notifications::make_push_sender(runtime.executor(), runtime.config()),
+                    notifications::PushSettings::from(runtime.config())) {}
 
 std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,
                                  const std::string& internal_token) {

@@ -1,7 +1,7 @@
 // user-service's parts, built once per process and shared by its routes
 // (routes.cpp): the password hasher, the token issuer, the driver-service
 // client and the use cases (sessions, accounts, driver registration, home
-// content, saved places, the wallet).
+// content, saved places, the wallet, notifications).
 #pragma once
 
 #include <memory>
@@ -20,13 +20,16 @@
 #include "user/accounts/registration.hpp"
 #include "user/accounts/sessions.hpp"
 #include "user/home/home.hpp"
+#include "user/notifications/notifications.hpp"
 #include "user/places/places.hpp"
+#include "user/wallet/topup_limit.hpp"
 #include "user/wallet/wallet.hpp"
 
 namespace uitgo::user {
 
 // PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE, plus mail_spec(),
-// password_reset_spec(), login_backoff_spec() and wallet::wallet_spec().
+// password_reset_spec(), login_backoff_spec(), wallet::wallet_spec(),
+// wallet::topup_limit_spec() and notifications::push_spec().
 config::Spec settings_spec();
 
 struct UserApp {
@@ -48,6 +51,8 @@ struct UserApp {
   home::HomeContent home;
   places::SavedPlaces places;
   wallet::Wallet wallet;
+  wallet::TopupLimit topup_limit;
+  notifications::Notifications notifications;
   // Access tokens revoked before they expire (disable, sign out everywhere).
   std::shared_ptr<service::DenyListSync> denied;
   metrics::Counter* deny_failures;

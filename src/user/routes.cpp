@@ -2,7 +2,7 @@
 // (accounts/, home/); the runtime adds /health, /ready, /metrics and the
 // internal /internal/tasks routes of every service.
 //
-//   POST  /auth/register                 anyone: a rider account → 201 session
+//   POST  /auth/register                 anyone: a rider account → 201 session (+ two welcome notifications)
 //   POST  /v1/drivers/register           anyone: a driver account + its profile → 201 session
 //   POST  /auth/login, /auth/refresh     anyone → 200 session
 //   POST  /auth/logout                   signed in: revokes the refresh token → 204
@@ -25,12 +25,18 @@
 //   GET   /v1/wallet/summary             signed in (driver app): balance, revenue, 7 days of earnings
 //   GET   /v1/wallet/transactions        signed in: ?limit&offset → {items, total, limit, offset}
 //   POST  /v1/wallet/topup               signed in: {amount}, Idempotency-Key honoured → 201 the wallet
+//                                        (TOPUP_RATE_LIMIT_PER_MINUTE per user, then 429)
 //   POST  /internal/wallet/trip-settlements   internal: fare and earning of a completed trip, once
 //   GET   /internal/wallets/{id}         internal: {userId, balance} (peers/wallet_contract.hpp)
+//   GET   /notifications                 signed in: ?unreadOnly&limit&offset → {items, total, limit, offset}
+//   PATCH /notifications/{id}/read       signed in: one's own → 204 (anyone else's: 404)
+//   POST  /v1/notifications/register     signed in: {platform, token} → 204 (a device for pushes)
+//   POST  /internal/notifications/trip-events  internal: a trip event for one user's inbox, once per event id
 #include "core/http/router.hpp"
 #include "user/accounts/handlers.hpp"
 #include "user/app.hpp"
 #include "user/home/handlers.hpp"
+#include "user/notifications/handlers.hpp"
 #include "user/places/handlers.hpp"
 #include "user/wallet/handlers.hpp"
 
@@ -76,7 +82,11 @@ void add_routes(http::Router& router, std::shared_ptr<UserApp> app) {
       .add("GET", "/v1/wallet/transactions", signed_in, wallet::list_transactions)
       .add("POST", "/v1/wallet/topup", signed_in, wallet::topup)
       .add("POST", "/internal/wallet/trip-settlements", Access::internal_only(), wallet::internal_settle_trip)
-      .add("GET", "/internal/wallets/{id}", Access::internal_only(), wallet::internal_balance);
+      .add("GET", "/internal/wallets/{id}", Access::internal_only(), wallet::internal_balance)
+      .add("GET", "/notifications", signed_in, notifications::list_notifications)
+      .add("PATCH", "/notifications/{id}/read", signed_in, notifications::mark_read)
+      .add("POST", "/v1/notifications/register", signed_in, notifications::register_device)
+      .add("POST", "/internal/notifications/trip-events", Access::internal_only(), notifications::internal_trip_event);
 }
 
 }  // namespace uitgo::user

@@ -15,6 +15,7 @@
 #include "core/service/peers.hpp"
 #include "peers/driver_client.hpp"
 #include "user/accounts/passwords.hpp"
+#include "user/wallet/wallet_store.hpp"
 
 namespace uitgo::user {
 namespace {
@@ -82,6 +83,61 @@ awaitable<void> seed_home_content(pg::Pool& db) {
       "WHERE NOT EXISTS (SELECT 1 FROM news)");
 }
 
+// The demo rider's and driver's wallet, inbox and (rider) saved places, so the
+// apps show something on first sign-in. Idempotent: the top-up has a fixed
+// business key, the notifications fixed event ids, and places are only added
+// to an account that has none.
+awaitable<void> seed_demo_extras(pg::Pool& db, const std::string& id, const std::string& role) {
+  const std::int64_t amount = role == "rider" ? 500'000 : 200'000;
+  auto topup = [&](pg::Tx& tx) -> awaitable<void> {
+    const auto balance = co_await wallet::WalletStore::lock(tx, id);
+    const wallet::Posting posting{
+        .user_id = id, .kind = wallet::Kind::topup, .amount = amount, .key = wallet::topup_key(id, "demo-seed")};
+    co_await wallet::WalletStore::append(tx, posting, balance);
+  };
+  co_await db.transaction(topup);
+  struct Note {
+    const char* key;  // event id: demo:<key>:<userId>
+    const char* type;
+    const char* title;
+    const char* body;
+    bool read;
+  };
+  const std::vector<Note> rider_notes{
+      {"welcome", "system", "Chào mừng đến với UIT-Go!",
+       "Xin chào Demo Rider, cảm ơn bạn đã trải nghiệm UIT-Go. Chúng tôi đã sẵn sàng đồng hành trên mọi hành trình.",
+       true},
+      {"promotion", "promotion", "Ưu đãi độc quyền", "Nhập mã WELCOME20 để được giảm 20% cho chuyến đi đầu tiên.",
+       false},
+      {"wallet", "system", "Nạp tiền thành công", "Ví UIT-Go của bạn đã được nạp 500.000đ.", false}};
+  const std::vector<Note> driver_notes{
+      {"welcome", "system", "Chào mừng tài xế UIT-Go!", "Bật trạng thái trực tuyến để bắt đầu nhận chuyến quanh bạn.",
+       false},
+      {"earnings", "system", "Thu nhập tuần này", "Xem doanh thu 7 ngày qua trong mục Ví.", false}};
+  const auto& notes = role == "rider" ? rider_notes : driver_notes;
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    const auto& n = notes[i];
+    const std::string event_id = std::string("demo:") + n.key + ":" + id;
+    const auto minutes_ago = static_cast<std::int64_t>((notes.size() - i) * 90);
+    const pg::Params params{id, n.type, n.title, n.body, event_id, minutes_ago, n.read};
+    co_await db.query(
+        "INSERT INTO notifications (user_id, type, title, body, event_id, created_at, read_at)"
+        " VALUES ($1, $2, $3, $4, $5, now() - make_interval(mins => $6::int),"
+        "         CASE WHEN $7::boolean THEN now() - make_interval(mins => $6::int) END)"
+        " ON CONFLICT (event_id) DO NOTHING",
+        params);
+  }
+  if (role != "rider") co_return;
+  const pg::Params place_params{id};
+  co_await db.query(
+      "INSERT INTO saved_places (user_id, name, address, lat, lng)"
+      " SELECT $1::uuid, v.name, v.address, v.lat, v.lng FROM (VALUES"
+      "  ('Nhà', '135 Nam Kỳ Khởi Nghĩa, Bến Thành, Quận 1', 10.7769, 106.6953),"
+      "  ('Trường UIT', 'Khu phố 6, Linh Trung, Thủ Đức', 10.8700, 106.8031)) AS v(name, address, lat, lng)"
+      " WHERE NOT EXISTS (SELECT 1 FROM saved_places WHERE user_id = $1::uuid)",
+      place_params);
+}
+
 // Idempotent: an existing account keeps its password; its id is returned.
 awaitable<std::string> upsert(pg::Pool& db, const Account& a, const std::string& password_hash) {
   auto r = co_await db.query(
@@ -135,6 +191,7 @@ awaitable<boost::json::object> seed(const config::Values& c, pg::Pool& db, const
       const std::string hash = PasswordHasher::hash_now(a.password);
       const std::string id = co_await upsert(db, a, hash);
       if (drivers && a.role == "driver") co_await ensure_driver_profile(*drivers, id, a, 0);
+      if (a.role != "admin") co_await seed_demo_extras(db, id, a.role);
       record("demo", a, id);
     }
   }

@@ -5,6 +5,7 @@
 #include "core/base/ids.hpp"
 #include "peers/wallet_contract.hpp"
 #include "trip/lifecycle/fare.hpp"
+#include "trip/lifecycle/trip_notices.hpp"
 #include "trip/lifecycle/trip_store.hpp"
 #include "trip/matching/match_events.hpp"
 #include "trip/matching/outbox.hpp"
@@ -99,7 +100,18 @@ awaitable<Changed> apply_transition(pg::Tx& tx, const Trip& trip, Status to, con
       co_await Outbox::add(tx, kTripSettlement, payload);
     }
   }
+  const auto notices = transition_notices(out.trip, trip.status, actor_role);
+  const bool notified = co_await add_notices(tx, notices);
+  if (notified) out.outbox = true;
   co_return out;
+}
+
+awaitable<bool> add_notices(pg::Tx& tx, const std::vector<peers::TripNotice>& notices) {
+  for (const auto& notice : notices) {
+    const auto payload = boost::json::serialize(notice.to_json());
+    co_await Outbox::add(tx, kTripNotification, payload);
+  }
+  co_return !notices.empty();
 }
 
 awaitable<Trip> end_offer(pg::Tx& tx, const Trip& trip, const std::string& driver_id, std::string_view outcome) {

@@ -1,17 +1,20 @@
 // The steps the trip use cases share: who the caller is to a trip, and the
 // status changes and offer endings they make inside their transaction (the
 // conditional UPDATE, its trip_events row, the offer bookkeeping and the
-// outbox rows: a driver release, a re-match event).
+// outbox rows: a driver release, a re-match event, a settlement, the
+// notifications of trip_notices.hpp).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/async.hpp"
 #include "core/base/errors.hpp"
 #include "core/base/principal.hpp"
 #include "core/pg/transaction.hpp"
+#include "peers/notification_contract.hpp"
 #include "trip/lifecycle/state_machine.hpp"
 #include "trip/lifecycle/trip.hpp"
 
@@ -42,6 +45,9 @@ struct Changed {
 // (the Actor's name, or e.g. "system").
 awaitable<Changed> apply_transition(pg::Tx& tx, const Trip& trip, Status to, const std::string& actor_id,
                                     std::string_view actor_role, const std::optional<std::string>& reason);
+
+// One trip_notification outbox row per notice; true when any was written.
+awaitable<bool> add_notices(pg::Tx& tx, const std::vector<peers::TripNotice>& notices);
 
 // Decline or expiry of the pending offer of `driver_id` inside `tx`: the
 // driver is released and the trip re-published (match attempt + 1).

@@ -3,6 +3,7 @@
 #include "core/base/log.hpp"
 #include "core/base/time.hpp"
 #include "trip/lifecycle/transitions.hpp"
+#include "trip/lifecycle/trip_notices.hpp"
 #include "trip/lifecycle/trips.hpp"
 
 namespace uitgo::trip {
@@ -33,7 +34,7 @@ awaitable<Trip> Offers::accept(const Principal& caller, const std::string& id) {
   };
   auto accepted = co_await db_.transaction(body);
   if (accepted.changed) {
-    const Committed what;
+    const Committed what{.outbox = true};  // the rider's notification
     co_await changes_.committed(accepted.trip, what);
     metrics_.counter("trip_transitions_total", "trip status changes", {{"to", "accepted"}}).inc();
     count_outcome("accepted");
@@ -92,11 +93,13 @@ awaitable<OfferResult> Offers::offer(const std::string& id, const OfferRequest& 
     auto offered = co_await TripStore::offer(tx, id, input.driver_id, input.attempt);
     if (!offered) co_return co_await refuse_offer(tx, id, input);
     co_await TripStore::record_offer(tx, id, input.driver_id, input.attempt);
+    const std::vector<peers::TripNotice> notices{offer_notice(*offered, input.driver_id)};
+    co_await add_notices(tx, notices);
     co_return OfferResult{.trip = std::move(*offered), .fresh = true};
   };
   auto result = co_await db_.transaction(body);
   if (result.fresh) {
-    const Committed what;
+    const Committed what{.outbox = true};  // the driver's notification
     co_await changes_.committed(result.trip, what);
     metrics_
         .histogram("trip_time_to_offer_seconds", "trip creation to a driver being offered (assigned) by the matcher",

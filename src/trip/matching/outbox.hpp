@@ -17,6 +17,9 @@
 //          trip_settlement → peers::TripSettlement of a completed trip: POST
 //                           USER_SERVICE_URL/internal/wallet/trip-settlements
 //                           (idempotent by trip id, so redelivery is harmless)
+//          trip_notification → peers::TripNotice (trip/lifecycle/trip_notices.hpp):
+//                           POST USER_SERVICE_URL/internal/notifications/trip-events
+//                           (idempotent by event id)
 //
 // Relay (one periodic task per kind, "outbox-<kind>", so a slow
 // driver-service never delays match events): each pass claims due rows with
@@ -56,6 +59,7 @@ namespace uitgo::trip {
 inline constexpr std::string_view kTripMatch = "trip_match";
 inline constexpr std::string_view kDriverRelease = "driver_release";
 inline constexpr std::string_view kTripSettlement = "trip_settlement";
+inline constexpr std::string_view kTripNotification = "trip_notification";
 
 struct OutboxRow {
   std::int64_t id = 0;

@@ -18,6 +18,17 @@ using http::Response;
 awaitable<Response> register_rider(UserApp& app, Request& request) {
   const auto input = json::parse_body<RegisterRequest>(request.body);
   const auto session = co_await app.sessions.register_rider(input, request.request_id);
+  // The welcome notifications never cost the new account: a failure is logged only.
+  std::string failure;
+  try {
+    co_await app.notifications.welcome(session.user.id, session.user.name);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!failure.empty()) {
+    log::warn("welcome notifications not written",
+              {{"userId", session.user.id}, {"error", failure}, {"requestId", request.request_id}});
+  }
   co_return Response::json(201, session_body(session, app.jwt));
 }
 

@@ -40,6 +40,7 @@ awaitable<Response> topup(UserApp& app, Request& request) {
   const auto owner = owner_id(request.caller());
   const auto key = parse_idempotency_key(request.header("idempotency-key"));
   const auto input = parse_topup(request.body);
+  co_await app.topup_limit.check(owner);
   const auto result = co_await app.wallet.topup(owner, input.amount, key);
   auto response = Response::json(201, wallet_json(result.wallet));
   if (result.replayed) response.with_header("Idempotent-Replayed", "true");

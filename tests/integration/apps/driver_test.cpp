@@ -416,5 +416,17 @@ TEST_F(DriverApp, RoutesForTheDriverApp) {
   EXPECT_TRUE(app.every_answer_has_plain_numbers());
 }
 
+TEST_F(DriverApp, RegistersItsDeviceToken) {
+  auto app = registered_driver();
+  // D17: NotificationApi.registerDeviceToken once Firebase hands out a token.
+  const auto token = "fcm-driver-" + unique_suffix();
+  const auto r = app.send("POST", "/v1/notifications/register", R"({"platform":"ios","token":")" + token + R"("})");
+  EXPECT_EQ(r.status, 204) << r.body;
+  EXPECT_EQ(env->gateway.scalar("user_db", "SELECT user_id FROM device_tokens WHERE token = '" + token + "'"),
+            app.user_id);
+  const auto refused = app.send("POST", "/v1/notifications/register", R"({"platform":"android"})");
+  EXPECT_EQ(refused.status, 400) << "the app logs the error and retries at its next start";
+}
+
 }  // namespace
 }  // namespace uitgo::test::apps

@@ -5,6 +5,7 @@
 // (AuthService.login, TripService.listTrips, ...).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -409,6 +410,78 @@ TEST(RiderApp, HomePromotionsAndNews) {
   EXPECT_EQ(str(items[0], "icon"), "shield");
   EXPECT_EQ(str(items[0], "category"), "safety");
   EXPECT_LE(array_of(app.send("GET", "/news")).size(), 5u) << "default limit 5";
+  EXPECT_TRUE(app.every_answer_has_plain_numbers());
+}
+
+// ------------------------------------------------------------ notifications
+
+// AppNotification.fromJson / NotificationPageResult.fromJson.
+void expect_notification_page(const json::object& page) {
+  for (const char* key : {"total", "limit", "offset"}) EXPECT_TRUE(is_dart_int(page, key)) << key;
+  ASSERT_TRUE(page.at("items").is_array());
+  for (const auto& item : page.at("items").as_array()) {
+    const auto& n = item.as_object();
+    for (const char* key : {"id", "title", "body", "type"}) EXPECT_TRUE(is_dart_string(n, key)) << key;
+    EXPECT_TRUE(is_dart_nullable_string(n, "tripId"));
+    EXPECT_TRUE(is_timestamp(n, "createdAt"));
+    if (n.contains("readAt")) {
+      EXPECT_TRUE(is_timestamp(n, "readAt"));
+    }
+  }
+}
+
+TEST(RiderApp, NotificationsAndDeviceToken) {
+  auto app = signed_in_rider();
+  // R16 with the app's defaults: the two welcome notifications of a new account.
+  const auto welcome = app.send("GET", "/notifications?unreadOnly=true&limit=20&offset=0");
+  ASSERT_EQ(welcome.status, 200) << welcome.body;
+  expect_notification_page(body_of(welcome));
+  EXPECT_EQ(body_of(welcome).at("total").as_int64(), 2);
+  std::vector<std::string> types;
+  const auto welcome_page = body_of(welcome);
+  for (const auto& item : welcome_page.at("items").as_array()) types.push_back(str(item, "type"));
+  std::sort(types.begin(), types.end());
+  EXPECT_EQ(types, (std::vector<std::string>{"promotion", "system"}));
+
+  // A trip an admin cancels: the rider hears of it (through trip-service's outbox).
+  const auto created =
+      app.send("POST", "/v1/trips", R"({"originText":"UIT","destText":"Thủ Đức","serviceId":"UIT-Go"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto trip_id = str(body_of(created), "id");
+  const auto admin = env->gateway.token("admin");
+  ASSERT_EQ(env->gateway.call("POST", "/v1/trips/" + trip_id + "/status", admin, R"({"status":"cancelled"})").status,
+            200);
+  json::object page;
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto r = app.send("GET", "/notifications?unreadOnly=true&limit=20&offset=0");
+        page = r.status == 200 ? body_of(r) : json::object{};
+        return r.status == 200 && page.at("total").as_int64() == 3;
+      },
+      15s))
+      << json::serialize(page);
+  expect_notification_page(page);
+  const auto& notification = page.at("items").as_array()[0].as_object();
+  EXPECT_EQ(str(notification, "type"), "trip.cancelled");
+  EXPECT_EQ(str(notification, "tripId"), trip_id);
+  EXPECT_FALSE(notification.contains("readAt")) << "unread";
+
+  // R17: PATCH without a body; the app ignores the answer.
+  const auto read = app.send("PATCH", "/notifications/" + str(notification, "id") + "/read");
+  EXPECT_EQ(read.status, 204) << read.body;
+  EXPECT_EQ(body_of(app.send("GET", "/notifications?unreadOnly=true&limit=20&offset=0")).at("total").as_int64(), 2);
+  const auto all = body_of(app.send("GET", "/notifications?unreadOnly=false&limit=20&offset=0"));
+  expect_notification_page(all);
+  EXPECT_TRUE(is_timestamp(all.at("items").as_array()[0].as_object(), "readAt")) << "read means readAt != null";
+
+  // R18: _syncDeviceToken, on Android and again after onTokenRefresh.
+  const auto token = "fcm-rider-" + unique_suffix();
+  const auto registered =
+      app.send("POST", "/v1/notifications/register", R"({"platform":"android","token":")" + token + R"("})");
+  EXPECT_EQ(registered.status, 204) << registered.body;
+  EXPECT_EQ(
+      app.send("POST", "/v1/notifications/register", R"({"platform":"android","token":")" + token + R"(-2"})").status,
+      204);
   EXPECT_TRUE(app.every_answer_has_plain_numbers());
 }
 
