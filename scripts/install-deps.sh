@@ -29,7 +29,8 @@ readonly PACKAGES=(
 readonly BENCH_PACKAGES=(jq gnuplot-nox)
 # Only for the container image and compose.yaml (--containers): scripts/container-image.sh,
 # scripts/compose.sh, make test-containers.
-readonly CONTAINER_PACKAGES=(podman runc mmdebstrap podman-compose)
+# dnsname: service names resolve on compose networks (podman 4.3 with CNI).
+readonly CONTAINER_PACKAGES=(podman runc mmdebstrap podman-compose golang-github-containernetworking-plugin-dnsname)
 WANTED=("${PACKAGES[@]}")
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
