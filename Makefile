@@ -109,8 +109,9 @@ chaos: build
 # Containers (README "Deploy"): the images from the sources with podman and
 # Debian's packages (scripts/container-image.sh), compose.yaml on this machine
 # (scripts/compose.sh; gateway on UITGO_COMPOSE_GATEWAY_PORT, 8080), and an
-# end-to-end check of both (scripts/test-containers.sh, ~10 min with a warm
-# ccache; not part of `make test`). GRAFANA=1 also starts Grafana (public image).
+# end-to-end check of both (scripts/test-containers.sh; not part of `make test`:
+# a cold image build compiles everything again; UITGO_IMAGE_BINARY=build/uitgo
+# skips that). GRAFANA=1 also starts Grafana (public image).
 container-image:
 	@scripts/install-deps.sh --containers
 	@scripts/container-image.sh all

@@ -158,14 +158,16 @@ remove_network() {
   fi
 }
 
+# SIGTERM, then 20 s to drain before SIGKILL (podman-compose's default is 1 s
+# and it ignores stop_grace_period).
 cmd_down() {
-  compose down
+  compose down -t 20
   remove_network
 }
 
 cmd_purge() {
   local volume
-  compose down || true
+  compose down -t 20 || true
   remove_network
   for volume in pg-primary pg-replica redis-data prometheus-data; do
     engine volume rm -f "${UITGO_COMPOSE_PROJECT}_$volume" >/dev/null 2>&1 || true
