@@ -6,12 +6,6 @@
 # (deploy/terraform/modules/asg_service/user_data/backend.sh.tpl): `uitgo` on
 # PATH and migrations/ in the working directory.
 
-# Where the binary comes from: the build stage below, or an image that holds
-# /usr/local/bin/uitgo already (scripts/container-image.sh with
-# UITGO_IMAGE_BINARY: a binary built outside, for Debian 12; the build stage is
-# then skipped).
-ARG UITGO_BINARY_FROM=build
-
 # ---- build: Debian's compilers and -dev packages, the uitgo target only.
 FROM debian:bookworm AS build
 ARG DEBIAN_FRONTEND=noninteractive
@@ -41,10 +35,10 @@ RUN mkdir -p "$CCACHE_DIR" \
  && objcopy --strip-debug build/uitgo /usr/local/bin/uitgo \
  && (ccache -s || true)
 
-FROM ${UITGO_BINARY_FROM} AS binary
-
 # ---- run: only the shared libraries the binary links, curl for the health check.
-FROM debian:bookworm-slim
+# Everything but the binary, so that scripts/container-image.sh can also put a
+# binary built outside into it (UITGO_IMAGE_BINARY, `--target runtime`).
+FROM debian:bookworm-slim AS runtime
 ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update -q \
  && apt-get install -y -q --no-install-recommends \
@@ -52,7 +46,6 @@ RUN apt-get update -q \
       libboost-json1.81.0 libboost-url1.81.0 libpq5 libhiredis0.14 libspdlog1.10 libfmt9 libsodium23 libssl3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin uitgo
-COPY --from=binary /usr/local/bin/uitgo /usr/local/bin/uitgo
 WORKDIR /app
 COPY migrations migrations
 # Containers listen on every interface of their own network namespace, on
@@ -67,3 +60,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["uitgo"]
 CMD ["--help"]
+
+# ---- the image: the runtime and the binary of the build stage.
+FROM runtime
+COPY --from=build /usr/local/bin/uitgo /usr/local/bin/uitgo

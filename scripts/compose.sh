@@ -97,7 +97,7 @@ ensure_secrets() {
 }
 
 ensure_images() {
-  if ! engine image exists "$UITGO_IMAGE" 2>/dev/null || ! engine image exists "$UITGO_INFRA_IMAGE" 2>/dev/null; then
+  if ! engine image inspect "$UITGO_IMAGE" >/dev/null 2>&1 || ! engine image inspect "$UITGO_INFRA_IMAGE" >/dev/null 2>&1; then
     "$SCRIPT_DIR/container-image.sh" all
   fi
 }

@@ -69,15 +69,18 @@ make_base() {
   trap - EXIT
 }
 
-# An image holding only /usr/local/bin/uitgo (UITGO_IMAGE_BINARY, stripped),
-# for the Dockerfile's UITGO_BINARY_FROM.
-build_binary_image() {
+# The Dockerfile's runtime stage plus UITGO_IMAGE_BINARY (debug info stripped)
+# as $APP_IMAGE: the build stage is not run.
+build_app_from_binary() {
   local context
   [[ -x "$UITGO_IMAGE_BINARY" ]] || die "UITGO_IMAGE_BINARY=$UITGO_IMAGE_BINARY is not an executable"
+  say "building $APP_IMAGE with $UITGO_IMAGE_BINARY (no compilation)"
+  podman build --network host --format docker --target runtime -f "$REPO_DIR/Dockerfile" \
+    -t localhost/uitgo-runtime:latest "$REPO_DIR"
   context=$(mktemp -d /tmp/uitgo-binary.XXXXXX)
   objcopy --strip-debug "$UITGO_IMAGE_BINARY" "$context/uitgo"
-  printf 'FROM scratch\nCOPY uitgo /usr/local/bin/uitgo\n' >"$context/Dockerfile"
-  podman build --quiet -t localhost/uitgo-binary:latest "$context" >/dev/null
+  printf 'FROM localhost/uitgo-runtime:latest\nCOPY uitgo /usr/local/bin/uitgo\n' >"$context/Dockerfile"
+  podman build --format docker -t "$APP_IMAGE" "$context"
   rm -rf "$context"
 }
 
@@ -86,10 +89,10 @@ build_app() {
   # Docker format: OCI images have no HEALTHCHECK.
   local -a args=(--network host --format docker -f "$REPO_DIR/Dockerfile" -t "$APP_IMAGE")
   if [[ -n "${UITGO_IMAGE_BINARY:-}" ]]; then
-    build_binary_image
-    args+=(--build-arg UITGO_BINARY_FROM=localhost/uitgo-binary:latest)
-    say "building $APP_IMAGE with $UITGO_IMAGE_BINARY (no compilation)"
-  elif [[ -n "$ccache_dir" ]]; then
+    build_app_from_binary
+    return
+  fi
+  if [[ -n "$ccache_dir" ]]; then
     args+=(--volume "$ccache_dir:/ccache" --build-arg "SRC_DIR=$REPO_DIR"
       --build-arg "CCACHE_BASEDIR=$(ccache -k base_dir 2>/dev/null || true)"
       --build-arg "CCACHE_NOHASHDIR=$([[ $(ccache -k hash_dir 2>/dev/null) == false ]] && echo 1)")
