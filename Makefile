@@ -2,6 +2,7 @@
 #   make up      install what is missing, build, start everything (gateway :8080)
 #   make test    install what is missing, build, run every test (ctest)
 #   make fuzz    build the clang fuzz tree, fuzz each target FUZZ_SECONDS (scripts/fuzz.sh)
+#   make compose-up / compose-down / test-containers   the stack in containers (podman)
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -12,11 +13,12 @@ JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
 .PHONY: help deps configure build up down status test fuzz format lint clean purge loadtest loadtest-trip-matching \
-  bench-compare chaos
+  bench-compare chaos container-image compose-up compose-down test-containers
 
 help:
 	@echo "make deps | build | up | down | status | test | fuzz | format | lint | clean | purge"
 	@echo "     loadtest-trip-matching | loadtest PROFILE=... | bench-compare | chaos"
+	@echo "     container-image | compose-up | compose-down | test-containers"
 	@echo "  up/down/status take the components of scripts/stack.sh via C=..., e.g. make up C='postgres redis'"
 
 deps:
@@ -103,3 +105,24 @@ bench-compare: build
 # docs/RELIABILITY.md (~10 min). CHAOS_FAULTS, CHAOS_RATE, CHAOS_KEEP=1 tune it.
 chaos: build
 	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" scripts/chaos.sh
+
+# Containers (README "Deploy"): the images from the sources with podman and
+# Debian's packages (scripts/container-image.sh), compose.yaml on this machine
+# (scripts/compose.sh; gateway on UITGO_COMPOSE_GATEWAY_PORT, 8080), and an
+# end-to-end check of both (scripts/test-containers.sh; not part of `make test`:
+# a cold image build compiles everything again; UITGO_IMAGE_BINARY=build/uitgo
+# skips that). GRAFANA=1 also starts Grafana (public image).
+container-image:
+	@scripts/install-deps.sh --containers
+	@scripts/container-image.sh all
+
+compose-up:
+	@scripts/install-deps.sh --containers
+	@scripts/compose.sh up $(if $(GRAFANA),--grafana)
+
+compose-down:
+	@scripts/compose.sh down
+
+test-containers:
+	@scripts/install-deps.sh --containers
+	@scripts/test-containers.sh

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages UIT-Go needs to build, test and run locally;
-# with --bench also those of `make bench-compare` (jq, gnuplot).
+# with --bench also those of `make bench-compare` (jq, gnuplot), with
+# --containers those of the container image and compose.yaml (podman, runc,
+# mmdebstrap, podman-compose).
 #
 # Idempotent: asks dpkg which packages are missing and only then runs
 # `apt-get update` + `apt-get install`, so a second run costs ~0.1 s and needs
@@ -20,9 +22,15 @@ readonly PACKAGES=(
   # clang with libFuzzer and the sanitizer runtimes: the fuzz tree (scripts/fuzz.sh)
   clang libclang-rt-14-dev
   postgresql-15 postgresql-client-15 redis-server nginx-light wrk
+  # Prometheus and promtool: the monitoring tests (tests/integration/monitoring)
+  prometheus
 )
 # Only for `make bench-compare` (scripts/install-deps.sh --bench): JSON and charts.
 readonly BENCH_PACKAGES=(jq gnuplot-nox)
+# Only for the container image and compose.yaml (--containers): scripts/container-image.sh,
+# scripts/compose.sh, make test-containers.
+# dnsname: service names resolve on compose networks (podman 4.3 with CNI).
+readonly CONTAINER_PACKAGES=(podman runc mmdebstrap podman-compose golang-github-containernetworking-plugin-dnsname)
 WANTED=("${PACKAGES[@]}")
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
@@ -60,8 +68,9 @@ main() {
   case ${1:-} in
     "") ;;
     --bench) WANTED+=("${BENCH_PACKAGES[@]}") ;;
+    --containers) WANTED+=("${CONTAINER_PACKAGES[@]}") ;;
     *)
-      log "usage: scripts/install-deps.sh [--bench]"
+      log "usage: scripts/install-deps.sh [--bench|--containers]"
       return 2
       ;;
   esac
