@@ -31,7 +31,7 @@ trip_port=$(stack_port TRIP)
 second_port=${UITGO_TRIP_EXTRA_PORTS%% *}
 purge_stack_on_exit
 
-export LOG_LEVEL=warn WS_FORWARD_LOCATIONS=false OFFER_EXPIRY_BACKSTOP_SECONDS=0 PG_POOL_SIZE=8
+export LOG_LEVEL=warn WS_FRAMES_PER_SECOND=0 WS_FORWARD_LOCATIONS=false OFFER_EXPIRY_BACKSTOP_SECONDS=0 PG_POOL_SIZE=8
 stack up postgres redis trip-service trip-service-2 >/dev/null
 
 echo "$(run_stamp); $trips trips ($((2 * trips)) sockets), ${seconds}s," \

@@ -23,7 +23,10 @@ const auto* const environment = share_per_binary(env, [] {
                                                {"WS_SEND_QUEUE", "16"},
                                                {"WS_SOCKET_SEND_BUFFER", "4096"},
                                                {"WS_PING_SECONDS", "1"},
-                                               {"WS_IDLE_SECONDS", "4"}},
+                                               {"WS_IDLE_SECONDS", "4"},
+                                               // Floods of frames measure fan-out here (the
+                                               // limit has its own test in abuse.limits).
+                                               {"WS_FRAMES_PER_SECOND", "0"}},
                                            /*driver_instances=*/1, /*trip_instances=*/2);
 });
 
