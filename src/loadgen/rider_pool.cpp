@@ -50,6 +50,19 @@ void RiderPool::ended(const std::string& trip_id) {
   free_.push_back(rider);
 }
 
+std::vector<std::pair<std::size_t, std::string>> RiderPool::take_open_trips() {
+  std::vector<std::pair<std::size_t, std::string>> out;
+  for (std::size_t rider = 0; rider < open_.size(); ++rider) {
+    if (open_[rider].empty()) continue;
+    out.emplace_back(rider, std::move(open_[rider]));
+    open_[rider].clear();
+    free_.push_back(rider);
+  }
+  rider_of_.clear();
+  waiting_.clear();
+  return out;
+}
+
 std::string open_trip_named(std::string_view body) {
   if (body.find(R"("code":"trip_in_progress")") == std::string_view::npos) return {};
   const auto open = body.find('(');

@@ -33,6 +33,8 @@ class RiderPool {
   void ended(const std::string& trip_id);
 
   std::uint64_t given_up() const { return given_up_; }
+  // Every open trip this run knows of, with its rider's index; forgets them.
+  std::vector<std::pair<std::size_t, std::string>> take_open_trips();
 
  private:
   std::deque<std::size_t> free_;

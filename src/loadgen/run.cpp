@@ -11,6 +11,7 @@
 #include "loadgen/driver_fleet.hpp"
 #include "loadgen/progress.hpp"
 #include "loadgen/scenario_runner.hpp"
+#include "loadgen/wait_group.hpp"
 
 namespace uitgo::loadgen {
 namespace {
@@ -81,6 +82,38 @@ void print_plan(const Profile& profile, const Endpoint& endpoint, int drivers) {
   if (drivers > 0) std::fprintf(stderr, "  %d simulated drivers\n", drivers);
 }
 
+// After the measured run the riders still waiting go home: their trips are
+// cancelled, so the next run (a bench-compare step, a test) starts with free
+// riders and no backlog of this one's. Not part of any figure.
+awaitable<void> riders_go_home(RunContext& ctx) {
+  if (!ctx.riders) co_return;
+  auto trips = ctx.riders->take_open_trips();
+  if (trips.empty()) co_return;
+  std::size_t next = 0;
+  std::uint64_t cancelled = 0;
+  auto worker = [&]() -> awaitable<void> {
+    Connection connection(ctx.executor, ctx.endpoint);
+    while (next < trips.size()) {
+      const auto& entry = trips[next++];  // no structured binding across co_await (GCC 12)
+      Outgoing cancel;
+      cancel.method = "POST";
+      cancel.target = "/v1/trips/" + entry.second + "/status";
+      cancel.body = R"({"status":"cancelled","reason":"rider went home"})";
+      cancel.bearer = ctx.tokens.riders[entry.first].token;
+      const auto reply = co_await connection.send(cancel, ctx.timeout);
+      if (reply.status == 200) ++cancelled;
+    }
+  };
+  WaitGroup workers(ctx.executor);
+  for (int i = 0; i < 32; ++i) {
+    workers.add();
+    asio::co_spawn(ctx.executor, worker(), [&workers](std::exception_ptr) { workers.done(); });
+  }
+  co_await workers.wait();
+  std::fprintf(stderr, "loadgen: %llu trips still waiting at the end were cancelled by their riders\n",
+               static_cast<unsigned long long>(cancelled));
+}
+
 }  // namespace
 
 awaitable<void> execute(Run& run) {
@@ -132,7 +165,9 @@ awaitable<void> execute(Run& run) {
   run.stats.seconds = std::chrono::duration<double>(Clock::now() - ctx.t0).count();
   progress.stop();
   co_await ticker.wait();
+  // The drivers finish the rides under way first (freeing their riders).
   if (fleet) co_await fleet->finish();
+  co_await riders_go_home(ctx);
 }
 
 }  // namespace uitgo::loadgen

@@ -11,7 +11,6 @@
 #include "support/json.hpp"
 #include "support/shared_environment.hpp"
 #include "support/shell.hpp"
-#include "support/sql.hpp"
 #include "support/test_stack.hpp"
 
 namespace uitgo::test {
@@ -78,20 +77,9 @@ void expect_usage_error(const Outcome& outcome, const std::string& message) {
   EXPECT_NE(outcome.err.find(message), std::string::npos) << outcome.err;
 }
 
-// Each run starts with riders who hold no waiting trip: a trip an earlier run
-// left waiting would be matched to this run's simulated drivers, and its
-// rider could not ask again while that ride is under way. (Trips without a
-// driver only: nothing in driver-service refers to them.)
-class Loadgen : public ::testing::Test {
- protected:
-  void SetUp() override {
-    sql(stack->dsn("trip_db"),
-        "UPDATE trips SET status = 'cancelled', cancel_reason = 'test cleanup' "
-        "WHERE status = 'requested' AND driver_id IS NULL");
-  }
-};
-
-TEST_F(Loadgen, SmokeProfileThroughTheGateway) {
+// No cleanup between tests: the load generator's riders cancel the trips
+// still waiting when a run ends, so the next run starts with free riders.
+TEST(Loadgen, SmokeProfileThroughTheGateway) {
   const std::string out = stack->dir() + "/smoke.json";
   const std::string csv = stack->dir() + "/smoke.csv";
   const auto r = loadgen("smoke --duration 5s --api-base " + api_base() + " --tokens " + tokens_file() +
@@ -113,7 +101,7 @@ TEST_F(Loadgen, SmokeProfileThroughTheGateway) {
   EXPECT_NE(series.find(",smoke,"), std::string::npos);
 }
 
-TEST_F(Loadgen, TripMatchingWithSimulatedDrivers) {
+TEST(Loadgen, TripMatchingWithSimulatedDrivers) {
   const auto r = loadgen("trip_matching --target-rps 5 --duration 2s --var SEARCH_RPS=5 --drivers 3 --api-base " +
                          api_base() + " --tokens " + tokens_file() + " --no-thresholds --fail-on-error --quiet");
   ASSERT_EQ(r.status, 0) << r.err << r.out;
@@ -132,7 +120,7 @@ TEST_F(Loadgen, TripMatchingWithSimulatedDrivers) {
   EXPECT_EQ(drivers.at("pollFailures").as_int64(), 0) << json::serialize(drivers);
 }
 
-TEST_F(Loadgen, MalformedScenarioFileExitsTwoWithOneLine) {
+TEST(Loadgen, MalformedScenarioFileExitsTwoWithOneLine) {
   const std::string file = stack->dir() + "/bad.json";
   std::ofstream(file) << R"({"scenarios": {"x": {"executor": "ramping", "request": {"path": "/health"}}}})";
   const auto r = loadgen(file + " --api-base " + api_base());
@@ -143,7 +131,7 @@ TEST_F(Loadgen, MalformedScenarioFileExitsTwoWithOneLine) {
   expect_usage_error(broken, "not valid JSON");
 }
 
-TEST_F(Loadgen, UnknownScenarioOrProfileExitsTwoWithOneLine) {
+TEST(Loadgen, UnknownScenarioOrProfileExitsTwoWithOneLine) {
   const auto scenario = loadgen("smoke --scenario nope --api-base " + api_base());
   expect_usage_error(scenario, "unknown scenario 'nope'");
 
@@ -151,7 +139,7 @@ TEST_F(Loadgen, UnknownScenarioOrProfileExitsTwoWithOneLine) {
   expect_usage_error(profile, "unknown profile");
 }
 
-TEST_F(Loadgen, BadSetupExitsTwoWithOneLine) {
+TEST(Loadgen, BadSetupExitsTwoWithOneLine) {
   const auto unreachable = loadgen("smoke --api-base http://127.0.0.1:" + std::to_string(free_port()));
   expect_usage_error(unreachable, "unreachable");
 
@@ -165,7 +153,7 @@ TEST_F(Loadgen, BadSetupExitsTwoWithOneLine) {
 }
 
 // Last in this file: it stops a service (and starts it again).
-TEST_F(Loadgen, ServiceDownBehindTheGatewayExitsTwo) {
+TEST(Loadgen, ServiceDownBehindTheGatewayExitsTwo) {
   stack->stop("driver-service");
   const auto r = loadgen("smoke --api-base " + api_base() + " --tokens " + tokens_file());
   stack->start("driver-service");
