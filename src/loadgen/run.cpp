@@ -95,11 +95,7 @@ awaitable<void> riders_go_home(RunContext& ctx) {
     Connection connection(ctx.executor, ctx.endpoint);
     while (next < trips.size()) {
       const auto& entry = trips[next++];  // no structured binding across co_await (GCC 12)
-      Outgoing cancel;
-      cancel.method = "POST";
-      cancel.target = "/v1/trips/" + entry.second + "/status";
-      cancel.body = R"({"status":"cancelled","reason":"rider went home"})";
-      cancel.bearer = ctx.tokens.riders[entry.first].token;
+      const auto cancel = rider_cancel(entry.second, ctx.tokens.riders[entry.first].token, "rider went home");
       const auto reply = co_await connection.send(cancel, ctx.timeout);
       if (reply.status == 200) ++cancelled;
     }

@@ -35,6 +35,15 @@ bool creates_trip(const RequestSpec& spec, std::string_view target) {
 
 }  // namespace
 
+Outgoing rider_cancel(const std::string& trip_id, const std::string& bearer, std::string_view reason) {
+  Outgoing cancel;
+  cancel.method = "POST";
+  cancel.target = "/v1/trips/" + trip_id + "/status";
+  cancel.body = R"({"status":"cancelled","reason":")" + std::string(reason) + "\"}";
+  cancel.bearer = bearer;
+  return cancel;
+}
+
 ScenarioRunner::ScenarioRunner(const Scenario& scenario, ScenarioStats& stats, RunContext& context)
     : scenario_(scenario),
       stats_(stats),
@@ -138,11 +147,7 @@ awaitable<void> ScenarioRunner::iteration(Vu& vu, Clock::time_point scheduled) {
 // (409 and a final status); a trip already under way (in_ride) keeps its
 // rider.
 awaitable<bool> ScenarioRunner::give_up(Vu& vu, const std::string& bearer, const std::string& trip_id) {
-  Outgoing cancel;
-  cancel.method = "POST";
-  cancel.target = "/v1/trips/" + trip_id + "/status";
-  cancel.body = R"({"status":"cancelled","reason":"rider gave up waiting"})";
-  cancel.bearer = bearer;
+  const auto cancel = rider_cancel(trip_id, bearer, "rider gave up waiting");
   const auto reply = co_await vu.connection->send(cancel, context_.timeout);
   if (reply.status == 200) {
     ++stats_.riders_gave_up;

@@ -20,6 +20,9 @@
 
 namespace uitgo::loadgen {
 
+// A rider cancelling its trip (POST /v1/trips/{id}/status) with `reason`.
+Outgoing rider_cancel(const std::string& trip_id, const std::string& bearer, std::string_view reason);
+
 class ScenarioRunner {
  public:
   ScenarioRunner(const Scenario& scenario, ScenarioStats& stats, RunContext& context);

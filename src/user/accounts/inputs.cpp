@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <limits>
+
+#include "core/base/query_params.hpp"
 
 namespace uitgo::user {
 namespace {
@@ -34,24 +35,6 @@ std::optional<std::string> checked_phone(const json::Fields& f) {
 }
 
 bool is_role(std::string_view role) { return role == "rider" || role == "driver" || role == "admin"; }
-
-// A query integer: absent or empty → nullopt; otherwise digits (an optional
-// sign) or 400 naming `field`; beyond 64 bits clamps.
-std::optional<std::int64_t> parse_integer(std::optional<std::string_view> text, const char* field) {
-  if (!text || text->empty()) return std::nullopt;
-  std::string_view s = *text;
-  const bool negative = s.front() == '-';
-  if (s.front() == '-' || s.front() == '+') s.remove_prefix(1);
-  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    throw DomainError::invalid(field, std::string(field) + " must be an integer");
-  }
-  std::int64_t v = 0;
-  for (const char c : s) {
-    if (v > (std::numeric_limits<std::int64_t>::max() - 9) / 10) return negative ? -v : v;  // far beyond any limit
-    v = v * 10 + (c - '0');
-  }
-  return negative ? -v : v;
-}
 
 std::string trimmed(std::string_view s, std::string_view field, const json::Fields& f) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -149,8 +132,8 @@ AdminUserQuery AdminUserQuery::parse(std::optional<std::string_view> role, std::
     if (text.size() > 254) throw DomainError::invalid("q", "q must be at most 254 characters");
     if (!text.empty()) out.q = std::move(text);
   }
-  if (const auto v = parse_integer(limit, "limit")) out.limit = static_cast<int>(std::clamp<std::int64_t>(*v, 1, 200));
-  if (const auto v = parse_integer(offset, "offset")) out.offset = std::clamp<std::int64_t>(*v, 0, 5000);
+  if (const auto v = query_integer(limit, "limit")) out.limit = static_cast<int>(std::clamp<std::int64_t>(*v, 1, 200));
+  if (const auto v = query_integer(offset, "offset")) out.offset = std::clamp<std::int64_t>(*v, 0, 5000);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/base/errors.hpp"
+#include "core/base/query_params.hpp"
 
 namespace uitgo::user::notifications {
 namespace {
@@ -18,22 +19,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) s.remove_suffix(1);
   return s;
-}
-
-std::optional<std::int64_t> query_integer(std::optional<std::string_view> text, const char* field) {
-  if (!text || text->empty()) return std::nullopt;
-  std::string_view s = *text;
-  const bool negative = s.front() == '-';
-  if (negative || s.front() == '+') s.remove_prefix(1);
-  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    throw DomainError::invalid(field, std::string(field) + " must be an integer");
-  }
-  std::int64_t v = 0;
-  for (const char c : s) {
-    if (v > 1'000'000'000'000) break;  // far beyond any bound: clamped by the caller
-    v = v * 10 + (c - '0');
-  }
-  return negative ? -v : v;
 }
 
 // "A → B", or what there is of it.
@@ -63,14 +48,10 @@ ListQuery parse_list_query(std::optional<std::string_view> unread_only, std::opt
       throw DomainError::invalid("unreadOnly", "unreadOnly must be true or false");
     }
   }
-  if (const auto v = query_integer(limit, "limit")) {
-    if (*v < 1) throw DomainError::invalid("limit", "limit must be at least 1");
-    q.limit = static_cast<int>(std::min<std::int64_t>(*v, kMaxLimit));
-  }
-  if (const auto v = query_integer(offset, "offset")) {
-    if (*v < 0) throw DomainError::invalid("offset", "offset must not be negative");
-    q.offset = std::min(*v, kMaxOffset);
-  }
+  const auto page = page_query(
+      limit, offset, PageBounds{.default_limit = kDefaultLimit, .max_limit = kMaxLimit, .max_offset = kMaxOffset});
+  q.limit = page.limit;
+  q.offset = page.offset;
   return q;
 }
 

@@ -5,27 +5,9 @@
 #include <algorithm>
 
 #include "core/base/errors.hpp"
+#include "core/base/query_params.hpp"
 
 namespace uitgo::user::wallet {
-namespace {
-
-std::optional<std::int64_t> query_integer(std::optional<std::string_view> text, const char* field) {
-  if (!text || text->empty()) return std::nullopt;
-  std::string_view s = *text;
-  const bool negative = s.front() == '-';
-  if (negative || s.front() == '+') s.remove_prefix(1);
-  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    throw DomainError::invalid(field, std::string(field) + " must be an integer");
-  }
-  std::int64_t v = 0;
-  for (const char c : s) {
-    if (v > 1'000'000'000'000) break;  // far beyond any bound: clamped below
-    v = v * 10 + (c - '0');
-  }
-  return negative ? -v : v;
-}
-
-}  // namespace
 
 TopupRequest TopupRequest::from_json(const json::Fields& f) {
   return {.amount = f.required_int("amount", 1, 1'000'000'000'000)};
@@ -34,16 +16,9 @@ TopupRequest TopupRequest::from_json(const json::Fields& f) {
 TopupRequest parse_topup(std::string_view body) { return json::parse_body<TopupRequest>(body); }
 
 Page parse_page(std::optional<std::string_view> limit, std::optional<std::string_view> offset) {
-  Page p;
-  if (const auto v = query_integer(limit, "limit")) {
-    if (*v < 1) throw DomainError::invalid("limit", "limit must be at least 1");
-    p.limit = static_cast<int>(std::min<std::int64_t>(*v, kMaxLimit));
-  }
-  if (const auto v = query_integer(offset, "offset")) {
-    if (*v < 0) throw DomainError::invalid("offset", "offset must not be negative");
-    p.offset = std::min(*v, kMaxOffset);
-  }
-  return p;
+  const auto page = page_query(
+      limit, offset, PageBounds{.default_limit = kDefaultLimit, .max_limit = kMaxLimit, .max_offset = kMaxOffset});
+  return {.limit = page.limit, .offset = page.offset};
 }
 
 std::optional<std::string> parse_idempotency_key(std::optional<std::string_view> header) {
