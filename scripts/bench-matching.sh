@@ -24,7 +24,9 @@
 #          UITGO_USER_PORT=.. UITGO_TRIP_PORT=.. UITGO_DRIVER_PORT=..
 #          scripts/bench-matching.sh [seconds=10] [connections=32] [drivers=1000] [rate=100] [backlog=10000]
 # environment: UITGO_BIN (default build/uitgo), DRIVER_LOAD (default bench/driver_load next to UITGO_BIN),
-#              MATCHER_PROCESSES=3, MATCHER_WORKERS=4 (per process)
+#              MATCHER_PROCESSES=3, MATCHER_WORKERS=4 (per process),
+#              PHASES="tta create drain" (which phases run, in that order),
+#              PROFILE_DIR (profiles of the drain: lib.sh profile_start)
 set -euo pipefail
 
 seconds=${1:-10}
@@ -33,6 +35,7 @@ drivers=${3:-1000}
 rate=${4:-100}
 backlog=${5:-10000}
 processes=${MATCHER_PROCESSES:-3}
+phases=" ${PHASES:-tta create drain} "
 export MATCHER_WORKERS=${MATCHER_WORKERS:-4}
 
 # shellcheck source=lib.sh
@@ -72,18 +75,26 @@ trips() { "$DRIVER_LOAD" trips --port "$(stack_port GATEWAY)" --secrets "$STACK_
 echo "$(run_stamp); $drivers drivers; $processes driver-service processes" \
   "x $MATCHER_WORKERS matcher workers"
 
+phase() { [[ "$phases" == *" $1 "* ]]; }
+
+if phase tta; then
 fresh_stack async "$drivers"
 trips --rate "$rate" --seconds "$seconds" --connections "$connections" --warmup 0 >/dev/null
 sleep 2
 read -r tta_p50 tta_p95 tta_n < <(assignment_times)
 echo "time to assignment (async, ${rate}/s for ${seconds}s): p50 ${tta_p50} ms, p95 ${tta_p95} ms over $tta_n trips"
+fi
 
+if phase create; then
 for mode in async sync; do
   fresh_stack "$mode" "$drivers"
   echo "$mode paced:  $(trips --rate "$rate" --seconds "$seconds" --connections "$connections" --warmup 0)"
   fresh_stack "$mode" "$drivers"
   echo "$mode closed: $(trips --seconds "$seconds" --connections "$connections")"
 done
+fi
+
+phase drain || exit 0
 
 MATCH_RADIUS_METERS=20000 fresh_stack async "$backlog"
 # shellcheck disable=SC2086 # one word per component
@@ -92,8 +103,10 @@ echo "backlog: $(trips --trips "$backlog" --connections "$connections")"
 wait_until "(SELECT count(*) FROM outbox WHERE sent_at IS NULL) = 0" 300 >/dev/null
 started=$(date +%s.%N)
 # shellcheck disable=SC2086
+profile_start drain
 stack start $driver_components >/dev/null
-until match_stream_drained; do sleep 0.1; done
+wait_match_stream_drained
+profile_stop
 elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 read -r d_p50 d_p95 d_n < <(assignment_times)
 echo "backlog of $backlog trip events drained in ${elapsed} s (driver-service start included)" \

@@ -126,6 +126,43 @@ assignment_times() {
                   WHERE offered_at IS NOT NULL) x" | tr '|' ' '
 }
 
+# ---------------------------------------------------------------- profiles
+
+# With PROFILE_DIR set, profile_start NAME records every process's stacks
+# (perf record -a -g, 99 Hz) and resets the per-statement counters of every
+# database; profile_stop writes NAME.perf.data and NAME.statements.txt (the 15
+# costliest statements of each database by total time) into PROFILE_DIR.
+# Without PROFILE_DIR both do nothing. Flame graphs: perf script | ... .
+profile_start() {
+  [[ -n "${PROFILE_DIR:-}" ]] || return 0
+  mkdir -p "$PROFILE_DIR"
+  PROFILE_NAME=$1
+  local db
+  for db in user_db trip_db driver_db; do
+    stack_psql "$db" -qtA -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" \
+      >/dev/null
+  done
+  perf record -a -g -F 99 -o "$PROFILE_DIR/$PROFILE_NAME.perf.data" >/dev/null 2>&1 &
+  PROFILE_PID=$!
+}
+
+profile_stop() {
+  [[ -n "${PROFILE_PID:-}" ]] || return 0
+  kill -INT "$PROFILE_PID" 2>/dev/null || true
+  wait "$PROFILE_PID" 2>/dev/null || true
+  PROFILE_PID=""
+  local db out="$PROFILE_DIR/$PROFILE_NAME.statements.txt"
+  : >"$out"
+  for db in user_db trip_db driver_db; do
+    echo "== $db" >>"$out"
+    stack_psql "$db" -c "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms,
+        round(mean_exec_time::numeric, 3) AS mean_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_exec_time DESC LIMIT 15" >>"$out" 2>&1 || true
+  done
+  echo "profile: $PROFILE_DIR/$PROFILE_NAME.perf.data, $out" >&2
+}
+
 # wait_until CONDITION LIMIT: waits until CONDITION (SQL on trip_db returning
 # true/false) holds, at most LIMIT seconds; prints the seconds it took.
 wait_until() {
@@ -156,6 +193,16 @@ match_stream_state() {
 # True when the matchers' consumer group has read every entry and holds none
 # unacknowledged (lag 0, nothing pending).
 match_stream_drained() { [[ "$(match_stream_state)" == "0 0" ]]; }
+
+# Returns once the matchers' consumer group is drained (lag 0, nothing
+# pending), checking every 50 ms with ONE redis-cli and ONE awk for the whole
+# wait: a shell loop spawning processes per check would take a tenth of the
+# cores it measures.
+wait_match_stream_drained() {
+  stack_redis -r -1 -i 0.05 XINFO GROUPS trip:match 2>/dev/null |
+    awk 'prev == "pending" { pending = $0 } prev == "lag" && pending == "0" && $0 == "0" { exit } { prev = $0 }' ||
+    true # redis-cli ends on SIGPIPE once awk has seen the drained state
+}
 
 # Raw `redis-benchmark -n 20000 -c 32` GEOSEARCH 3 km around the centre of
 # Ho Chi Minh City on the drivers' key; prints "<req/s> <p50> <p95> <p99>" (ms).

@@ -198,7 +198,11 @@ hot_standby = on
 hot_standby_feedback = on
 timezone = 'UTC'
 log_timezone = 'UTC'
-log_line_prefix = '%m [%p] %q%u@%d '"
+log_line_prefix = '%m [%p] %q%u@%d '
+# Per-statement counts and times (SELECT * FROM pg_stat_statements) for the
+# benchmarks' profiles; the cost is a hash lookup per statement.
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top"
   # Replace the generated pg_hba.conf: password (SCRAM) auth on 127.0.0.1
   # only, for normal and replication connections.
   printf '%s\n' \

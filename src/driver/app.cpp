@@ -51,18 +51,20 @@ DriverApp::~DriverApp() = default;
 awaitable<bool> DriverApp::reserve(const std::string& driver_id, const std::string& trip_id) {
   const auto outcome = co_await index.reserve(driver_id, trip_id, now_ms());
   if (outcome == Reservation::not_free) co_return false;
+  bool recorded = false;
   std::exception_ptr failure;
   try {
-    const bool recorded = co_await profiles.set_trip(driver_id, trip_id);
-    if (!recorded) throw DomainError::not_found("driver not found");
+    recorded = co_await profiles.set_trip(driver_id, trip_id);
   } catch (...) {
     failure = std::current_exception();
   }
-  if (failure) {
+  if (failure || !recorded) {
     if (outcome == Reservation::reserved) co_await index.release(driver_id, trip_id, now_ms());
-    std::rethrow_exception(failure);
+    if (failure) std::rethrow_exception(failure);
+    // Indexed but without a profile (deleted meanwhile): not a candidate.
+    log::warn("reservation skipped: driver has no profile", {{"driverId", driver_id}, {"tripId", trip_id}});
   }
-  co_return true;
+  co_return recorded;
 }
 
 awaitable<bool> DriverApp::release_reservation(const std::string& driver_id, const std::string& trip_id) {

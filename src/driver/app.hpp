@@ -57,7 +57,8 @@ struct DriverApp {
 
   // Reserves the driver for `trip_id` in Redis (atomically: only a free,
   // fresh driver) and records it in Postgres; a fresh reservation is undone
-  // when Postgres fails (the failure propagates). False: not free.
+  // when Postgres fails (the failure propagates). False: not free, or no
+  // profile in Postgres (deleted).
   awaitable<bool> reserve(const std::string& driver_id, const std::string& trip_id);
   // Ends the driver's reservation for `trip_id` in Redis and in Postgres
   // (each only if it holds that trip; a driver reserved for another trip is

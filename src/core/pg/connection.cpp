@@ -20,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/base/errors.hpp"
@@ -70,6 +71,9 @@ struct Connection::Impl : std::enable_shared_from_this<Connection::Impl> {
   bool busy = false;
   bool timed_out = false;
   std::uint64_t generation = 0;
+  // Statement text → name of the session's prepared statement.
+  static constexpr std::size_t kMaxPrepared = 256;
+  std::unordered_map<std::string, std::string> prepared;
 
   struct Disarm {
     Impl& impl;
@@ -216,23 +220,47 @@ struct Connection::Impl : std::enable_shared_from_this<Connection::Impl> {
 
   asio::awaitable<Result> exchange(std::string_view sql, const Params* params, milliseconds timeout) {
     const std::string command(sql);  // libpq wants NUL-terminated text
-    int sent = 0;
-    if (params) {
-      std::vector<const char*> values;
-      values.reserve(params->size());
-      for (const Param& p : *params) values.push_back(p.c_str());
-      // No type OIDs, text in and out: the server infers each $n's type from the statement.
-      sent = PQsendQueryParams(conn, command.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                               nullptr, 0);
+    if (!params) {
+      check_sent(PQsendQuery(conn, command.c_str()));
+      co_return co_await finish(timeout);
+    }
+    std::vector<const char*> values;
+    values.reserve(params->size());
+    for (const Param& p : *params) values.push_back(p.c_str());
+    const auto count = static_cast<int>(values.size());
+    const std::string* name = co_await prepared_name(command, timeout);
+    if (name) {
+      check_sent(PQsendQueryPrepared(conn, name->c_str(), count, values.data(), nullptr, nullptr, 0));
     } else {
-      sent = PQsendQuery(conn, command.c_str());
+      check_sent(PQsendQueryParams(conn, command.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0));
     }
-    if (!sent) {
-      if (PQstatus(conn) == CONNECTION_BAD) fail_unavailable("cannot send query");
-      broken = true;
-      throw std::logic_error(name + ": cannot send query: " + trimmed(PQerrorMessage(conn)));
-    }
+    co_return co_await finish(timeout);
+  }
 
+  // The session's named statement for `sql`, prepared on its first use (one
+  // extra round trip per connection and statement); every later execution
+  // skips parsing and analysis. No type OIDs: the server infers each $n's type
+  // from the statement, as for an unnamed one. Null once the session holds
+  // kMaxPrepared statements (the rest run unnamed).
+  asio::awaitable<const std::string*> prepared_name(const std::string& sql, milliseconds timeout) {
+    if (const auto it = prepared.find(sql); it != prepared.end()) co_return &it->second;
+    if (prepared.size() >= kMaxPrepared) co_return nullptr;
+    std::string name = "u" + std::to_string(prepared.size());
+    check_sent(PQsendPrepare(conn, name.c_str(), sql.c_str(), 0, nullptr));
+    co_await finish(timeout);  // throws the statement's error (e.g. a syntax error): nothing is kept
+    const auto it = prepared.emplace(sql, std::move(name)).first;
+    co_return &it->second;
+  }
+
+  void check_sent(int sent) {
+    if (sent) return;
+    if (PQstatus(conn) == CONNECTION_BAD) fail_unavailable("cannot send query");
+    broken = true;
+    throw std::logic_error(name + ": cannot send query: " + trimmed(PQerrorMessage(conn)));
+  }
+
+  // Sends what libpq buffered and collects every result of the command.
+  asio::awaitable<Result> finish(milliseconds timeout) {
     for (;;) {
       const int flushed = PQflush(conn);
       if (flushed == 0) break;

@@ -34,7 +34,8 @@ class Connection {
   // Throws UnavailableError on refusal, authentication failure or timeout.
   boost::asio::awaitable<void> connect(std::string dsn, std::chrono::milliseconds timeout);
 
-  // Extended protocol: exactly one statement, parameters sent separately.
+  // Extended protocol: exactly one statement, parameters sent separately;
+  // prepared as a named statement of the session on its first use.
   boost::asio::awaitable<Result> query(std::string_view sql, const Params& params, std::chrono::milliseconds timeout);
   // Simple protocol: may hold several statements; only for migration bodies.
   boost::asio::awaitable<Result> script(std::string_view sql, std::chrono::milliseconds timeout);

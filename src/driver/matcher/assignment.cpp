@@ -33,25 +33,34 @@ void Assignment::count(const char* outcome) {
   metrics_.counter("matcher_outcomes_total", "matcher decisions by outcome", {{"outcome", outcome}}).inc();
 }
 
-awaitable<Assignment::Candidates> Assignment::candidates(const peers::InternalTrip& trip) {
+awaitable<Assignment::Candidates> Assignment::located_candidates(const peers::InternalTrip& trip) {
   const auto excluded = trip.excluded_drivers();
   Candidates out;
   if (trip.origin_lat && trip.origin_lng) {
     SearchQuery query{
         .lat = *trip.origin_lat, .lng = *trip.origin_lng, .radius_meters = settings_.radius_meters, .limit = kMaxLimit};
-    const auto found = co_await app_.search->nearest(query, now_ms());
-    std::vector<std::string> located;
-    for (const auto& n : found) located.push_back(n.driver.id);
-    std::vector<WaitingDriver> unlocated;
-    if (settings_.unlocated_candidates) unlocated = co_await app_.index.unlocated_free(kMaxUnlocatedCandidates);
-    for (const auto& d : unlocated) out.unlocated.insert(d.id);
-    out.ids = candidate_order(located, std::move(unlocated), excluded, settings_.unlocated_candidates,
-                              kMaxUnlocatedCandidates);
+    const auto located = co_await app_.search->nearest_ids(query, now_ms());
+    const std::vector<WaitingDriver> none;
+    out.ids = candidate_order(located, none, excluded, false, 0);
     co_return out;
   }
   const auto r = co_await db_.query(kLongestWaiting);
   for (int row = 0; row < r.rows(); ++row) out.ids.push_back(r.get<std::string>(row, "id"));
   std::erase_if(out.ids, [&](const std::string& id) { return excluded.contains(id); });
+  co_return out;
+}
+
+// Read only once every located candidate failed: most trips never need it.
+awaitable<Assignment::Candidates> Assignment::unlocated_candidates(const peers::InternalTrip& trip,
+                                                                   const std::vector<std::string>& tried) {
+  Candidates out;
+  if (!settings_.unlocated_candidates || !trip.origin_lat || !trip.origin_lng) co_return out;
+  auto unlocated = co_await app_.index.unlocated_free(kMaxUnlocatedCandidates);
+  auto skip = trip.excluded_drivers();
+  skip.insert(tried.begin(), tried.end());
+  const std::vector<std::string> no_located;
+  out.ids = candidate_order(no_located, std::move(unlocated), skip, true, kMaxUnlocatedCandidates);
+  out.unlocated.insert(out.ids.begin(), out.ids.end());
   co_return out;
 }
 
@@ -65,9 +74,22 @@ awaitable<void> Assignment::release(const std::string& driver_id, const std::str
 }
 
 awaitable<peers::MatchAnswer> Assignment::assign(const peers::InternalTrip& trip, const std::string& request_id) {
-  const auto found = co_await candidates(trip);
+  const auto located = co_await located_candidates(trip);
+  auto answer = co_await offer_first_free(trip, located, request_id);
+  if (answer) co_return std::move(*answer);
+  const auto unlocated = co_await unlocated_candidates(trip, located.ids);
+  answer = co_await offer_first_free(trip, unlocated, request_id);
+  if (answer) co_return std::move(*answer);
+  count("no_driver");
+  co_return peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
+}
+
+awaitable<std::optional<peers::MatchAnswer>> Assignment::offer_first_free(const peers::InternalTrip& trip,
+                                                                          const Candidates& found,
+                                                                          const std::string& request_id) {
   for (const auto& driver_id : found.ids) {
-    if (!co_await app_.reserve(driver_id, trip.id)) continue;
+    const bool reserved = co_await app_.reserve(driver_id, trip.id);
+    if (!reserved) continue;
     std::optional<peers::OfferResult> result;
     std::exception_ptr failure;
     try {
@@ -94,8 +116,7 @@ awaitable<peers::MatchAnswer> Assignment::assign(const peers::InternalTrip& trip
     count("stale");
     co_return peers::MatchAnswer{peers::MatchOutcome::not_open, std::nullopt};
   }
-  count("no_driver");
-  co_return peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
+  co_return std::nullopt;
 }
 
 }  // namespace uitgo::driver

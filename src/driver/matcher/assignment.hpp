@@ -52,7 +52,11 @@ class Assignment {
     std::vector<std::string> ids;  // in the order they are tried
     std::set<std::string> unlocated;
   };
-  awaitable<Candidates> candidates(const peers::InternalTrip& trip);
+  awaitable<Candidates> located_candidates(const peers::InternalTrip& trip);
+  awaitable<Candidates> unlocated_candidates(const peers::InternalTrip& trip, const std::vector<std::string>& tried);
+  // assigned or not_open; nullopt when no candidate could be reserved.
+  awaitable<std::optional<peers::MatchAnswer>> offer_first_free(const peers::InternalTrip& trip,
+                                                                const Candidates& found, const std::string& request_id);
   awaitable<void> release(const std::string& driver_id, const std::string& trip_id);
 
   DriverApp& app_;

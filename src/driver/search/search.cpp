@@ -8,6 +8,15 @@
 #include "driver/search/redis_geo.hpp"
 
 namespace uitgo::driver {
+
+awaitable<std::vector<std::string>> DriverSearch::nearest_ids(const SearchQuery& query, std::int64_t now_ms) {
+  const auto found = co_await nearest(query, now_ms);
+  std::vector<std::string> ids;
+  ids.reserve(found.size());
+  for (const auto& n : found) ids.push_back(n.driver.id);
+  co_return ids;
+}
+
 namespace {
 
 class GeoSearch final : public DriverSearch {
@@ -15,9 +24,7 @@ class GeoSearch final : public DriverSearch {
   GeoSearch(DriverIndex& index, ProfileStore& profiles) : index_(index), profiles_(profiles) {}
 
   awaitable<std::vector<Nearby>> nearest(const SearchQuery& q, std::int64_t now_ms) override {
-    const geo::LatLng center{q.lat, q.lng};
-    auto candidates = co_await index_.search(center, q.radius_meters, q.limit, now_ms);
-    const auto ranked = rank_candidates(std::move(candidates), center, q.radius_meters, q.limit);
+    const auto ranked = co_await ranked_candidates(q, now_ms);
     std::vector<std::string> ids;
     ids.reserve(ranked.size());
     for (const auto& r : ranked) ids.push_back(r.id);
@@ -34,7 +41,21 @@ class GeoSearch final : public DriverSearch {
     co_return out;
   }
 
+  awaitable<std::vector<std::string>> nearest_ids(const SearchQuery& q, std::int64_t now_ms) override {
+    const auto ranked = co_await ranked_candidates(q, now_ms);
+    std::vector<std::string> ids;
+    ids.reserve(ranked.size());
+    for (const auto& r : ranked) ids.push_back(r.id);
+    co_return ids;
+  }
+
  private:
+  awaitable<std::vector<Ranked>> ranked_candidates(const SearchQuery& q, std::int64_t now_ms) {
+    const geo::LatLng center{q.lat, q.lng};
+    auto candidates = co_await index_.search(center, q.radius_meters, q.limit, now_ms);
+    co_return rank_candidates(std::move(candidates), center, q.radius_meters, q.limit);
+  }
+
   DriverIndex& index_;
   ProfileStore& profiles_;
 };
@@ -108,10 +129,23 @@ class GeoWithSqlFallback final : public DriverSearch {
                                    "searches answered by the SQL path because the Redis GEO index failed")) {}
 
   awaitable<std::vector<Nearby>> nearest(const SearchQuery& q, std::int64_t now_ms) override {
+    co_return co_await either(&DriverSearch::nearest, q, now_ms);
+  }
+
+  awaitable<std::vector<std::string>> nearest_ids(const SearchQuery& q, std::int64_t now_ms) override {
+    co_return co_await either(&DriverSearch::nearest_ids, q, now_ms);
+  }
+
+ private:
+  static constexpr Millis kRedisRest{1000};
+
+  template <class T>
+  awaitable<T> either(awaitable<T> (DriverSearch::*call)(const SearchQuery&, std::int64_t), const SearchQuery& q,
+                      std::int64_t now_ms) {
     if (Clock::now() >= redis_rests_until_.load()) {
       std::string error;
       try {
-        co_return co_await geo_->nearest(q, now_ms);
+        co_return co_await ((*geo_).*call)(q, now_ms);
       } catch (const UnavailableError& e) {
         error = e.what();
       } catch (const TimeoutError& e) {
@@ -125,11 +159,8 @@ class GeoWithSqlFallback final : public DriverSearch {
       warn(error);
     }
     fallbacks_.inc();
-    co_return co_await sql_->nearest(q, now_ms);
+    co_return co_await ((*sql_).*call)(q, now_ms);
   }
-
- private:
-  static constexpr Millis kRedisRest{1000};
 
   void warn(const std::string& error) {
     std::uint64_t held_back = 0;

@@ -5,10 +5,14 @@
 //        point index + haversine over driver_last_locations, joined to the
 //        profiles (online, not on a trip, fresh).
 // Both re-rank with rank_candidates(): exact distance, then id. In geo mode a
-// failing Redis makes the sql path answer (make_search).
+// failing Redis makes the sql path answer (make_search). nearest_ids() is the
+// matcher's question: the same drivers in the same order, without profiles
+// (geo: no Postgres query at all; a driver deleted meanwhile fails its
+// reservation instead).
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +30,7 @@ class DriverSearch {
  public:
   virtual ~DriverSearch() = default;
   virtual awaitable<std::vector<Nearby>> nearest(const SearchQuery& query, std::int64_t now_ms) = 0;
+  virtual awaitable<std::vector<std::string>> nearest_ids(const SearchQuery& query, std::int64_t now_ms);
 };
 
 std::unique_ptr<DriverSearch> make_geo_search(DriverIndex& index, ProfileStore& profiles);

@@ -104,6 +104,41 @@ TEST_F(QueryTest, UniqueViolationCarriesSqlstateAndConstraint) {
   EXPECT_EQ(pool.stats().in_use, 0u);
 }
 
+// Each session prepares a statement on its first use and reuses it: the
+// server lists it once however often it runs; a statement that fails to
+// prepare is not kept, so it fails the same way again and the session stays
+// usable; a table gaining a column does not break a prepared statement.
+TEST_F(QueryTest, StatementsArePreparedOncePerSession) {
+  Pool pool(io.get_executor(), options(1));
+  run([&]() -> asio::awaitable<void> {
+    co_await pool.query("DROP TABLE IF EXISTS q_prepared");
+    co_await pool.query("CREATE TABLE q_prepared (id int8 PRIMARY KEY, name text NOT NULL)");
+    const std::string insert = "INSERT INTO q_prepared (id, name) VALUES ($1, $2)";
+    for (int i = 1; i <= 10; ++i) co_await pool.query(insert, {i, "n" + std::to_string(i)});
+    const std::string listed = "SELECT count(*)::int8 AS n FROM pg_prepared_statements WHERE statement = $1";
+    Result once = co_await pool.query(listed, {insert});
+    EXPECT_EQ(once.get<std::int64_t>(0, "n"), 1);
+
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      std::string state;
+      try {
+        co_await pool.query("SELEC name FROM q_prepared WHERE id = $1", {1});
+      } catch (const QueryError& e) {
+        state = e.sqlstate();
+      }
+      EXPECT_EQ(state, "42601");
+    }
+
+    const std::string by_id = "SELECT name FROM q_prepared WHERE id = $1";
+    Result before = co_await pool.query(by_id, {3});
+    EXPECT_EQ(before.get<std::string>(0, "name"), "n3");
+    co_await pool.query("ALTER TABLE q_prepared ADD COLUMN note text");
+    Result after = co_await pool.query(by_id, {4});
+    EXPECT_EQ(after.get<std::string>(0, "name"), "n4");
+    co_await pool.query("DROP TABLE q_prepared");
+  }());
+}
+
 TEST_F(QueryTest, PingAndStats) {
   Pool pool(io.get_executor(), options(3));
   EXPECT_EQ(pool.stats().size, 0u);  // connections are opened lazily
