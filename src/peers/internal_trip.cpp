@@ -92,7 +92,10 @@ InternalTrip InternalTrip::from_json(std::string_view body) {
   boost::system::error_code ec;
   const auto value = bj::parse(body, ec);
   if (ec || !value.is_object()) throw UnavailableError("trip-service answered a trip that is not a JSON object");
-  const auto& o = value.get_object();
+  return from_object(value.get_object());
+}
+
+InternalTrip InternalTrip::from_object(const boost::json::object& o) {
   InternalTrip t;
   try {
     t.id = req_str(o, "id");

@@ -61,6 +61,7 @@ struct InternalTrip {
   boost::json::object to_json(bool with_offers = true) const;
   // Throws UnavailableError when `body` is not this shape (a peer answering garbage).
   static InternalTrip from_json(std::string_view body);
+  static InternalTrip from_object(const boost::json::object& object);
 };
 
 }  // namespace uitgo::peers

@@ -19,7 +19,10 @@ boost::json::object TripNotice::to_json() const {
 
 TripNotice TripNotice::from_json(std::string_view body) {
   const auto object = json::parse_object(body);
-  const json::Fields f(object);
+  return from_fields(json::Fields(object));
+}
+
+TripNotice TripNotice::from_fields(const json::Fields& f) {
   TripNotice n;
   n.event_id = f.required_string("eventId", {.min_length = 1, .max_length = 200});
   n.user_id = f.required_uuid("userId");
@@ -51,7 +54,10 @@ NoticeResult NoticeResult::from_json(std::string_view body) {
   boost::system::error_code ec;
   const auto value = boost::json::parse(body, ec);
   if (ec || !value.is_object()) throw UnavailableError("user-service answered a malformed notification result");
-  const auto& o = value.as_object();
+  return from_object(value.as_object());
+}
+
+NoticeResult NoticeResult::from_object(const boost::json::object& o) {
   const auto* id = o.if_contains("eventId");
   const auto* applied = o.if_contains("applied");
   if (id == nullptr || !id->is_string() || applied == nullptr || !applied->is_bool()) {

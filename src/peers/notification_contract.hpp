@@ -4,6 +4,9 @@
 //   POST /internal/notifications/trip-events  TripNotice → 200 NoticeResult
 //        (idempotent by eventId: a redelivery answers 200, applied=false, and
 //        inserts nothing)
+//   POST /internal/notifications/trip-events/batch  {notices: [TripNotice]}
+//        (1 to kMaxNoticeBatch) → 200 {results: [NoticeResult]}, in order;
+//        each notice as above
 //
 // trip-service writes one TripNotice per recipient into its outbox in the
 // transaction that changes the trip; user-service words it (notifications/
@@ -16,6 +19,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/base/json_body.hpp"
 
 namespace uitgo::peers {
 
@@ -39,7 +44,10 @@ struct TripNotice {
   boost::json::object to_json() const;
   // The request body (user-service): a DomainError naming the field when malformed.
   static TripNotice from_json(std::string_view body);
+  static TripNotice from_fields(const json::Fields& fields);
 };
+
+inline constexpr std::size_t kMaxNoticeBatch = 100;
 
 // "trip.<kind>:<tripId>:<userId>": a trip reaches each kind once per recipient
 // (an offer goes to a driver at most once per trip), so the id names the event.
@@ -52,6 +60,7 @@ struct NoticeResult {
   boost::json::object to_json() const;
   // Throws UnavailableError when `body` is not this shape.
   static NoticeResult from_json(std::string_view body);
+  static NoticeResult from_object(const boost::json::object& object);
 };
 
 }  // namespace uitgo::peers

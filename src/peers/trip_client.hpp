@@ -11,13 +11,20 @@
 //   POST /internal/trips/{id}/offer-expired {driverId}
 //        → 200 {..., "expired": true|false, "offerOutcome"} | 409 offer_not_pending | 404
 //   POST /internal/trips/{id}/cancel {reason}       → 200 trip | 409 invalid_transition | 404
+//   POST /internal/trips/lookup {ids: [..]}         → 200 {trips: [InternalTrip]} (unknown ids left out)
+//   POST /internal/trips/offers {offers: [{tripId, driverId, attempt}]}
+//        → 200 {results: [{tripId, outcome}]}, in order, all in one transaction;
+//          outcome: created | already_yours | the 409/404 code of the single offer
+//   (batches hold 1 to 100 items)
 //
 // Answers outside these throw UnavailableError; TimeoutError when the deadline passes.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/base/async.hpp"
 #include "core/http/client.hpp"
@@ -43,6 +50,16 @@ class TripClient {
   awaitable<std::optional<InternalTrip>> get(const std::string& trip_id, const std::string& request_id);
   awaitable<OfferResult> offer(const std::string& trip_id, const std::string& driver_id, int attempt,
                                const std::string& request_id);
+  // Several trips in one call; unknown ones are absent from the map.
+  awaitable<std::map<std::string, InternalTrip>> lookup(const std::vector<std::string>& trip_ids,
+                                                        const std::string& request_id);
+  struct OfferItem {
+    std::string trip_id;
+    std::string driver_id;
+    int attempt = 1;
+  };
+  // One result per item, in order.
+  awaitable<std::vector<OfferResult>> offer_many(const std::vector<OfferItem>& offers, const std::string& request_id);
   awaitable<ExpiryResult> expire_offer(const std::string& trip_id, const std::string& driver_id,
                                        const std::string& request_id);
   awaitable<CancelResult> cancel_unmatched(const std::string& trip_id, const std::string& reason,

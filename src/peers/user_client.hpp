@@ -4,7 +4,7 @@
 //
 //   GET /internal/users/{id}   → 200 UserView | 404
 //   POST /internal/wallet/trip-settlements, GET /internal/wallets/{id}   (wallet_contract.hpp)
-//   POST /internal/notifications/trip-events                              (notification_contract.hpp)
+//   POST /internal/notifications/trip-events[/batch]                      (notification_contract.hpp)
 //
 // Answers outside these throw UnavailableError; TimeoutError when the deadline passes.
 #pragma once
@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/base/async.hpp"
 #include "core/http/client.hpp"
@@ -33,6 +34,9 @@ class UserClient {
   awaitable<WalletBalance> wallet_balance(const std::string& user_id, const std::string& request_id);
   // Idempotent by event id: a repeat answers applied=false.
   awaitable<NoticeResult> notify_trip_event(const TripNotice& notice, const std::string& request_id);
+  // One call for several notices (1 to kMaxNoticeBatch); one result each, in order.
+  awaitable<std::vector<NoticeResult>> notify_trip_events(const std::vector<TripNotice>& notices,
+                                                          const std::string& request_id);
 
  private:
   std::unique_ptr<http::Client> http_;

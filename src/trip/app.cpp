@@ -12,6 +12,8 @@ namespace {
 
 // Match events per publish: what one SQS SendMessageBatch takes.
 constexpr std::size_t kMatchPublishBatch = 10;
+// Trip notifications per call to user-service (peers::kMaxNoticeBatch at most).
+constexpr std::size_t kNoticeBatch = 50;
 
 // Sent outbox rows and old idempotency keys are pruned this often.
 constexpr Millis kPruneInterval{10 * 60 * 1000};
@@ -59,17 +61,23 @@ awaitable<void> settle_trip(peers::UserClient& users, const OutboxRow& row, bool
 // trip_notification rows: user-service keys the inbox by event id, so a
 // redelivery inserts nothing. A notification never holds up a trip: the row
 // waits in the outbox while user-service is away.
-awaitable<void> notify_user(peers::UserClient& users, const OutboxRow& row) {
-  std::optional<peers::TripNotice> notice;
-  try {
-    notice = peers::TripNotice::from_json(row.payload);
-  } catch (const std::exception& e) {
-    log::error("outbox: malformed trip_notification payload dropped", {{"outboxId", row.id}, {"error", e.what()}});
+// Up to kNoticeBatch rows per call to user-service. A malformed payload can
+// never be delivered: it is dropped (logged) and counts as done.
+awaitable<std::vector<bool>> notify_users(peers::UserClient& users, const std::vector<OutboxRow>& rows) {
+  std::vector<peers::TripNotice> notices;
+  for (const auto& row : rows) {
+    try {
+      notices.push_back(peers::TripNotice::from_json(row.payload));
+    } catch (const std::exception& e) {
+      log::error("outbox: malformed trip_notification payload dropped", {{"outboxId", row.id}, {"error", e.what()}});
+    }
   }
-  if (!notice) co_return;
-  const std::string request_id = "outbox-" + std::to_string(row.id);
-  const auto result = co_await users.notify_trip_event(*notice, request_id);
-  log::debug("trip notification delivered", {{"eventId", notice->event_id}, {"applied", result.applied}});
+  if (!notices.empty()) {
+    const std::string request_id = "outbox-" + std::to_string(rows.front().id);
+    const auto results = co_await users.notify_trip_events(notices, request_id);
+    log::debug("trip notifications delivered", {{"notices", results.size()}});
+  }
+  co_return std::vector<bool>(rows.size(), true);
 }
 
 void add_deliveries(service::Runtime& runtime, TripApp& app) {
@@ -102,8 +110,9 @@ void add_deliveries(service::Runtime& runtime, TripApp& app) {
   const bool twice = app.settings.faults.on("publish_twice");
   app.relay.add_kind(runtime, std::string(kTripSettlement),
                      [&app, twice](const OutboxRow& row) { return settle_trip(*app.users, row, twice); });
-  app.relay.add_kind(runtime, std::string(kTripNotification),
-                     [&app](const OutboxRow& row) { return notify_user(*app.users, row); });
+  app.relay.add_kind(
+      runtime, std::string(kTripNotification),
+      [&app](const std::vector<OutboxRow>& rows) { return notify_users(*app.users, rows); }, kNoticeBatch);
 }
 
 // Gauges (replica lag, outbox backlog, queue depth), the offer backstop and pruning.

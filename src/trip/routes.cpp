@@ -17,7 +17,8 @@
 //
 // Internal (X-Internal-Token; the matcher; contracts in peers/trip_client.hpp):
 //   GET  /internal/trips/{id}, POST /internal/trips/{id}/offer,
-//   POST /internal/trips/{id}/offer-expired, POST /internal/trips/{id}/cancel
+//   POST /internal/trips/{id}/offer-expired, POST /internal/trips/{id}/cancel,
+//   POST /internal/trips/lookup, POST /internal/trips/offers (batches)
 #include "core/http/router.hpp"
 #include "trip/app.hpp"
 #include "trip/lifecycle/handlers.hpp"
@@ -48,6 +49,8 @@ void add_routes(http::Router& router, std::shared_ptr<TripApp> app) {
       .add("PATCH", "/v1/trips/{id}/status", anyone_signed_in, lifecycle::change_status)
       .add("GET", "/internal/trips/{id}", internal, matching::internal_get)
       .add("POST", "/internal/trips/{id}/offer", internal, matching::internal_offer)
+      .add("POST", "/internal/trips/lookup", internal, matching::internal_lookup)
+      .add("POST", "/internal/trips/offers", internal, matching::internal_offers)
       .add("POST", "/internal/trips/{id}/offer-expired", internal, matching::internal_offer_expired)
       .add("POST", "/internal/trips/{id}/cancel", internal, matching::internal_cancel);
 }

@@ -32,6 +32,7 @@
 //   PATCH /notifications/{id}/read       signed in: one's own → 204 (anyone else's: 404)
 //   POST  /v1/notifications/register     signed in: {platform, token} → 204 (a device for pushes)
 //   POST  /internal/notifications/trip-events  internal: a trip event for one user's inbox, once per event id
+//   POST  /internal/notifications/trip-events/batch  internal: several at once (the outbox relay)
 #include "core/http/router.hpp"
 #include "user/accounts/handlers.hpp"
 #include "user/app.hpp"
@@ -86,7 +87,9 @@ void add_routes(http::Router& router, std::shared_ptr<UserApp> app) {
       .add("GET", "/notifications", signed_in, notifications::list_notifications)
       .add("PATCH", "/notifications/{id}/read", signed_in, notifications::mark_read)
       .add("POST", "/v1/notifications/register", signed_in, notifications::register_device)
-      .add("POST", "/internal/notifications/trip-events", Access::internal_only(), notifications::internal_trip_event);
+      .add("POST", "/internal/notifications/trip-events", Access::internal_only(), notifications::internal_trip_event)
+      .add("POST", "/internal/notifications/trip-events/batch", Access::internal_only(),
+           notifications::internal_trip_events);
 }
 
 }  // namespace uitgo::user

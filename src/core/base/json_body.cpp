@@ -201,4 +201,43 @@ Fields Fields::required_object(std::string_view name) const {
   return *v;
 }
 
+const boost::json::array& Fields::required_array(std::string_view name, std::size_t min_count,
+                                                 std::size_t max_count) const {
+  const auto* v = find(name);
+  if (v == nullptr) fail(name, "is required");
+  if (!v->is_array()) fail(name, "must be an array");
+  const auto& items = v->get_array();
+  if (items.size() < min_count || items.size() > max_count) {
+    fail(name, "must hold " + std::to_string(min_count) + " to " + std::to_string(max_count) + " items");
+  }
+  return items;
+}
+
+std::vector<Fields> Fields::required_objects(std::string_view name, std::size_t min_count,
+                                             std::size_t max_count) const {
+  const auto& items = required_array(name, min_count, max_count);
+  std::vector<Fields> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto item = std::string(name) + "[" + std::to_string(i) + "]";
+    if (!items[i].is_object()) fail(item, "must be an object");
+    out.emplace_back(items[i].get_object(), qualified(item));
+  }
+  return out;
+}
+
+std::vector<std::string> Fields::required_uuids(std::string_view name, std::size_t min_count,
+                                                std::size_t max_count) const {
+  const auto& items = required_array(name, min_count, max_count);
+  std::vector<std::string> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto item = std::string(name) + "[" + std::to_string(i) + "]";
+    auto id = items[i].is_string() ? normalize_uuid(std::string(items[i].get_string())) : std::nullopt;
+    if (!id) fail(item, "must be a UUID");
+    out.push_back(std::move(*id));
+  }
+  return out;
+}
+
 }  // namespace uitgo::json

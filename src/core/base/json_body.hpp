@@ -3,6 +3,7 @@
 // writes half of a bad request.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/errors.hpp"
 
@@ -55,6 +57,9 @@ class Fields {
   std::string required_uuid(std::string_view name) const;
   Fields required_object(std::string_view name) const;
   std::optional<Fields> optional_object(std::string_view name) const;
+  // Arrays of min_count..max_count items; items are named "name[i]" in errors.
+  std::vector<Fields> required_objects(std::string_view name, std::size_t min_count, std::size_t max_count) const;
+  std::vector<std::string> required_uuids(std::string_view name, std::size_t min_count, std::size_t max_count) const;
 
   // Coordinates per SPEC: finite, lat in [-90, 90], lng in [-180, 180].
   double required_latitude(std::string_view name) const { return required_number(name, -90, 90); }
@@ -65,6 +70,7 @@ class Fields {
  private:
   // nullptr when absent or JSON null (both mean "not given").
   const boost::json::value* find(std::string_view name) const;
+  const boost::json::array& required_array(std::string_view name, std::size_t min_count, std::size_t max_count) const;
   [[noreturn]] void fail(std::string_view name, std::string_view problem) const;
 
   const boost::json::object& object_;

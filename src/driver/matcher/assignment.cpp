@@ -102,21 +102,104 @@ awaitable<std::optional<peers::MatchAnswer>> Assignment::offer_first_free(const 
       co_await release(driver_id, trip.id);
       std::rethrow_exception(failure);
     }
-    if (*result == peers::OfferResult::made || *result == peers::OfferResult::already_yours) {
-      count("assigned");
-      time_to_assign_.observe(static_cast<double>(trip.age_ms) / 1000.0);
-      const bool unlocated = found.unlocated.contains(driver_id);
-      if (unlocated) unlocated_offers_.inc();
-      log::info("trip offered",
-                {{"tripId", trip.id}, {"driverId", driver_id}, {"unlocated", unlocated}, {"request_id", request_id}});
-      co_return peers::MatchAnswer{peers::MatchOutcome::assigned, driver_id};
-    }
-    co_await release(driver_id, trip.id);
-    if (*result == peers::OfferResult::driver_excluded) continue;
-    count("stale");
-    co_return peers::MatchAnswer{peers::MatchOutcome::not_open, std::nullopt};
+    const Held held{.driver_id = driver_id, .unlocated = found.unlocated.contains(driver_id)};
+    auto answer = co_await settle_offer(trip, held, *result, request_id);
+    if (answer) co_return answer;
   }
   co_return std::nullopt;
+}
+
+// nullopt: the driver was excluded (released); try the next one.
+awaitable<std::optional<peers::MatchAnswer>> Assignment::settle_offer(const peers::InternalTrip& trip, const Held& held,
+                                                                      peers::OfferResult result,
+                                                                      const std::string& request_id) {
+  if (result == peers::OfferResult::made || result == peers::OfferResult::already_yours) {
+    count("assigned");
+    time_to_assign_.observe(static_cast<double>(trip.age_ms) / 1000.0);
+    if (held.unlocated) unlocated_offers_.inc();
+    log::info(
+        "trip offered",
+        {{"tripId", trip.id}, {"driverId", held.driver_id}, {"unlocated", held.unlocated}, {"request_id", request_id}});
+    co_return peers::MatchAnswer{peers::MatchOutcome::assigned, held.driver_id};
+  }
+  co_await release(held.driver_id, trip.id);
+  if (result == peers::OfferResult::driver_excluded) co_return std::nullopt;
+  count("stale");
+  co_return peers::MatchAnswer{peers::MatchOutcome::not_open, std::nullopt};
+}
+
+awaitable<std::optional<Assignment::Held>> Assignment::reserve_one_of(const peers::InternalTrip& trip,
+                                                                      const Candidates& found) {
+  for (const auto& driver_id : found.ids) {
+    const bool reserved = co_await app_.reserve(driver_id, trip.id);
+    if (reserved) co_return Held{.driver_id = driver_id, .unlocated = found.unlocated.contains(driver_id)};
+  }
+  co_return std::nullopt;
+}
+
+awaitable<std::optional<Assignment::Held>> Assignment::reserve_first(const peers::InternalTrip& trip) {
+  const auto located = co_await located_candidates(trip);
+  auto held = co_await reserve_one_of(trip, located);
+  if (held) co_return held;
+  const auto unlocated = co_await unlocated_candidates(trip, located.ids);
+  co_return co_await reserve_one_of(trip, unlocated);
+}
+
+awaitable<void> Assignment::release_all(const std::vector<const peers::InternalTrip*>& trips,
+                                        const std::vector<std::optional<Held>>& held) {
+  for (std::size_t i = 0; i < held.size(); ++i) {
+    if (held[i]) co_await release(held[i]->driver_id, trips[i]->id);
+  }
+}
+
+awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_many(
+    const std::vector<const peers::InternalTrip*>& trips, const std::string& request_id) {
+  std::vector<std::optional<Held>> held(trips.size());
+  std::vector<peers::TripClient::OfferItem> items;
+  std::vector<std::size_t> offered;  // index in `trips` of each item
+  std::exception_ptr failure;
+  try {
+    for (std::size_t i = 0; i < trips.size(); ++i) {
+      held[i] = co_await reserve_first(*trips[i]);
+      if (!held[i]) continue;
+      items.push_back({.trip_id = trips[i]->id, .driver_id = held[i]->driver_id, .attempt = trips[i]->match_attempt});
+      offered.push_back(i);
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  std::vector<peers::OfferResult> results;
+  if (!failure && !items.empty()) {
+    try {
+      results = co_await app_.trips.offer_many(items, request_id);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  if (failure) {
+    // Unknown whether the offers were made: as for one offer, the
+    // reservations go and every event is retried.
+    co_await release_all(trips, held);
+    std::rethrow_exception(failure);
+  }
+  std::vector<std::optional<peers::MatchAnswer>> answers(trips.size());
+  for (std::size_t i = 0; i < trips.size(); ++i) {
+    if (!held[i]) {
+      count("no_driver");
+      answers[i] = peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
+    }
+  }
+  for (std::size_t k = 0; k < offered.size(); ++k) {
+    const auto i = offered[k];
+    answers[i] = co_await settle_offer(*trips[i], *held[i], results[k], request_id);
+    if (answers[i]) continue;
+    try {  // excluded: the next candidates, one call each (rare)
+      answers[i] = co_await assign(*trips[i], request_id);
+    } catch (const std::exception& e) {
+      log::warn("matcher failed after an excluded driver", {{"tripId", trips[i]->id}, {"error", e.what()}});
+    }
+  }
+  co_return answers;
 }
 
 }  // namespace uitgo::driver

@@ -24,6 +24,7 @@
 #include "core/pg/pool.hpp"
 #include "peers/internal_trip.hpp"
 #include "peers/match_answer.hpp"
+#include "peers/trip_client.hpp"
 
 namespace uitgo::driver {
 
@@ -43,6 +44,12 @@ class Assignment {
 
   // Assigns a driver to `trip` (status requested, no pending offer).
   awaitable<peers::MatchAnswer> assign(const peers::InternalTrip& trip, const std::string& request_id);
+  // The same for several trips at once: a reservation for each, then ONE
+  // offer call for all of them. A trip whose driver turns out excluded goes
+  // on through assign(). nullopt for a trip whose own follow-up failed; a
+  // failure of the batch's offer call releases every reservation and throws.
+  awaitable<std::vector<std::optional<peers::MatchAnswer>>> assign_many(
+      const std::vector<const peers::InternalTrip*>& trips, const std::string& request_id);
 
   // matcher_outcomes_total{outcome}.
   void count(const char* outcome);
@@ -58,6 +65,19 @@ class Assignment {
   awaitable<std::optional<peers::MatchAnswer>> offer_first_free(const peers::InternalTrip& trip,
                                                                 const Candidates& found, const std::string& request_id);
   awaitable<void> release(const std::string& driver_id, const std::string& trip_id);
+
+  struct Held {  // a reservation waiting for its offer
+    std::string driver_id;
+    bool unlocated = false;
+  };
+  // The first candidate that could be reserved; nullopt: nobody free.
+  awaitable<std::optional<Held>> reserve_first(const peers::InternalTrip& trip);
+  awaitable<std::optional<Held>> reserve_one_of(const peers::InternalTrip& trip, const Candidates& found);
+  awaitable<void> release_all(const std::vector<const peers::InternalTrip*>& trips,
+                              const std::vector<std::optional<Held>>& held);
+  // What one offer's result means for the match (releasing when it failed).
+  awaitable<std::optional<peers::MatchAnswer>> settle_offer(const peers::InternalTrip& trip, const Held& held,
+                                                            peers::OfferResult result, const std::string& request_id);
 
   DriverApp& app_;
   pg::Pool& db_;

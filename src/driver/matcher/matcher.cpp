@@ -1,6 +1,7 @@
 #include "driver/matcher/matcher.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "core/base/log.hpp"
 #include "driver/app.hpp"
@@ -15,6 +16,15 @@ struct Matcher::Worker {
   std::unique_ptr<queue::MatchQueue> queue;
 };
 
+// One message of a batch on its way to a decision.
+struct Matcher::Item {
+  const queue::Message* message = nullptr;
+  queue::TripEvent event;
+  std::string request_id;
+  const peers::InternalTrip* trip = nullptr;  // null: no such trip
+  std::optional<Decision> decision;
+};
+
 config::Spec matcher_spec() {
   config::Spec s;
   s.integer("MATCHER_WORKERS", 2, 0, 256, "matcher worker coroutines per driver-service process (0 = none)")
@@ -26,7 +36,10 @@ config::Spec matcher_spec() {
                "positions only over a trip's WebSocket) is a candidate after every located driver in reach, "
                "longest waiting first; a driver whose position went stale is not")
       .integer("MATCH_RETRY_BASE_MS", 1000, 10, 600000, "first retry delay when no driver is free (doubles)")
-      .integer("MATCH_RETRY_MAX_MS", 10000, 10, 600000, "longest retry delay when no driver is free");
+      .integer("MATCH_RETRY_MAX_MS", 10000, 10, 600000, "longest retry delay when no driver is free")
+      .integer("MATCH_BATCH", 16, 1, 100,
+               "match events a matcher worker takes at once; their trips are read in one call and offered in one "
+               "transaction");
   s.merge(queue::queue_spec()).merge(reservation_audit_spec());
   return s;
 }
@@ -38,7 +51,8 @@ MatcherSettings MatcherSettings::from(const config::Values& c) {
           .radius_meters = static_cast<double>(c.integer("MATCH_RADIUS_METERS")),
           .unlocated_candidates = c.flag("MATCH_UNLOCATED_DRIVERS"),
           .retry_base = c.millis("MATCH_RETRY_BASE_MS"),
-          .retry_max = c.millis("MATCH_RETRY_MAX_MS")};
+          .retry_max = c.millis("MATCH_RETRY_MAX_MS"),
+          .batch = static_cast<int>(c.integer("MATCH_BATCH"))};
 }
 
 Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis::Client& redis,
@@ -65,7 +79,8 @@ Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis:
   log::info("matcher workers", {{"workers", settings_.workers},
                                 {"unlocatedCandidates", settings_.unlocated_candidates},
                                 {"offerTimeoutSeconds", settings_.offer_timeout.count()},
-                                {"deadlineSeconds", settings_.match_deadline.count()}});
+                                {"deadlineSeconds", settings_.match_deadline.count()},
+                                {"batch", settings_.batch}});
 }
 
 Matcher::~Matcher() = default;
@@ -81,8 +96,9 @@ awaitable<void> Matcher::consume(Worker& worker) {
   if (!worker.queue) {
     worker.queue = queues_.make(queue::consumer_name(worker.name));
   }
-  const auto batch = co_await worker.queue->receive(1, Millis(1000));
-  for (const auto& m : batch) co_await handle(*worker.queue, m);
+  const auto batch = co_await worker.queue->receive(static_cast<std::size_t>(settings_.batch), Millis(1000));
+  if (batch.size() == 1) co_await handle(*worker.queue, batch.front());
+  if (batch.size() > 1) co_await handle_batch(*worker.queue, batch);
 }
 
 awaitable<void> Matcher::handle(queue::MatchQueue& q, const queue::Message& message) {
@@ -92,24 +108,106 @@ awaitable<void> Matcher::handle(queue::MatchQueue& q, const queue::Message& mess
   } catch (const std::exception& e) {
     log::warn("unparseable match event", {{"id", message.id}, {"error", e.what()}});
   }
-  try {
-    if (!event) {
+  if (!event) {
+    try {
       const std::string reason = "unparseable";
       co_await q.dead_letter(message, reason);
-      co_return;
-    }
-    Decision d;
-    try {
-      d = co_await decide(*event, message);
     } catch (const std::exception& e) {
-      assignment_.count("error");
-      log::warn("matcher failed; retrying", {{"tripId", event->trip_id}, {"error", e.what()}});
-      d = {Step::retry_backoff, backoff(message.deliveries)};
+      log::warn("matcher could not dead-letter a message", {{"id", message.id}, {"error", e.what()}});
     }
-    co_await settle(q, message, d);
+    co_return;
+  }
+  Decision d;
+  try {
+    d = co_await decide(*event, message);
+  } catch (const std::exception& e) {
+    assignment_.count("error");
+    log::warn("matcher failed; retrying", {{"tripId", event->trip_id}, {"error", e.what()}});
+    d = {Step::retry_backoff, backoff(message.deliveries)};
+  }
+  co_await settle_logged(q, message, d);
+}
+
+awaitable<void> Matcher::settle_logged(queue::MatchQueue& q, const queue::Message& message, Decision decision) {
+  try {
+    co_await settle(q, message, decision);
   } catch (const std::exception& e) {
     // Left unacknowledged: redelivered after the visibility timeout.
     log::warn("matcher could not settle a message", {{"id", message.id}, {"error", e.what()}});
+  }
+}
+
+awaitable<void> Matcher::handle_batch(queue::MatchQueue& q, const std::vector<queue::Message>& messages) {
+  std::vector<Item> items;  // never grows past this: decide_batch keeps pointers
+  items.reserve(messages.size());
+  std::vector<const queue::Message*> unparseable;
+  for (const auto& m : messages) {
+    try {
+      items.push_back({.message = &m, .event = queue::TripEvent::from_json(m.body), .request_id = "match-" + m.id});
+    } catch (const std::exception&) {
+      unparseable.push_back(&m);
+    }
+  }
+  for (const auto* m : unparseable) co_await handle(q, *m);  // dead-letters it
+  if (items.empty()) co_return;
+  std::map<std::string, peers::InternalTrip> trips;
+  std::string error;
+  try {
+    std::vector<std::string> ids;
+    for (const auto& item : items) ids.push_back(item.event.trip_id);
+    const std::string request_id = items.front().request_id;
+    trips = co_await app_.trips.lookup(ids, request_id);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (error.empty()) {
+    for (auto& item : items) {
+      const auto it = trips.find(item.event.trip_id);
+      item.trip = it == trips.end() ? nullptr : &it->second;
+    }
+    co_await decide_batch(items);
+  } else {
+    assignment_.count("error");
+    log::warn("matcher could not read a batch of trips; retrying", {{"events", items.size()}, {"error", error}});
+  }
+  for (auto& item : items) {
+    const auto d = item.decision.value_or(Decision{Step::retry_backoff, backoff(item.message->deliveries)});
+    co_await settle_logged(q, *item.message, d);
+  }
+}
+
+// Every item gets a decision, except those whose step failed (retried).
+awaitable<void> Matcher::decide_batch(std::vector<Item>& items) {
+  std::vector<Item*> pending;
+  for (auto& item : items) {
+    try {
+      item.decision = co_await decide_before_assigning(item.event, item.trip, item.request_id);
+      if (!item.decision) pending.push_back(&item);
+    } catch (const std::exception& e) {
+      assignment_.count("error");
+      log::warn("matcher failed; retrying", {{"tripId", item.event.trip_id}, {"error", e.what()}});
+    }
+  }
+  if (!pending.empty()) co_await assign_batch(pending);
+}
+
+awaitable<void> Matcher::assign_batch(std::vector<Item*>& pending) {
+  std::vector<const peers::InternalTrip*> trips;
+  for (const auto* item : pending) trips.push_back(item->trip);
+  std::vector<std::optional<peers::MatchAnswer>> answers;
+  std::string error;
+  try {
+    answers = co_await assignment_.assign_many(trips, pending.front()->request_id);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty()) {
+    assignment_.count("error");
+    log::warn("matcher could not offer a batch; retrying", {{"trips", trips.size()}, {"error", error}});
+    co_return;
+  }
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    if (answers[i]) pending[i]->decision = after_assignment(*answers[i], *trips[i], *pending[i]->message);
   }
 }
 
@@ -161,27 +259,41 @@ awaitable<Matcher::Decision> Matcher::check_offer(const peers::InternalTrip& tri
 awaitable<Matcher::Decision> Matcher::decide(const queue::TripEvent& event, const queue::Message& message) {
   const std::string request_id = "match-" + message.id;
   const auto trip = co_await app_.trips.get(event.trip_id, request_id);
-  if (!trip || trip->status != "requested" || event.attempt < trip->match_attempt) {
+  const auto before = co_await decide_before_assigning(event, trip ? &*trip : nullptr, request_id);
+  if (before) co_return *before;
+  const auto answer = co_await assignment_.assign(*trip, request_id);
+  co_return after_assignment(answer, *trip, message);
+}
+
+awaitable<std::optional<Matcher::Decision>> Matcher::decide_before_assigning(const queue::TripEvent& event,
+                                                                             const peers::InternalTrip* trip,
+                                                                             const std::string& request_id) {
+  if (trip == nullptr || trip->status != "requested" || event.attempt < trip->match_attempt) {
     assignment_.count("stale");
     co_return Decision{Step::ack, Millis(0)};
   }
   const auto deadline_ms = static_cast<std::int64_t>(settings_.match_deadline.count()) * 1000;
   if (trip->age_ms > deadline_ms) co_return co_await cancel_too_late(*trip, request_id);
   if (trip->driver_id) co_return co_await check_offer(*trip, request_id);
-  const auto answer = co_await assignment_.assign(*trip, request_id);
+  co_return std::nullopt;
+}
+
+Matcher::Decision Matcher::after_assignment(const peers::MatchAnswer& answer, const peers::InternalTrip& trip,
+                                            const queue::Message& message) const {
   switch (answer.outcome) {
     case peers::MatchOutcome::assigned:
-      co_return Decision{Step::retry, Millis(settings_.offer_timeout) + Millis(100)};
+      return Decision{Step::retry, Millis(settings_.offer_timeout) + Millis(100)};
     case peers::MatchOutcome::not_open:
-      co_return Decision{Step::ack, Millis(0)};
+      return Decision{Step::ack, Millis(0)};
     case peers::MatchOutcome::no_driver:
       break;
   }
   // Never wait past the deadline: the cancel should come on time.
+  const auto deadline_ms = static_cast<std::int64_t>(settings_.match_deadline.count()) * 1000;
   auto delay = backoff(message.deliveries);
-  const Millis to_deadline(deadline_ms - trip->age_ms + 100);
+  const Millis to_deadline(deadline_ms - trip.age_ms + 100);
   delay = std::max(Millis(100), std::min(delay, to_deadline));
-  co_return Decision{Step::retry_backoff, delay};
+  return Decision{Step::retry_backoff, delay};
 }
 
 awaitable<peers::MatchAnswer> Matcher::match_now(const queue::TripEvent& event, const std::string& request_id) {

@@ -22,12 +22,19 @@
 // acknowledged instead of retried, so a long MATCH_DEADLINE_SECONDS never
 // sends a trip still waiting for a driver to the dead-letter queue.
 //
+// Batches: a worker receives up to MATCH_BATCH messages at once. Two or more
+// are decided together: their trips are read in one call
+// (POST /internal/trips/lookup) and the trips to assign get their offers in
+// one call (Assignment::assign_many); every message is then settled on its
+// own, by the same rules as above.
+//
 // Shutdown: the runtime stops the tasks; a message in hand is finished (or,
 // if that fails, left unacknowledged for redelivery).
 #pragma once
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +65,7 @@ struct MatcherSettings {
   bool unlocated_candidates = true;
   Millis retry_base{1000};
   Millis retry_max{10000};
+  int batch = 16;
   static MatcherSettings from(const config::Values& config);
 };
 
@@ -81,8 +89,19 @@ class Matcher {
   };
 
   awaitable<void> consume(Worker& worker);
+  struct Item;
   awaitable<void> handle(queue::MatchQueue& queue, const queue::Message& message);
+  awaitable<void> handle_batch(queue::MatchQueue& queue, const std::vector<queue::Message>& messages);
+  awaitable<void> decide_batch(std::vector<Item>& items);
+  awaitable<void> assign_batch(std::vector<Item*>& pending);
   awaitable<Decision> decide(const queue::TripEvent& event, const queue::Message& message);
+  // Everything but the assignment; nullopt: assign a driver.
+  awaitable<std::optional<Decision>> decide_before_assigning(const queue::TripEvent& event,
+                                                             const peers::InternalTrip* trip,
+                                                             const std::string& request_id);
+  Decision after_assignment(const peers::MatchAnswer& answer, const peers::InternalTrip& trip,
+                            const queue::Message& message) const;
+  awaitable<void> settle_logged(queue::MatchQueue& queue, const queue::Message& message, Decision decision);
   awaitable<Decision> check_offer(const peers::InternalTrip& trip, const std::string& request_id);
   awaitable<Decision> cancel_too_late(const peers::InternalTrip& trip, const std::string& request_id);
   awaitable<void> settle(queue::MatchQueue& queue, const queue::Message& message, Decision decision);

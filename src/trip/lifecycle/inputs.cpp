@@ -176,6 +176,16 @@ OfferRequest OfferRequest::from_json(const json::Fields& f) {
 
 DriverRequest DriverRequest::from_json(const json::Fields& f) { return {f.required_uuid("driverId")}; }
 
+OffersRequest OffersRequest::from_json(const json::Fields& f) {
+  OffersRequest r;
+  for (const auto& item : f.required_objects("offers", 1, kMaxBatch)) {
+    r.offers.push_back({.trip_id = item.required_uuid("tripId"), .offer = OfferRequest::from_json(item)});
+  }
+  return r;
+}
+
+LookupRequest LookupRequest::from_json(const json::Fields& f) { return {f.required_uuids("ids", 1, kMaxBatch)}; }
+
 CancelRequest CancelRequest::from_json(const json::Fields& f) {
   CancelRequest r;
   r.reason = f.required_string("reason", {.min_length = 1, .max_length = 64});

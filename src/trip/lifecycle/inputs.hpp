@@ -74,6 +74,20 @@ struct OfferRequest {  // {driverId, attempt?}
   int attempt = 1;
   static OfferRequest from_json(const json::Fields& f);
 };
+// The matcher's batches: at most kMaxBatch items per call.
+inline constexpr std::size_t kMaxBatch = 100;
+struct OffersRequest {  // {offers: [{tripId, driverId, attempt?}]}
+  struct Item {
+    std::string trip_id;
+    OfferRequest offer;
+  };
+  std::vector<Item> offers;
+  static OffersRequest from_json(const json::Fields& f);
+};
+struct LookupRequest {  // {ids: [tripId]}
+  std::vector<std::string> ids;
+  static LookupRequest from_json(const json::Fields& f);
+};
 struct DriverRequest {  // {driverId}
   std::string driver_id;
   static DriverRequest from_json(const json::Fields& f);

@@ -1,5 +1,9 @@
 #include "trip/lifecycle/trip_store.hpp"
 
+#include <unordered_map>
+
+#include "core/pg/array_literal.hpp"
+
 #include "trip/lifecycle/trip_rows.hpp"
 
 namespace uitgo::trip {
@@ -87,6 +91,18 @@ const std::string kOffers =
     UITGO_UTC_TEXT("offered_at") " AS offered_at, "
     UITGO_UTC_TEXT("resolved_at") " AS resolved_at"
     " FROM trip_offers WHERE trip_id = $1 ORDER BY offered_at, driver_id";
+
+const std::string kInternalMany =
+    "SELECT " + kColumns + ","
+    " (extract(epoch FROM now() - t.created_at) * 1000)::bigint AS age_ms,"
+    " (extract(epoch FROM now() - t.offered_at) * 1000)::bigint AS offer_age_ms"
+    " FROM trips t WHERE t.id = ANY($1::uuid[])";
+
+const std::string kOffersMany =
+    "SELECT trip_id::text AS trip_id, driver_id::text AS driver_id, attempt, outcome, "
+    UITGO_UTC_TEXT("offered_at") " AS offered_at, "
+    UITGO_UTC_TEXT("resolved_at") " AS resolved_at"
+    " FROM trip_offers WHERE trip_id = ANY($1::uuid[]) ORDER BY trip_id, offered_at, driver_id";
 
 const std::string kStaleOffers =
     "SELECT id::text AS id, driver_id::text AS driver_id FROM trips"
@@ -200,20 +216,51 @@ awaitable<std::optional<std::string>> TripStore::offer_outcome(pg::Tx& tx, const
   co_return r.get<std::string>(0, "outcome");
 }
 
+namespace {
+
+MatchingView read_matching_view(const pg::Result& r, int row) {
+  MatchingView out;
+  out.trip = read_trip(r, row);
+  out.age_ms = r.get<std::int64_t>(row, "age_ms");
+  out.offer_age_ms = r.get<std::optional<std::int64_t>>(row, "offer_age_ms");
+  return out;
+}
+
+Offer read_offer(const pg::Result& r, int row) {
+  return Offer{.driver_id = r.get<std::string>(row, "driver_id"),
+               .attempt = r.get<int>(row, "attempt"),
+               .outcome = r.get<std::string>(row, "outcome"),
+               .offered_at = r.get<std::string>(row, "offered_at"),
+               .resolved_at = r.get<std::optional<std::string>>(row, "resolved_at")};
+}
+
+}  // namespace
+
 awaitable<std::optional<MatchingView>> TripStore::internal(pg::Pool& db, const std::string& id) {
   auto r = co_await db.query(kInternal, pg::Params{id});
   if (r.empty()) co_return std::nullopt;
-  MatchingView out;
-  out.trip = read_trip(r, 0);
-  out.age_ms = r.get<std::int64_t>(0, "age_ms");
-  out.offer_age_ms = r.get<std::optional<std::int64_t>>(0, "offer_age_ms");
+  auto out = read_matching_view(r, 0);
   auto offers = co_await db.query(kOffers, pg::Params{id});
+  for (int i = 0; i < offers.rows(); ++i) out.offers.push_back(read_offer(offers, i));
+  co_return out;
+}
+
+awaitable<std::vector<MatchingView>> TripStore::internal_many(pg::Pool& db, const std::vector<std::string>& ids) {
+  // Validated UUIDs (inputs.cpp): no element needs quoting.
+  const auto id_list = pg::array_literal(ids, [](std::string& o, const std::string& id) { o += id; });
+  auto r = co_await db.query(kInternalMany, pg::Params{id_list});
+  std::vector<MatchingView> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  std::unordered_map<std::string, std::size_t> at;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back(read_matching_view(r, i));
+    at.emplace(out.back().trip.id, out.size() - 1);
+  }
+  if (out.empty()) co_return out;
+  auto offers = co_await db.query(kOffersMany, pg::Params{id_list});
   for (int i = 0; i < offers.rows(); ++i) {
-    out.offers.push_back(Offer{.driver_id = offers.get<std::string>(i, "driver_id"),
-                               .attempt = offers.get<int>(i, "attempt"),
-                               .outcome = offers.get<std::string>(i, "outcome"),
-                               .offered_at = offers.get<std::string>(i, "offered_at"),
-                               .resolved_at = offers.get<std::optional<std::string>>(i, "resolved_at")});
+    const auto it = at.find(offers.get<std::string>(i, "trip_id"));
+    if (it != at.end()) out[it->second].offers.push_back(read_offer(offers, i));
   }
   co_return out;
 }

@@ -93,6 +93,8 @@ class TripStore {
   static awaitable<std::optional<std::string>> offer_outcome(pg::Tx& tx, const std::string& trip_id,
                                                              const std::string& driver_id);
   static awaitable<std::optional<MatchingView>> internal(pg::Pool& db, const std::string& id);
+  // The same for several trips in two queries; unknown ids are left out.
+  static awaitable<std::vector<MatchingView>> internal_many(pg::Pool& db, const std::vector<std::string>& ids);
   // Requested trips whose offer is older than `seconds` (the expiry backstop).
   static awaitable<std::vector<std::pair<std::string, std::string>>> stale_offers(pg::Pool& db, std::int64_t seconds,
                                                                                   int limit);

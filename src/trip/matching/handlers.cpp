@@ -85,6 +85,27 @@ awaitable<Response> internal_offer(TripApp& app, Request& request) {
   co_return Response::json(200, body);
 }
 
+awaitable<Response> internal_lookup(TripApp& app, Request& request) {
+  const auto input = json::parse_body<LookupRequest>(request.body);
+  const auto views = co_await app.offers.internal_many(input.ids);
+  boost::json::array trips;
+  for (const auto& view : views) {
+    app.sweep.seen(view.trip.id);
+    trips.push_back(peer_view(view).to_json());
+  }
+  co_return Response::json(200, boost::json::object{{"trips", std::move(trips)}});
+}
+
+awaitable<Response> internal_offers(TripApp& app, Request& request) {
+  const auto input = json::parse_body<OffersRequest>(request.body);
+  const auto outcomes = co_await app.offers.offer_many(input.offers);
+  boost::json::array results;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    results.push_back(boost::json::object{{"tripId", input.offers[i].trip_id}, {"outcome", outcomes[i]}});
+  }
+  co_return Response::json(200, boost::json::object{{"results", std::move(results)}});
+}
+
 awaitable<Response> internal_offer_expired(TripApp& app, Request& request) {
   const auto id = trip_id_param(request);
   const auto input = json::parse_body<DriverRequest>(request.body);

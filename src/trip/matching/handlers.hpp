@@ -19,6 +19,8 @@ awaitable<http::Response> assign(TripApp& app, http::Request& request);
 
 awaitable<http::Response> internal_get(TripApp& app, http::Request& request);
 awaitable<http::Response> internal_offer(TripApp& app, http::Request& request);
+awaitable<http::Response> internal_lookup(TripApp& app, http::Request& request);
+awaitable<http::Response> internal_offers(TripApp& app, http::Request& request);
 awaitable<http::Response> internal_offer_expired(TripApp& app, http::Request& request);
 awaitable<http::Response> internal_cancel(TripApp& app, http::Request& request);
 

@@ -1,5 +1,7 @@
 #include "trip/matching/offers.hpp"
 
+#include <algorithm>
+
 #include "core/base/log.hpp"
 #include "core/base/time.hpp"
 #include "trip/lifecycle/transitions.hpp"
@@ -72,20 +74,31 @@ awaitable<MatchingView> Offers::internal(const std::string& id) {
   co_return std::move(*trip);
 }
 
-awaitable<OfferResult> Offers::refuse_offer(pg::Tx& tx, const std::string& id, const OfferRequest& input) {
+awaitable<std::vector<MatchingView>> Offers::internal_many(const std::vector<std::string>& ids) {
+  co_return co_await TripStore::internal_many(db_, ids);
+}
+
+awaitable<Offers::Refusal> Offers::why_not_offered(pg::Tx& tx, const std::string& id, const OfferRequest& input) {
   auto trip = co_await TripStore::find(tx, id);
-  if (!trip) throw trip_not_found();
+  if (!trip) co_return Refusal{.code = "not_found", .message = "trip not found"};
   // Already this driver's (a redelivered event, a retried call): the same answer.
-  if (trip->driver_id == input.driver_id) co_return OfferResult{.trip = std::move(*trip)};
+  if (trip->driver_id == input.driver_id) co_return Refusal{.code = "already_yours", .trip = std::move(*trip)};
   if (trip->status != Status::requested) {
-    throw DomainError::conflict("trip_closed",
-                                "the trip is " + std::string(to_string(trip->status)) + "; it needs no driver");
+    co_return Refusal{.code = "trip_closed",
+                      .message = "the trip is " + std::string(to_string(trip->status)) + "; it needs no driver"};
   }
-  if (trip->driver_id) throw DomainError::conflict("offer_pending", "another driver's offer is pending");
+  if (trip->driver_id) co_return Refusal{.code = "offer_pending", .message = "another driver's offer is pending"};
   if (co_await TripStore::offer_outcome(tx, id, input.driver_id)) {
-    throw DomainError::conflict("driver_excluded", "this driver was already offered this trip");
+    co_return Refusal{.code = "driver_excluded", .message = "this driver was already offered this trip"};
   }
-  throw DomainError::conflict("conflict", "the trip changed meanwhile; retry");
+  co_return Refusal{.code = "conflict", .message = "the trip changed meanwhile; retry"};
+}
+
+awaitable<OfferResult> Offers::refuse_offer(pg::Tx& tx, const std::string& id, const OfferRequest& input) {
+  auto refusal = co_await why_not_offered(tx, id, input);
+  if (refusal.trip) co_return OfferResult{.trip = std::move(*refusal.trip)};
+  if (refusal.code == "not_found") throw trip_not_found();
+  throw DomainError::conflict(refusal.code, refusal.message);
 }
 
 awaitable<OfferResult> Offers::offer(const std::string& id, const OfferRequest& input) {
@@ -98,16 +111,51 @@ awaitable<OfferResult> Offers::offer(const std::string& id, const OfferRequest& 
     co_return OfferResult{.trip = std::move(*offered), .fresh = true};
   };
   auto result = co_await db_.transaction(body);
-  if (result.fresh) {
-    const Committed what{.outbox = true};  // the driver's notification
-    co_await changes_.committed(result.trip, what);
-    metrics_
-        .histogram("trip_time_to_offer_seconds", "trip creation to a driver being offered (assigned) by the matcher",
-                   {}, matching_buckets())
-        .observe(seconds_since_ms(result.trip.created_at_ms));
-    log::info("driver offered", {{"tripId", id}, {"driverId", input.driver_id}, {"attempt", input.attempt}});
-  }
+  if (result.fresh) co_await offered(result.trip, input);
   co_return result;
+}
+
+awaitable<std::vector<std::string>> Offers::offer_many(const std::vector<OffersRequest::Item>& items) {
+  std::vector<std::string> outcomes;
+  std::vector<std::pair<Trip, const OfferRequest*>> fresh;
+  // Rows are locked in trip id order, so two batches never wait on each other in a cycle.
+  std::vector<std::size_t> by_trip(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) by_trip[i] = i;
+  std::stable_sort(by_trip.begin(), by_trip.end(),
+                   [&](std::size_t a, std::size_t b) { return items[a].trip_id < items[b].trip_id; });
+  auto body = [&](pg::Tx& tx) -> awaitable<void> {
+    outcomes.assign(items.size(), "");  // a retried transaction starts over
+    fresh.clear();
+    std::vector<peers::TripNotice> notices;
+    for (const auto i : by_trip) {
+      const auto& item = items[i];
+      auto made = co_await TripStore::offer(tx, item.trip_id, item.offer.driver_id, item.offer.attempt);
+      if (!made) {
+        const auto refusal = co_await why_not_offered(tx, item.trip_id, item.offer);
+        outcomes[i] = refusal.code;
+        continue;
+      }
+      co_await TripStore::record_offer(tx, item.trip_id, item.offer.driver_id, item.offer.attempt);
+      notices.push_back(offer_notice(*made, item.offer.driver_id));
+      fresh.emplace_back(std::move(*made), &item.offer);
+      outcomes[i] = "created";
+    }
+    co_await add_notices(tx, notices);
+  };
+  co_await db_.transaction(body);
+  for (const auto& made : fresh) co_await offered(made.first, *made.second);
+  co_return outcomes;
+}
+
+// After the commit of a new offer.
+awaitable<void> Offers::offered(const Trip& trip, const OfferRequest& input) {
+  const Committed what{.outbox = true};  // the driver's notification
+  co_await changes_.committed(trip, what);
+  metrics_
+      .histogram("trip_time_to_offer_seconds", "trip creation to a driver being offered (assigned) by the matcher", {},
+                 matching_buckets())
+      .observe(seconds_since_ms(trip.created_at_ms));
+  log::info("driver offered", {{"tripId", trip.id}, {"driverId", input.driver_id}, {"attempt", input.attempt}});
 }
 
 awaitable<ExpiryResult> Offers::expire_offer(const std::string& id, const std::string& driver_id,

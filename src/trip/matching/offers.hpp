@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/metrics.hpp"
 #include "core/base/principal.hpp"
@@ -45,7 +46,13 @@ class Offers {
 
   // The matcher's calls.
   awaitable<MatchingView> internal(const std::string& id);
+  awaitable<std::vector<MatchingView>> internal_many(const std::vector<std::string>& ids);
   awaitable<OfferResult> offer(const std::string& id, const OfferRequest& input);
+  // Several offers in ONE transaction; per item "created", "already_yours"
+  // or the refusal code offer() would answer (driver_excluded, trip_closed,
+  // offer_pending, conflict, not_found). One item's refusal does not undo
+  // the others.
+  awaitable<std::vector<std::string>> offer_many(const std::vector<OffersRequest::Item>& items);
   awaitable<ExpiryResult> expire_offer(const std::string& id, const std::string& driver_id, const std::string& actor_id,
                                        std::string_view actor_role);
   awaitable<Trip> cancel_unmatched(const std::string& id, const std::string& reason, const std::string& actor_id,
@@ -56,7 +63,14 @@ class Offers {
   awaitable<int> expire_stale_offers(std::int64_t seconds);
 
  private:
+  struct Refusal {
+    std::string code;
+    std::string message;
+    std::optional<Trip> trip;  // already_yours: the trip as it is
+  };
+  awaitable<Refusal> why_not_offered(pg::Tx& tx, const std::string& id, const OfferRequest& input);
   awaitable<OfferResult> refuse_offer(pg::Tx& tx, const std::string& id, const OfferRequest& input);
+  awaitable<void> offered(const Trip& trip, const OfferRequest& input);
   void count_outcome(std::string_view outcome);
 
   pg::Pool& db_;

@@ -6,8 +6,14 @@
 namespace uitgo::trip {
 namespace {
 
+// SKIP LOCKED: a trip locked right now is being changed (an offer being made);
+// waiting for it would hold every row updated so far and stall the offers
+// queued behind them. It is read again by the matcher soon anyway.
 const std::string kMarkSeen =
-    "UPDATE trips SET match_seen_at = now() WHERE id = ANY($1::uuid[]) AND status = 'requested'";
+    "UPDATE trips t SET match_seen_at = now()"
+    " FROM (SELECT id FROM trips WHERE id = ANY($1::uuid[]) AND status = 'requested'"
+    "       ORDER BY id FOR UPDATE SKIP LOCKED) seen"
+    " WHERE t.id = seen.id";
 
 const std::string kOverdue =
     "SELECT id::text AS id FROM trips WHERE status = 'requested'"

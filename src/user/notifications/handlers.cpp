@@ -51,4 +51,23 @@ awaitable<Response> internal_trip_event(UserApp& app, Request& request) {
   co_return Response::json(200, result.to_json());
 }
 
+awaitable<Response> internal_trip_events(UserApp& app, Request& request) {
+  const auto object = json::parse_object(request.body);
+  const json::Fields fields(object);
+  std::vector<peers::TripNotice> notices;
+  for (const auto& item : fields.required_objects("notices", 1, peers::kMaxNoticeBatch)) {
+    notices.push_back(peers::TripNotice::from_fields(item));
+  }
+  boost::json::array results;
+  std::size_t applied = 0;
+  for (const auto& notice : notices) {
+    const auto result = co_await app.notifications.record_trip_event(notice);
+    if (result.applied) ++applied;
+    results.push_back(result.to_json());
+  }
+  log::info("trip notifications stored",
+            {{"notices", notices.size()}, {"applied", applied}, {"requestId", request.request_id}});
+  co_return Response::json(200, boost::json::object{{"results", std::move(results)}});
+}
+
 }  // namespace uitgo::user::notifications

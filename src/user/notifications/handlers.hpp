@@ -16,6 +16,7 @@ awaitable<http::Response> list_notifications(UserApp& app, http::Request& reques
 awaitable<http::Response> mark_read(UserApp& app, http::Request& request);
 awaitable<http::Response> register_device(UserApp& app, http::Request& request);
 awaitable<http::Response> internal_trip_event(UserApp& app, http::Request& request);
+awaitable<http::Response> internal_trip_events(UserApp& app, http::Request& request);
 
 }  // namespace notifications
 }  // namespace uitgo::user

@@ -423,6 +423,65 @@ TEST(Trips, OffersDeclinesAndExpiries) {
   EXPECT_EQ(view.at("matchAttempt").as_int64(), 3);
 }
 
+// The matcher's batches: one lookup of several trips (unknown ids left out,
+// excluded drivers listed), then several offers in one call, each answered
+// as the single offer would be; one refusal does not undo the others.
+TEST(Trips, BatchLookupAndOffers) {
+  const auto rider1 = h->user("rider");
+  const auto rider2 = h->user("rider");
+  const auto d1 = h->user("driver");
+  const auto d2 = h->user("driver");
+  const auto t1 = str(create_trip(*h, rider1), "id");
+  const auto t2 = str(create_trip(*h, rider2), "id");
+  const auto unknown = new_uuid();
+
+  auto r = h->internal("POST", "/internal/trips/lookup", json::object{{"ids", json::array{t1, unknown, t2}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto trips = body_of(r).at("trips").as_array();
+  ASSERT_EQ(trips.size(), 2u);
+  std::set<std::string> found;
+  for (const auto& t : trips) {
+    found.insert(str(t.as_object(), "id"));
+    EXPECT_EQ(str(t.as_object(), "status"), "requested");
+    EXPECT_TRUE(t.as_object().contains("ageMs"));
+  }
+  EXPECT_EQ(found, (std::set<std::string>{t1, t2}));
+
+  const auto offer_item = [](const std::string& trip, const User& driver) {
+    return json::object{{"tripId", trip}, {"driverId", driver.id}, {"attempt", 1}};
+  };
+  r = h->internal("POST", "/internal/trips/offers",
+                  json::object{{"offers", json::array{offer_item(t1, d1), offer_item(t2, d2), offer_item(t1, d2),
+                                                      offer_item(unknown, d1)}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto results = body_of(r).at("results").as_array();
+  ASSERT_EQ(results.size(), 4u);
+  const std::vector<std::string> expected{"created", "created", "offer_pending", "not_found"};
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(str(results[i].as_object(), "outcome"), expected[i]) << i;
+  }
+  EXPECT_EQ(str(body_of(h->internal("GET", "/internal/trips/" + t1)), "driverId"), d1.id);
+  EXPECT_EQ(str(body_of(h->internal("GET", "/internal/trips/" + t2)), "driverId"), d2.id);
+  EXPECT_EQ(outbox(t1, "count(*)", "trip_notification"), "1") << "the driver's notification, once";
+
+  // Repeating the batch (a redelivery): already_yours, nothing new written.
+  r = h->internal("POST", "/internal/trips/offers", json::object{{"offers", json::array{offer_item(t1, d1)}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(body_of(r).at("results").as_array().at(0).as_object(), "outcome"), "already_yours");
+  EXPECT_EQ(outbox(t1, "count(*)", "trip_notification"), "1");
+
+  // Bad batches are refused whole, naming the item.
+  r = h->internal("POST", "/internal/trips/offers",
+                  json::object{{"offers", json::array{offer_item(t1, d1), json::object{{"tripId", t2}}}}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(str(body_of(r), "field"), "offers[1].driverId");
+  EXPECT_EQ(h->internal("POST", "/internal/trips/lookup", json::object{{"ids", json::array{}}}).status, 400);
+  EXPECT_EQ(h->internal("POST", "/internal/trips/lookup", json::object{{"ids", json::array{"x"}}}).status, 400);
+  for (const auto& id : {t1, t2}) {
+    h->internal("POST", "/internal/trips/" + id + "/cancel", json::object{{"reason", "no_driver"}});
+  }
+}
+
 TEST(Trips, MatcherCancelsWithNoDriver) {
   const auto rider = h->user("rider");
   const auto driver = h->user("driver");

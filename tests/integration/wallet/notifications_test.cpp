@@ -62,6 +62,39 @@ bool has_type(const User& user, const std::string& type) {
   return std::find(types.begin(), types.end(), type) != types.end();
 }
 
+// The relay's batch: each notice stored once, results in order; a repeat is
+// not applied again; a malformed item refuses the whole batch, naming it.
+TEST(Notifications, ABatchOfTripEventsIsStoredOncePerEvent) {
+  const auto rider = h->gateway.user("rider");
+  const auto driver = h->gateway.user("driver");
+  const auto trip = new_uuid();
+  const json::array notices{event(driver, "offered", trip, "driver"), event(rider, "accepted", trip)};
+  const std::string path = "/internal/notifications/trip-events/batch";
+  auto r = h->user_service.internal("POST", path, json::object{{"notices", notices}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto results = body_of(r).at("results").as_array();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(str(results[0], "eventId"), str(notices[0], "eventId"));
+  EXPECT_TRUE(results[0].at("applied").as_bool());
+  EXPECT_TRUE(results[1].at("applied").as_bool());
+  EXPECT_TRUE(has_type(driver, "trip.offered"));
+  EXPECT_TRUE(has_type(rider, "trip.accepted"));
+
+  r = h->user_service.internal("POST", path, json::object{{"notices", notices}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  results = body_of(r).at("results").as_array();
+  EXPECT_FALSE(results[0].at("applied").as_bool());
+  EXPECT_FALSE(results[1].at("applied").as_bool());
+
+  auto bad = event(rider, "completed", trip);
+  bad["kind"] = "teleported";
+  r = h->user_service.internal("POST", path,
+                               json::object{{"notices", json::array{event(rider, "arriving", trip), bad}}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_FALSE(has_type(rider, "trip.arriving")) << "nothing of a refused batch is stored";
+  EXPECT_EQ(h->user_service.internal("POST", path, json::object{{"notices", json::array{}}}).status, 400);
+}
+
 TEST(Notifications, AnEmptyInboxInTheAppsShape) {
   const auto rider = h->gateway.user("rider");
   const auto page = inbox(rider, "?unreadOnly=true&limit=20&offset=0");
