@@ -130,8 +130,9 @@ assignment_times() {
 
 # With PROFILE_DIR set, profile_start NAME records every process's stacks
 # (perf record -a -g, 99 Hz) and resets the per-statement counters of every
-# database; profile_stop writes NAME.perf.data and NAME.statements.txt (the 15
-# costliest statements of each database by total time) into PROFILE_DIR.
+# database and Redis's command counters; profile_stop writes NAME.perf.data
+# and NAME.statements.txt (the 15 costliest statements of each database by
+# total time, then Redis's INFO commandstats) into PROFILE_DIR.
 # Without PROFILE_DIR both do nothing. Flame graphs: perf script | ... .
 profile_start() {
   [[ -n "${PROFILE_DIR:-}" ]] || return 0
@@ -142,6 +143,7 @@ profile_start() {
     stack_psql "$db" -qtA -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" \
       >/dev/null
   done
+  stack_redis CONFIG RESETSTAT >/dev/null
   perf record -a -g -F 99 -o "$PROFILE_DIR/$PROFILE_NAME.perf.data" >/dev/null 2>&1 &
   PROFILE_PID=$!
 }
@@ -160,6 +162,8 @@ profile_stop() {
       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       ORDER BY total_exec_time DESC LIMIT 15" >>"$out" 2>&1 || true
   done
+  echo "== redis (INFO commandstats)" >>"$out"
+  stack_redis INFO commandstats | tr -d '\r' | grep '^cmdstat_' | sort -t= -k4 -rn >>"$out" || true
   echo "profile: $PROFILE_DIR/$PROFILE_NAME.perf.data, $out" >&2
 }
 

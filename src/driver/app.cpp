@@ -37,8 +37,9 @@ Settings Settings::from(const config::Values& c) {
 DriverApp::DriverApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const std::string& internal_token)
     : settings(Settings::from(runtime.config())),
       profiles(db),
+      summaries(runtime, profiles, redis, std::chrono::seconds(runtime.config().integer("PROFILE_CACHE_SECONDS"))),
       index(redis, settings.stale_after, settings.match_unlocated),
-      search(make_search(settings.search_mode, db, index, profiles, runtime.metrics())),
+      search(make_search(settings.search_mode, db, index, summaries, runtime.metrics())),
       writer(runtime, db, settings.writer),
       maintenance(runtime, redis, index, profiles, settings.sweep_interval),
       trips(runtime.executor(), service::peer_options(runtime.config(), "TRIP_SERVICE", internal_token)),

@@ -1,5 +1,6 @@
 // driver-service's parts, built once per process and shared by its routes
-// (routes.cpp) and background tasks: settings, the profile store, the Redis
+// (routes.cpp) and background tasks: settings, the profile store and its
+// summary cache, the Redis
 // index and its upkeep, search, the location history writer, the
 // trip-service client, the matcher workers and the reservation audit.
 #pragma once
@@ -18,6 +19,7 @@
 #include "driver/index/index_maintenance.hpp"
 #include "driver/location/location_writer.hpp"
 #include "driver/profiles/profile_store.hpp"
+#include "driver/profiles/summary_cache.hpp"
 #include "driver/search/search.hpp"
 #include "peers/trip_client.hpp"
 
@@ -47,6 +49,7 @@ struct DriverApp {
 
   Settings settings;
   ProfileStore profiles;
+  SummaryCache summaries;
   DriverIndex index;
   std::unique_ptr<DriverSearch> search;
   LocationWriter writer;

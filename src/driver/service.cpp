@@ -23,6 +23,7 @@ config::Spec spec() {
       .merge(service::deny_list_spec())
       .merge(service::peer_spec("TRIP_SERVICE"))
       .merge(settings_spec())
+      .merge(summary_cache_spec())
       .merge(matcher_spec());
   return s;
 }

@@ -33,33 +33,38 @@ void Assignment::count(const char* outcome) {
   metrics_.counter("matcher_outcomes_total", "matcher decisions by outcome", {{"outcome", outcome}}).inc();
 }
 
-awaitable<Assignment::Candidates> Assignment::located_candidates(const peers::InternalTrip& trip) {
-  const auto excluded = trip.excluded_drivers();
+// Located drivers nearest first, at most `limit`, minus the trip's excluded
+// drivers and `skip`. maybe_more: the search was cut at `limit`.
+awaitable<Assignment::Candidates> Assignment::located_candidates(const peers::InternalTrip& trip, int limit,
+                                                                 const std::set<std::string>& skip) {
+  auto passed = trip.excluded_drivers();
+  passed.insert(skip.begin(), skip.end());
   Candidates out;
+  std::vector<std::string> found;
   if (trip.origin_lat && trip.origin_lng) {
     SearchQuery query{
-        .lat = *trip.origin_lat, .lng = *trip.origin_lng, .radius_meters = settings_.radius_meters, .limit = kMaxLimit};
-    const auto located = co_await app_.search->nearest_ids(query, now_ms());
-    const std::vector<WaitingDriver> none;
-    out.ids = candidate_order(located, none, excluded, false, 0);
-    co_return out;
+        .lat = *trip.origin_lat, .lng = *trip.origin_lng, .radius_meters = settings_.radius_meters, .limit = limit};
+    found = co_await app_.search->nearest_ids(query, now_ms());
+    out.maybe_more = found.size() >= static_cast<std::size_t>(limit);
+  } else {
+    const auto r = co_await db_.query(kLongestWaiting);
+    for (int row = 0; row < r.rows(); ++row) found.push_back(r.get<std::string>(row, "id"));
   }
-  const auto r = co_await db_.query(kLongestWaiting);
-  for (int row = 0; row < r.rows(); ++row) out.ids.push_back(r.get<std::string>(row, "id"));
-  std::erase_if(out.ids, [&](const std::string& id) { return excluded.contains(id); });
+  const std::vector<WaitingDriver> none;
+  out.ids = candidate_order(found, none, passed, false, 0);
   co_return out;
 }
 
 // Read only once every located candidate failed: most trips never need it.
 awaitable<Assignment::Candidates> Assignment::unlocated_candidates(const peers::InternalTrip& trip,
-                                                                   const std::vector<std::string>& tried) {
+                                                                   const std::set<std::string>& skip) {
   Candidates out;
   if (!settings_.unlocated_candidates || !trip.origin_lat || !trip.origin_lng) co_return out;
   auto unlocated = co_await app_.index.unlocated_free(kMaxUnlocatedCandidates);
-  auto skip = trip.excluded_drivers();
-  skip.insert(tried.begin(), tried.end());
+  auto passed = trip.excluded_drivers();
+  passed.insert(skip.begin(), skip.end());
   const std::vector<std::string> no_located;
-  out.ids = candidate_order(no_located, std::move(unlocated), skip, true, kMaxUnlocatedCandidates);
+  out.ids = candidate_order(no_located, std::move(unlocated), passed, true, kMaxUnlocatedCandidates);
   out.unlocated.insert(out.ids.begin(), out.ids.end());
   co_return out;
 }
@@ -73,40 +78,29 @@ awaitable<void> Assignment::release(const std::string& driver_id, const std::str
   }
 }
 
-awaitable<peers::MatchAnswer> Assignment::assign(const peers::InternalTrip& trip, const std::string& request_id) {
-  const auto located = co_await located_candidates(trip);
-  auto answer = co_await offer_first_free(trip, located, request_id);
-  if (answer) co_return std::move(*answer);
-  const auto unlocated = co_await unlocated_candidates(trip, located.ids);
-  answer = co_await offer_first_free(trip, unlocated, request_id);
-  if (answer) co_return std::move(*answer);
-  count("no_driver");
-  co_return peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
-}
-
-awaitable<std::optional<peers::MatchAnswer>> Assignment::offer_first_free(const peers::InternalTrip& trip,
-                                                                          const Candidates& found,
-                                                                          const std::string& request_id) {
-  for (const auto& driver_id : found.ids) {
-    const bool reserved = co_await app_.reserve(driver_id, trip.id);
-    if (!reserved) continue;
+awaitable<peers::MatchAnswer> Assignment::assign(const peers::InternalTrip& trip, const std::string& request_id,
+                                                 std::set<std::string> skip) {
+  for (;;) {
+    const auto held = co_await reserve_first(trip, skip);
+    if (!held) break;
     std::optional<peers::OfferResult> result;
     std::exception_ptr failure;
     try {
-      result = co_await app_.trips.offer(trip.id, driver_id, trip.match_attempt, request_id);
+      result = co_await app_.trips.offer(trip.id, held->driver_id, trip.match_attempt, request_id);
     } catch (...) {
       failure = std::current_exception();
     }
     if (failure) {
       // Unknown whether the offer was made: keep the reservation only if it was.
-      co_await release(driver_id, trip.id);
+      co_await release(held->driver_id, trip.id);
       std::rethrow_exception(failure);
     }
-    const Held held{.driver_id = driver_id, .unlocated = found.unlocated.contains(driver_id)};
-    auto answer = co_await settle_offer(trip, held, *result, request_id);
-    if (answer) co_return answer;
+    auto answer = co_await settle_offer(trip, *held, *result, request_id);
+    if (answer) co_return std::move(*answer);
+    skip.insert(held->driver_id);  // excluded: the next nearest
   }
-  co_return std::nullopt;
+  count("no_driver");
+  co_return peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
 }
 
 // nullopt: the driver was excluded (released); try the next one.
@@ -137,11 +131,19 @@ awaitable<std::optional<Assignment::Held>> Assignment::reserve_one_of(const peer
   co_return std::nullopt;
 }
 
-awaitable<std::optional<Assignment::Held>> Assignment::reserve_first(const peers::InternalTrip& trip) {
-  const auto located = co_await located_candidates(trip);
-  auto held = co_await reserve_one_of(trip, located);
-  if (held) co_return held;
-  const auto unlocated = co_await unlocated_candidates(trip, located.ids);
+// The nearest few first (one cheap search), all in reach only when none of
+// them could be reserved, then the unlocated drivers.
+awaitable<std::optional<Assignment::Held>> Assignment::reserve_first(const peers::InternalTrip& trip,
+                                                                     const std::set<std::string>& skip) {
+  auto passed = skip;
+  for (const int limit : {kFirstLook, kMaxLimit}) {
+    const auto located = co_await located_candidates(trip, limit, passed);
+    auto held = co_await reserve_one_of(trip, located);
+    if (held) co_return held;
+    passed.insert(located.ids.begin(), located.ids.end());
+    if (!located.maybe_more) break;
+  }
+  const auto unlocated = co_await unlocated_candidates(trip, passed);
   co_return co_await reserve_one_of(trip, unlocated);
 }
 
@@ -158,9 +160,10 @@ awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_man
   std::vector<peers::TripClient::OfferItem> items;
   std::vector<std::size_t> offered;  // index in `trips` of each item
   std::exception_ptr failure;
+  const std::set<std::string> no_skip;
   try {
     for (std::size_t i = 0; i < trips.size(); ++i) {
-      held[i] = co_await reserve_first(*trips[i]);
+      held[i] = co_await reserve_first(*trips[i], no_skip);
       if (!held[i]) continue;
       items.push_back({.trip_id = trips[i]->id, .driver_id = held[i]->driver_id, .attempt = trips[i]->match_attempt});
       offered.push_back(i);
@@ -194,7 +197,8 @@ awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_man
     answers[i] = co_await settle_offer(*trips[i], *held[i], results[k], request_id);
     if (answers[i]) continue;
     try {  // excluded: the next candidates, one call each (rare)
-      answers[i] = co_await assign(*trips[i], request_id);
+      const std::set<std::string> skip{held[i]->driver_id};
+      answers[i] = co_await assign(*trips[i], request_id, skip);
     } catch (const std::exception& e) {
       log::warn("matcher failed after an excluded driver", {{"tripId", trips[i]->id}, {"error", e.what()}});
     }

@@ -37,13 +37,19 @@ struct AssignmentSettings {
 
 // Unlocated drivers considered per trip at most.
 inline constexpr int kMaxUnlocatedCandidates = 50;
+// Located drivers asked for first: most trips get one of the nearest few, and
+// the GEO search's cost grows with the drivers it returns. When none of them
+// can be reserved, all in reach (up to kMaxLimit) are asked for.
+inline constexpr int kFirstLook = 8;
 
 class Assignment {
  public:
   Assignment(DriverApp& app, pg::Pool& db, metrics::Registry& metrics, AssignmentSettings settings);
 
   // Assigns a driver to `trip` (status requested, no pending offer).
-  awaitable<peers::MatchAnswer> assign(const peers::InternalTrip& trip, const std::string& request_id);
+  // `skip`: drivers not to try (already refused for this trip).
+  awaitable<peers::MatchAnswer> assign(const peers::InternalTrip& trip, const std::string& request_id,
+                                       std::set<std::string> skip = {});
   // The same for several trips at once: a reservation for each, then ONE
   // offer call for all of them. A trip whose driver turns out excluded goes
   // on through assign(). nullopt for a trip whose own follow-up failed; a
@@ -58,12 +64,11 @@ class Assignment {
   struct Candidates {
     std::vector<std::string> ids;  // in the order they are tried
     std::set<std::string> unlocated;
+    bool maybe_more = false;
   };
-  awaitable<Candidates> located_candidates(const peers::InternalTrip& trip);
-  awaitable<Candidates> unlocated_candidates(const peers::InternalTrip& trip, const std::vector<std::string>& tried);
-  // assigned or not_open; nullopt when no candidate could be reserved.
-  awaitable<std::optional<peers::MatchAnswer>> offer_first_free(const peers::InternalTrip& trip,
-                                                                const Candidates& found, const std::string& request_id);
+  awaitable<Candidates> located_candidates(const peers::InternalTrip& trip, int limit,
+                                           const std::set<std::string>& skip);
+  awaitable<Candidates> unlocated_candidates(const peers::InternalTrip& trip, const std::set<std::string>& skip);
   awaitable<void> release(const std::string& driver_id, const std::string& trip_id);
 
   struct Held {  // a reservation waiting for its offer
@@ -71,7 +76,7 @@ class Assignment {
     bool unlocated = false;
   };
   // The first candidate that could be reserved; nullopt: nobody free.
-  awaitable<std::optional<Held>> reserve_first(const peers::InternalTrip& trip);
+  awaitable<std::optional<Held>> reserve_first(const peers::InternalTrip& trip, const std::set<std::string>& skip);
   awaitable<std::optional<Held>> reserve_one_of(const peers::InternalTrip& trip, const Candidates& found);
   awaitable<void> release_all(const std::vector<const peers::InternalTrip*>& trips,
                               const std::vector<std::optional<Held>>& held);

@@ -39,6 +39,7 @@ awaitable<Response> create_own(DriverApp& app, Request& request) {
   const auto input = json::parse_body<ProfileInput>(request.body);
   auto created = co_await app.profiles.create(id, input);
   if (!created.created) throw DomainError::conflict("a driver profile already exists for this account");
+  co_await app.summaries.changed(id);
   log::info("driver profile created", {{"driverId", id}, {"request_id", request.request_id}});
   co_return co_await profile_response(app, std::move(created.profile), 201);
 }
@@ -49,6 +50,7 @@ awaitable<Response> create_internal(DriverApp& app, Request& request) {
   const auto input = json::parse_body<InternalProfileInput>(request.body);
   auto created = co_await app.profiles.create(input.id, input.profile);
   if (created.created) {
+    co_await app.summaries.changed(input.id);
     log::info("driver profile created", {{"driverId", input.id}, {"request_id", request.request_id}});
   }
   co_return co_await profile_response(app, std::move(created.profile), created.created ? 201 : 200);
@@ -60,7 +62,9 @@ awaitable<Response> create_internal(DriverApp& app, Request& request) {
 awaitable<Response> delete_internal(DriverApp& app, Request& request) {
   const auto id = path_driver_id(request);
   co_await app.index.go_offline(id);
-  if (co_await app.profiles.remove(id)) {
+  const bool removed = co_await app.profiles.remove(id);
+  co_await app.summaries.changed(id);
+  if (removed) {
     log::info("driver profile deleted", {{"driverId", id}, {"request_id", request.request_id}});
   }
   co_return Response::no_content();
@@ -78,6 +82,7 @@ awaitable<Response> update_own(DriverApp& app, Request& request) {
   const auto patch = json::parse_body<ProfilePatch>(request.body);
   auto profile = co_await app.profiles.update(id, patch);
   if (!profile) throw DomainError::not_found("driver profile not found");
+  co_await app.summaries.changed(id);
   co_return co_await profile_response(app, std::move(*profile));
 }
 

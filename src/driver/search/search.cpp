@@ -21,14 +21,14 @@ namespace {
 
 class GeoSearch final : public DriverSearch {
  public:
-  GeoSearch(DriverIndex& index, ProfileStore& profiles) : index_(index), profiles_(profiles) {}
+  GeoSearch(DriverIndex& index, SummaryCache& summaries) : index_(index), summaries_(summaries) {}
 
   awaitable<std::vector<Nearby>> nearest(const SearchQuery& q, std::int64_t now_ms) override {
     const auto ranked = co_await ranked_candidates(q, now_ms);
     std::vector<std::string> ids;
     ids.reserve(ranked.size());
     for (const auto& r : ranked) ids.push_back(r.id);
-    auto summaries = co_await profiles_.summaries(ids);  // one query for all results
+    auto summaries = co_await summaries_.summaries(ids);  // cached, else one query for all results
     std::unordered_map<std::string, Summary*> by_id;
     for (auto& s : summaries) by_id.emplace(s.id, &s);
     std::vector<Nearby> out;
@@ -57,7 +57,7 @@ class GeoSearch final : public DriverSearch {
   }
 
   DriverIndex& index_;
-  ProfileStore& profiles_;
+  SummaryCache& summaries_;
 };
 
 // The haversine of the SQL baseline, with the same Earth radius as Redis and
@@ -178,8 +178,8 @@ class GeoWithSqlFallback final : public DriverSearch {
 
 }  // namespace
 
-std::unique_ptr<DriverSearch> make_geo_search(DriverIndex& index, ProfileStore& profiles) {
-  return std::make_unique<GeoSearch>(index, profiles);
+std::unique_ptr<DriverSearch> make_geo_search(DriverIndex& index, SummaryCache& summaries) {
+  return std::make_unique<GeoSearch>(index, summaries);
 }
 
 std::unique_ptr<DriverSearch> make_sql_search(pg::Pool& db, std::int64_t stale_ms) {
@@ -187,9 +187,9 @@ std::unique_ptr<DriverSearch> make_sql_search(pg::Pool& db, std::int64_t stale_m
 }
 
 std::unique_ptr<DriverSearch> make_search(std::string_view mode, pg::Pool& db, DriverIndex& index,
-                                          ProfileStore& profiles, metrics::Registry& metrics) {
+                                          SummaryCache& summaries, metrics::Registry& metrics) {
   if (mode == "sql") return make_sql_search(db, index.stale_ms());
-  return std::make_unique<GeoWithSqlFallback>(make_geo_search(index, profiles), make_sql_search(db, index.stale_ms()),
+  return std::make_unique<GeoWithSqlFallback>(make_geo_search(index, summaries), make_sql_search(db, index.stale_ms()),
                                               metrics);
 }
 

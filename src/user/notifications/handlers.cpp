@@ -58,10 +58,10 @@ awaitable<Response> internal_trip_events(UserApp& app, Request& request) {
   for (const auto& item : fields.required_objects("notices", 1, peers::kMaxNoticeBatch)) {
     notices.push_back(peers::TripNotice::from_fields(item));
   }
+  const auto stored = co_await app.notifications.record_trip_events(notices);
   boost::json::array results;
   std::size_t applied = 0;
-  for (const auto& notice : notices) {
-    const auto result = co_await app.notifications.record_trip_event(notice);
+  for (const auto& result : stored) {
     if (result.applied) ++applied;
     results.push_back(result.to_json());
   }

@@ -158,20 +158,53 @@ awaitable<void> Notifications::welcome(const std::string& user_id, const std::st
   }
 }
 
-awaitable<peers::NoticeResult> Notifications::record_trip_event(const peers::TripNotice& notice) {
+namespace {
+
+// One notice's row (and its pushes) on a pool or inside a transaction.
+template <typename Db>
+awaitable<std::pair<bool, std::int64_t>> insert_trip_event(Db& db, const peers::TripNotice& notice) {
   const auto draft = trip_draft(notice);
   const auto data = data_json(draft);
-  const auto r =
-      co_await db_.query(kInsertEvent, pg::Params{notice.user_id, draft.type, draft.title, draft.body, draft.trip_id,
-                                                  notice.event_id, data, draft.android_channel});
-  const bool inserted = r.get<std::int64_t>(0, "inserted") > 0;
-  const auto pushes = r.get<std::int64_t>(0, "pushes");
+  const pg::Params params{notice.user_id, draft.type,      draft.title, draft.body,
+                          draft.trip_id,  notice.event_id, data,        draft.android_channel};
+  const auto r = co_await db.query(kInsertEvent, params);
+  co_return std::pair{r.template get<std::int64_t>(0, "inserted") > 0, r.template get<std::int64_t>(0, "pushes")};
+}
+
+}  // namespace
+
+void Notifications::stored(const peers::TripNotice& notice, bool inserted, std::int64_t pushes) {
   if (inserted) {
     metrics_.counter("notifications_delivered_total", "notifications written to an inbox", {{"kind", notice.kind}})
         .inc();
   }
   if (pushes > 0) task_->wake();
-  co_return peers::NoticeResult{.event_id = notice.event_id, .applied = inserted};
+}
+
+awaitable<peers::NoticeResult> Notifications::record_trip_event(const peers::TripNotice& notice) {
+  const auto row = co_await insert_trip_event(db_, notice);
+  stored(notice, row.first, row.second);
+  co_return peers::NoticeResult{.event_id = notice.event_id, .applied = row.first};
+}
+
+awaitable<std::vector<peers::NoticeResult>> Notifications::record_trip_events(
+    const std::vector<peers::TripNotice>& notices) {
+  std::vector<std::pair<bool, std::int64_t>> rows;
+  auto body = [&](pg::Tx& tx) -> awaitable<void> {
+    rows.clear();  // a retried transaction starts over
+    for (const auto& notice : notices) {
+      const auto row = co_await insert_trip_event(tx, notice);
+      rows.push_back(row);
+    }
+  };
+  co_await db_.transaction(body);
+  std::vector<peers::NoticeResult> out;
+  out.reserve(notices.size());
+  for (std::size_t i = 0; i < notices.size(); ++i) {
+    stored(notices[i], rows[i].first, rows[i].second);
+    out.push_back({.event_id = notices[i].event_id, .applied = rows[i].first});
+  }
+  co_return out;
 }
 
 awaitable<std::size_t> Notifications::push_pass() {

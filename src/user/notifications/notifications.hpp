@@ -57,11 +57,15 @@ class Notifications {
   awaitable<void> welcome(const std::string& user_id, const std::string& name);
   // Stores the event's notification and queues its pushes, once per event id.
   awaitable<peers::NoticeResult> record_trip_event(const peers::TripNotice& notice);
+  // Several in ONE transaction (one commit); results in order.
+  awaitable<std::vector<peers::NoticeResult>> record_trip_events(const std::vector<peers::TripNotice>& notices);
 
   // One pass of the push task: sends what is due; returns how many were handled.
   awaitable<std::size_t> push_pass();
 
  private:
+  // Counts a stored notice and wakes the push task when it queued pushes.
+  void stored(const peers::TripNotice& notice, bool inserted, std::int64_t pushes);
   awaitable<void> settle_push(std::int64_t id, const std::string& token, int attempts, const PushOutcome& outcome);
 
   pg::Pool& db_;

@@ -187,6 +187,29 @@ TEST(Drivers, OnlineDriversAreFoundNearestFirst) {
   EXPECT_EQ(items_of(via_gateway).size(), 3u);
 }
 
+// Search results' summaries come from memory: a write that bypasses
+// driver-service is not seen until a change is announced on the channel every
+// process listens to; a change made through driver-service is seen at once.
+TEST(Drivers, SearchSummariesAreCachedUntilAChangeIsAnnounced) {
+  const auto a = area(20);
+  const auto id = fx->api.online_driver(a.lat, a.lng, "Before");
+  const auto name_in_search = [&] {
+    const auto items = items_of(fx->api.search_raw("lat=" + decimal(a.lat) + "&lng=" + decimal(a.lng)));
+    return items.size() == 1 ? std::string(items[0].at("fullName").as_string()) : std::string("?");
+  };
+  ASSERT_TRUE(eventually([&] { return name_in_search() == "Before"; }));
+  fx->api.scalar("driver_db", "UPDATE drivers SET full_name = 'Behind its back' WHERE id = '" + id + "'");
+  EXPECT_EQ(name_in_search(), "Before") << "served from memory";
+  redis("PUBLISH drivers:profile-changed " + id);
+  EXPECT_TRUE(eventually([&] { return name_in_search() == "Behind its back"; }));
+
+  const auto token = fx->api.token(id, "driver");
+  const auto r = fx->api.call("PATCH", "/v1/drivers/me", token, json::object{{"fullName", "After"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(name_in_search(), "After");
+  EXPECT_GT(metric(fx->stack.driver_port, "driver_summary_cache_total", {R"(result="hit")"}), 0);
+}
+
 TEST(Drivers, GoingOfflineRemovesTheDriverAtOnce) {
   const auto a = area(2);
   const auto id = fx->api.online_driver(a.lat, a.lng);
