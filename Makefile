@@ -12,12 +12,12 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: help deps configure build up down status test fuzz format lint clean purge loadtest loadtest-trip-matching \
+.PHONY: help deps configure build up down status test fuzz format lint clean purge loadtest loadtest-trip-matching bench soak \
   bench-compare chaos container-image compose-up compose-down test-containers
 
 help:
 	@echo "make deps | build | up | down | status | test | fuzz | format | lint | clean | purge"
-	@echo "     loadtest-trip-matching | loadtest PROFILE=... | bench-compare | chaos"
+	@echo "     loadtest-trip-matching | loadtest PROFILE=... | bench | soak DURATION=... | bench-compare | chaos"
 	@echo "     container-image | compose-up | compose-down | test-containers"
 	@echo "  up/down/status take the components of scripts/stack.sh via C=..., e.g. make up C='postgres redis'"
 
@@ -90,6 +90,18 @@ loadtest-trip-matching: build
 
 loadtest: build
 	@$(LOADTEST_VARS) scripts/loadtest.sh $(PROFILE)
+
+# The headline figures next to their limits, measured in one run (scripts/bench.sh):
+# matching backlog drain, trip creation vs pgbench INSERT, time to assignment,
+# search vs raw GEOSEARCH; writes the bench section of docs/PERFORMANCE.md (~6 min).
+bench: build
+	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" scripts/bench.sh
+
+# A long steady load (scripts/soak.sh, DURATION=3h by default) sampling every
+# process's memory, descriptors and pool use and the request p99; writes a
+# time series, a chart and the soak section of docs/PERFORMANCE.md.
+soak: build
+	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" DURATION="$${DURATION:-3h}" scripts/soak.sh
 
 # The seed report's before/after table on this machine (scripts/bench-compare.sh):
 # baseline (sync, SQL search, no cache) vs optimized (async, GEO, cache) at

@@ -65,8 +65,6 @@ require_uitgo_bin
 require_bench_tool driver_load
 "$SCRIPT_DIR/install-deps.sh" --bench
 require_tools --hint "scripts/install-deps.sh --bench" jq gnuplot redis-benchmark wrk psql
-PGBENCH=$(ls /usr/lib/postgresql/15/bin/pgbench 2>/dev/null || command -v pgbench || true)
-[[ -x "$PGBENCH" ]] || die "pgbench not found (package postgresql-15)"
 
 export UITGO_RUN_DIR
 UITGO_RUN_DIR=$(mktemp -d /tmp/uitgo-bench-compare.XXXXXX)
@@ -166,11 +164,7 @@ run_config() {
 measure_limits() {
   local geo_rps geo_p95 pg nginx
   read -r geo_rps _ geo_p95 _ < <(raw_geosearch)
-  stack_psql trip_db -q \
-    -c "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload text, at timestamptz DEFAULT now())"
-  echo "INSERT INTO bench_insert (payload) VALUES ('trip');" >"$UITGO_RUN_DIR/insert.sql"
-  pg=$(PGPASSWORD=$PG_PASSWORD "$PGBENCH" -h 127.0.0.1 -p "$UITGO_PG_PORT" -U "$PG_USER" -n -c 16 -j 2 -T 10 \
-    -f "$UITGO_RUN_DIR/insert.sql" trip_db 2>/dev/null | awk '/^tps/ {printf "%.0f", $3}')
+  pg=$(raw_pg_insert_tps 10)
   nginx=$(wrk_measure 10 64 "$API/trip-service/health" | awk '{printf "%.0f", $1}')
   echo "$geo_rps $geo_p95 $pg $nginx" >"$OUT_DIR/raw/limits"
   say "limits: GEOSEARCH $geo_rps $geo_p95 (req/s p95 ms), pgbench INSERT $pg tps, nginx + trivial upstream $nginx req/s"
@@ -278,15 +272,9 @@ EOF
 }
 
 update_performance_md() {
-  local md="$REPO_DIR/docs/PERFORMANCE.md" begin="<!-- bench-compare:begin -->" end="<!-- bench-compare:end -->"
   [[ "${UPDATE_PERFORMANCE_MD:-1}" == 1 ]] || return 0
-  local title="## Baseline vs optimized (\`make bench-compare\`)"
-  grep -qF "$begin" "$md" || printf '\n%s\n\n%s\n%s\n' "$title" "$begin" "$end" >>"$md"
-  awk -v begin="$begin" -v end="$end" -v body="$OUT_DIR/bench-compare.md" '
-    $0 == begin { print; while ((getline line < body) > 0) print line; skip = 1; next }
-    $0 == end { skip = 0 }
-    !skip { print }
-  ' "$md" >"$md.tmp" && mv "$md.tmp" "$md"
+  replace_marked_section "$REPO_DIR/docs/PERFORMANCE.md" bench-compare "$OUT_DIR/bench-compare.md" \
+    "## Baseline vs optimized (\`make bench-compare\`)"
 }
 
 main() {

@@ -600,15 +600,10 @@ EOF
 }
 
 update_reliability_md() {
-  local md="$REPO_DIR/docs/RELIABILITY.md" begin="<!-- chaos:begin -->" end="<!-- chaos:end -->"
+  local md="$REPO_DIR/docs/RELIABILITY.md"
   [[ "${UPDATE_RELIABILITY_MD:-1}" == 1 ]] || return 0
   [[ -f "$md" ]] || printf '# Reliability\n' >"$md"
-  grep -qF "$begin" "$md" || printf '\n## Measured (%s)\n\n%s\n%s\n' "\`make chaos\`" "$begin" "$end" >>"$md"
-  awk -v begin="$begin" -v end="$end" -v body="$CHAOS_DIR/report.md" '
-    $0 == begin { print; while ((getline line < body) > 0) print line; skip = 1; next }
-    $0 == end { skip = 0 }
-    !skip { print }
-  ' "$md" >"$md.tmp" && mv "$md.tmp" "$md"
+  replace_marked_section "$md" chaos "$CHAOS_DIR/report.md" "## Measured (\`make chaos\`)"
 }
 
 # ---------------------------------------------------------------- main

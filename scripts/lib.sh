@@ -126,6 +126,23 @@ assignment_times() {
                   WHERE offered_at IS NOT NULL) x" | tr '|' ' '
 }
 
+# replace_marked_section FILE NAME BODY-FILE [TITLE]: puts BODY-FILE's lines
+# between the lines "<!-- NAME:begin -->" and "<!-- NAME:end -->" of FILE; the
+# markers (under TITLE, when given) are appended first if FILE lacks them.
+replace_marked_section() {
+  local md=$1 name=$2 body=$3 title=${4:-}
+  local begin="<!-- $name:begin -->" end="<!-- $name:end -->"
+  if ! grep -qF "$begin" "$md"; then
+    if [[ -n "$title" ]]; then printf '\n%s\n' "$title" >>"$md"; fi
+    printf '\n%s\n%s\n' "$begin" "$end" >>"$md"
+  fi
+  awk -v begin="$begin" -v end="$end" -v body="$body" '
+    $0 == begin { print; while ((getline line < body) > 0) print line; skip = 1; next }
+    $0 == end { skip = 0 }
+    !skip { print }
+  ' "$md" >"$md.tmp" && mv "$md.tmp" "$md"
+}
+
 # ---------------------------------------------------------------- profiles
 
 # With PROFILE_DIR set, profile_start NAME records every process's stacks
@@ -216,6 +233,19 @@ raw_geosearch() {
     BYRADIUS 3 km ASC COUNT 10)
   awk '/throughput summary/ {rps=$3} /latency summary/ {getline; getline; p50=$3; p95=$4; p99=$5}
        END {printf "%s %s %s %s\n", rps, p50, p95, p99}' <<<"$out"
+}
+
+# Raw single-row INSERT throughput of the stack's PostgreSQL: `pgbench -c 16
+# -j 2 -T SECONDS` of one INSERT into a scratch table of trip_db; prints tps.
+raw_pg_insert_tps() {
+  local seconds=${1:-10} pgbench script="$UITGO_RUN_DIR/insert.sql"
+  pgbench=$(ls /usr/lib/postgresql/15/bin/pgbench 2>/dev/null || command -v pgbench || true)
+  [[ -x "$pgbench" ]] || die "pgbench not found (package postgresql-15)"
+  stack_psql trip_db -q \
+    -c "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload text, at timestamptz DEFAULT now())"
+  echo "INSERT INTO bench_insert (payload) VALUES ('trip');" >"$script"
+  PGPASSWORD=$PG_PASSWORD "$pgbench" -h 127.0.0.1 -p "$(stack_port PG)" -U "$PG_USER" -n -c 16 -j 2 -T "$seconds" \
+    -f "$script" trip_db 2>/dev/null | awk '/^tps/ {printf "%.0f\n", $3}'
 }
 
 # wrk_measure SECONDS CONNECTIONS [WRK-OPTION...] URL: one `wrk -t2 --latency`

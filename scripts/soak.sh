@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# `make soak DURATION=3h`: a private stack (gateway, the three services,
+# PostgreSQL primary and replica, Redis) under the soak profile
+# (loadtests/scenarios/soak.json: trips at TARGET_RPS, searches at 20/s, 50
+# simulated drivers taking the trips and streaming positions) for DURATION,
+# with the default abuse limits (the seeded riders take turns, one open trip
+# each).
+#
+# Every SAMPLE_SECONDS a sampler writes one line per process to
+# OUT_DIR/raw/soak-processes.csv: seconds since the start, process, memory
+# (PSS in KiB, with its children: PostgreSQL's backends, nginx's workers), open
+# descriptors, threads,
+# and for the services their Postgres pool (connections in use, open). The
+# load generator writes per-second requests, errors and latency percentiles of
+# every scenario (OUT_DIR/raw/soak-requests.csv). At the end: OUT_DIR/soak.png
+# (memory, descriptors and the trips' p99 over time) and a summary (each series'
+# average over the first and the last tenth of the run) in OUT_DIR/soak.md and
+# the soak section of docs/PERFORMANCE.md (unless UPDATE_PERFORMANCE_MD=0).
+#
+# environment (defaults): DURATION=3h (Ns, Nm or Nh), TARGET_RPS=20,
+# SAMPLE_SECONDS=30, BENCH_PORT_BASE=23000, OUT_DIR=docs/perf, UITGO_BIN.
+set -euo pipefail
+
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DURATION=${DURATION:-3h}
+SAMPLE_SECONDS=${SAMPLE_SECONDS:-30}
+PORT_BASE=${BENCH_PORT_BASE:-23000}
+OUT_DIR=${OUT_DIR:-$REPO_DIR/docs/perf}
+raw="$OUT_DIR/raw"
+mkdir -p "$raw"
+
+# DURATION in seconds: "90s", "45m", "3h" or plain seconds.
+seconds_of() {
+  local d=$1
+  case "$d" in
+    *h) echo $((${d%h} * 3600)) ;;
+    *m) echo $((${d%m} * 60)) ;;
+    *s) echo "${d%s}" ;;
+    *) echo "$d" ;;
+  esac
+}
+duration_s=$(seconds_of "$DURATION")
+[[ "$duration_s" =~ ^[0-9]+$ ]] && ((duration_s > 0)) || die "DURATION must look like 90s, 45m or 3h"
+
+export UITGO_RUN_DIR
+UITGO_RUN_DIR=$(mktemp -d /tmp/uitgo-soak.XXXXXX)
+export UITGO_PG_PORT=$PORT_BASE UITGO_PG_REPLICA_PORT=$((PORT_BASE + 1)) UITGO_REDIS_PORT=$((PORT_BASE + 2))
+export UITGO_GATEWAY_PORT=$((PORT_BASE + 3)) UITGO_USER_PORT=$((PORT_BASE + 4)) UITGO_TRIP_PORT=$((PORT_BASE + 5))
+export UITGO_DRIVER_PORT=$((PORT_BASE + 6))
+use_private_stack
+require_uitgo_bin
+require_tools --hint "scripts/install-deps.sh --bench" gnuplot curl
+sampler_pid=""
+cleanup() {
+  if [[ -n "$sampler_pid" ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
+  purge_stack
+  rm -rf "$UITGO_RUN_DIR"
+}
+trap cleanup EXIT
+
+stamp=$(run_stamp)
+export LOG_LEVEL=warn
+stack up postgres redis services nginx >/dev/null 2>&1 || die "stack up failed (see $UITGO_RUN_DIR/logs)"
+
+processes_csv="$raw/soak-processes.csv"
+requests_csv="$raw/soak-requests.csv"
+
+# Memory (KiB) of a process and its children: the sum of their PSS, which
+# shares each shared page among the processes mapping it (a sum of RSS would
+# count PostgreSQL's shared buffers once per backend that touched them).
+tree_pss() {
+  local pid total=0 kb
+  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    kb=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+# "<in use> <open>" connections of a service's Postgres pools (its /metrics).
+pool_use() {
+  curl -sf --max-time 2 "http://127.0.0.1:$1/metrics" | awk '
+    /^pg_pool_connections\{/ && /state="in_use"/ { used += $NF }
+    /^pg_pool_connections\{/ && (/state="in_use"/ || /state="idle"/) { open += $NF }
+    END { printf "%d %d\n", used, open }'
+}
+
+sample() {
+  local started=$1 t name pid rss fds threads used open port
+  echo "t_s,process,pss_kb,fds,threads,pool_in_use,pool_open"
+  while :; do
+    t=$((SECONDS - started))
+    for file in "$UITGO_RUN_DIR"/pids/*.pid; do
+      name=$(basename "$file" .pid)
+      read -r pid <"$file" || continue
+      [[ -d "/proc/$pid" ]] || continue
+      rss=$(tree_pss "$pid")
+      fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+      threads=$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+      used="" open=""
+      case "$name" in
+        user-service) port=$UITGO_USER_PORT ;;
+        trip-service) port=$UITGO_TRIP_PORT ;;
+        driver-service) port=$UITGO_DRIVER_PORT ;;
+        *) port="" ;;
+      esac
+      if [[ -n "$port" ]]; then read -r used open < <(pool_use "$port" || echo "0 0"); fi
+      echo "$t,$name,$rss,$fds,$threads,$used,$open"
+    done
+    sleep "$SAMPLE_SECONDS"
+  done
+}
+
+say "$stamp; soak for $DURATION (${duration_s} s), samples every ${SAMPLE_SECONDS} s, results in $OUT_DIR"
+sample "$SECONDS" >"$processes_csv" &
+sampler_pid=$!
+API_BASE="http://127.0.0.1:$UITGO_GATEWAY_PORT" DURATION="${duration_s}s" TARGET_RPS="${TARGET_RPS:-20}" \
+  SEED_TOKEN_TTL_SECONDS=$((duration_s + 3600)) RESULT="$raw/soak.json" \
+  "$SCRIPT_DIR/loadtest.sh" soak >"$raw/soak-loadgen.txt" 2>&1 || say "the load generator reported failures (see $raw/soak-loadgen.txt)"
+kill "$sampler_pid" 2>/dev/null || true
+sampler_pid=""
+mv "$raw/soak.csv" "$requests_csv"
+
+# ---------------------------------------------------------------- report
+
+# The trips' p99 per minute: the mean of the per-second p99 of POST /v1/trips.
+awk -F, 'NR > 1 && $2 == "riders" { m = int($1 / 60); s[m] += $7; n[m]++ }
+  END { for (m in s) printf "%d %.2f\n", m, s[m] / n[m] }' "$requests_csv" | sort -n >"$raw/soak-p99.dat"
+
+gnuplot <<EOF
+set terminal pngcairo size 1200,900
+set output "$OUT_DIR/soak.png"
+set datafile separator ","
+set multiplot layout 3,1 title "Soak, $stamp, $DURATION"
+set xlabel "minutes"
+set ylabel "memory, PSS (MiB)"
+set key outside right
+plot for [p in "user-service trip-service driver-service postgres redis nginx"] \
+  sprintf("< grep ',%s,' $processes_csv", p) using (\$1 / 60):(\$3 / 1024) with lines title p
+set ylabel "open descriptors"
+plot for [p in "user-service trip-service driver-service"] \
+  sprintf("< grep ',%s,' $processes_csv", p) using (\$1 / 60):4 with lines title p
+set datafile separator whitespace
+set ylabel "POST /v1/trips p99 (ms)"
+plot "$raw/soak-p99.dat" using 1:2 with lines title "per-second p99, mean per minute"
+unset multiplot
+EOF
+
+# "<first tenth average> <last tenth average>" of column $2 for process $1.
+ends() {
+  awk -F, -v p="$1" -v c="$2" -v span="$duration_s" 'NR > 1 && $2 == p && $c != "" {
+      if ($1 <= span / 10) { a += $c; na++ } else if ($1 >= span * 9 / 10) { b += $c; nb++ } }
+    END { if (na && nb) printf "%.0f %.0f\n", a / na, b / nb; else print "n/a n/a" }' "$processes_csv"
+}
+change() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%+.1f %%", (b - a) * 100 / a; else print "n/a" }'; }
+
+summary="$OUT_DIR/soak.md"
+{
+  echo "$stamp, \`make soak DURATION=$DURATION\` (scripts/soak.sh), trips at ${TARGET_RPS:-20}/s and searches at"
+  echo "20/s with 50 simulated drivers, samples every ${SAMPLE_SECONDS} s; first and last tenth of the run averaged."
+  echo "Chart: [soak.png](perf/soak.png)."
+  echo
+  echo "| process | memory (PSS) first → last tenth (MiB) | change | descriptors first → last | Postgres pool in use (avg of last tenth) |"
+  echo "|---|---|---|---|---|"
+  for p in user-service trip-service driver-service postgres redis nginx; do
+    read -r r1 r2 < <(ends "$p" 3)
+    read -r f1 f2 < <(ends "$p" 4)
+    read -r _ u2 < <(ends "$p" 6)
+    echo "| $p | $(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.1f → %.1f", a / 1024, b / 1024 }') | $(change "$r1" "$r2") | $f1 → $f2 | ${u2} |"
+  done
+  echo
+  read -r q1 q2 < <(awk -v span="$((duration_s / 60))" '{ if ($1 <= span / 10) { a += $2; na++ } else if ($1 >= span * 9 / 10) { b += $2; nb++ } }
+    END { if (na && nb) printf "%.1f %.1f\n", a / na, b / nb; else print "n/a n/a" }' "$raw/soak-p99.dat")
+  echo "POST /v1/trips p99 (per-second p99, averaged): ${q1} ms over the first tenth, ${q2} ms over the last."
+  echo "Load generator summary: $(grep -m1 -E 'requests|http_reqs' "$raw/soak-loadgen.txt" || echo "see raw/soak-loadgen.txt")"
+} >"$summary"
+cat "$summary"
+
+if [[ "${UPDATE_PERFORMANCE_MD:-1}" == 1 ]]; then
+  replace_marked_section "$REPO_DIR/docs/PERFORMANCE.md" soak "$summary" "## Soak (\`make soak\`)"
+fi
