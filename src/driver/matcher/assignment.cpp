@@ -81,7 +81,7 @@ awaitable<void> Assignment::release(const std::string& driver_id, const std::str
 awaitable<peers::MatchAnswer> Assignment::assign(const peers::InternalTrip& trip, const std::string& request_id,
                                                  std::set<std::string> skip) {
   for (;;) {
-    const auto held = co_await reserve_first(trip, skip);
+    const auto held = co_await reserve_first(trip, skip, Record::now);
     if (!held) break;
     std::optional<peers::OfferResult> result;
     std::exception_ptr failure;
@@ -123,28 +123,57 @@ awaitable<std::optional<peers::MatchAnswer>> Assignment::settle_offer(const peer
 }
 
 awaitable<std::optional<Assignment::Held>> Assignment::reserve_one_of(const peers::InternalTrip& trip,
-                                                                      const Candidates& found) {
+                                                                      const Candidates& found, Record record) {
   for (const auto& driver_id : found.ids) {
-    const bool reserved = co_await app_.reserve(driver_id, trip.id);
-    if (reserved) co_return Held{.driver_id = driver_id, .unlocated = found.unlocated.contains(driver_id)};
+    Held held{.driver_id = driver_id, .unlocated = found.unlocated.contains(driver_id)};
+    if (record == Record::now) {
+      const bool reserved = co_await app_.reserve(driver_id, trip.id);
+      if (reserved) co_return held;
+      continue;
+    }
+    const auto outcome = co_await app_.index.reserve(driver_id, trip.id, now_ms());
+    if (outcome == Reservation::not_free) continue;
+    held.fresh = outcome == Reservation::reserved;
+    co_return held;
   }
   co_return std::nullopt;
+}
+
+awaitable<void> Assignment::record_batch(const std::vector<const peers::InternalTrip*>& trips,
+                                         std::vector<std::optional<Held>>& held, std::vector<bool>& retry) {
+  std::vector<std::string> drivers;
+  std::vector<std::string> trip_ids;
+  for (std::size_t i = 0; i < trips.size(); ++i) {
+    if (!held[i]) continue;
+    drivers.push_back(held[i]->driver_id);
+    trip_ids.push_back(trips[i]->id);
+  }
+  const auto recorded = co_await app_.profiles.set_trips(drivers, trip_ids);
+  for (std::size_t i = 0; i < trips.size(); ++i) {
+    if (!held[i] || recorded.contains(held[i]->driver_id)) continue;
+    // Indexed but without a profile (deleted meanwhile): not a candidate.
+    log::warn("reservation skipped: driver has no profile",
+              {{"driverId", held[i]->driver_id}, {"tripId", trips[i]->id}});
+    if (held[i]->fresh) co_await app_.index.release(held[i]->driver_id, trips[i]->id, now_ms());
+    retry[i] = true;
+    held[i].reset();
+  }
 }
 
 // The nearest few first (one cheap search), all in reach only when none of
 // them could be reserved, then the unlocated drivers.
 awaitable<std::optional<Assignment::Held>> Assignment::reserve_first(const peers::InternalTrip& trip,
-                                                                     const std::set<std::string>& skip) {
+                                                                     const std::set<std::string>& skip, Record record) {
   auto passed = skip;
   for (const int limit : {kFirstLook, kMaxLimit}) {
     const auto located = co_await located_candidates(trip, limit, passed);
-    auto held = co_await reserve_one_of(trip, located);
+    auto held = co_await reserve_one_of(trip, located, record);
     if (held) co_return held;
     passed.insert(located.ids.begin(), located.ids.end());
     if (!located.maybe_more) break;
   }
   const auto unlocated = co_await unlocated_candidates(trip, passed);
-  co_return co_await reserve_one_of(trip, unlocated);
+  co_return co_await reserve_one_of(trip, unlocated, record);
 }
 
 awaitable<void> Assignment::release_all(const std::vector<const peers::InternalTrip*>& trips,
@@ -154,30 +183,47 @@ awaitable<void> Assignment::release_all(const std::vector<const peers::InternalT
   }
 }
 
+awaitable<void> Assignment::release_index(const std::vector<const peers::InternalTrip*>& trips,
+                                          const std::vector<std::optional<Held>>& held) {
+  for (std::size_t i = 0; i < held.size(); ++i) {
+    if (!held[i] || !held[i]->fresh) continue;
+    try {
+      co_await app_.index.release(held[i]->driver_id, trips[i]->id, now_ms());
+    } catch (const std::exception& e) {
+      log::error("matcher could not release a driver",
+                 {{"driverId", held[i]->driver_id}, {"tripId", trips[i]->id}, {"error", e.what()}});
+    }
+  }
+}
+
 awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_many(
     const std::vector<const peers::InternalTrip*>& trips, const std::string& request_id) {
   std::vector<std::optional<Held>> held(trips.size());
-  std::vector<peers::TripClient::OfferItem> items;
-  std::vector<std::size_t> offered;  // index in `trips` of each item
+  std::vector<bool> retry(trips.size(), false);  // go on one by one (rare)
   std::exception_ptr failure;
   const std::set<std::string> no_skip;
   try {
-    for (std::size_t i = 0; i < trips.size(); ++i) {
-      held[i] = co_await reserve_first(*trips[i], no_skip);
-      if (!held[i]) continue;
-      items.push_back({.trip_id = trips[i]->id, .driver_id = held[i]->driver_id, .attempt = trips[i]->match_attempt});
-      offered.push_back(i);
-    }
+    for (std::size_t i = 0; i < trips.size(); ++i) held[i] = co_await reserve_first(*trips[i], no_skip, Record::later);
+    co_await record_batch(trips, held, retry);
   } catch (...) {
     failure = std::current_exception();
   }
+  if (failure) {
+    co_await release_index(trips, held);  // nothing was recorded in Postgres
+    std::rethrow_exception(failure);
+  }
+  std::vector<peers::TripClient::OfferItem> items;
+  std::vector<std::size_t> offered;  // index in `trips` of each item
+  for (std::size_t i = 0; i < trips.size(); ++i) {
+    if (!held[i]) continue;
+    items.push_back({.trip_id = trips[i]->id, .driver_id = held[i]->driver_id, .attempt = trips[i]->match_attempt});
+    offered.push_back(i);
+  }
   std::vector<peers::OfferResult> results;
-  if (!failure && !items.empty()) {
-    try {
-      results = co_await app_.trips.offer_many(items, request_id);
-    } catch (...) {
-      failure = std::current_exception();
-    }
+  try {
+    if (!items.empty()) results = co_await app_.trips.offer_many(items, request_id);
+  } catch (...) {
+    failure = std::current_exception();
   }
   if (failure) {
     // Unknown whether the offers were made: as for one offer, the
@@ -186,21 +232,25 @@ awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_man
     std::rethrow_exception(failure);
   }
   std::vector<std::optional<peers::MatchAnswer>> answers(trips.size());
-  for (std::size_t i = 0; i < trips.size(); ++i) {
-    if (!held[i]) {
-      count("no_driver");
-      answers[i] = peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
-    }
-  }
+  std::vector<std::set<std::string>> skip(trips.size());
   for (std::size_t k = 0; k < offered.size(); ++k) {
     const auto i = offered[k];
     answers[i] = co_await settle_offer(*trips[i], *held[i], results[k], request_id);
-    if (answers[i]) continue;
-    try {  // excluded: the next candidates, one call each (rare)
-      const std::set<std::string> skip{held[i]->driver_id};
-      answers[i] = co_await assign(*trips[i], request_id, skip);
-    } catch (const std::exception& e) {
-      log::warn("matcher failed after an excluded driver", {{"tripId", trips[i]->id}, {"error", e.what()}});
+    if (!answers[i]) {  // excluded: the next candidates
+      retry[i] = true;
+      skip[i].insert(held[i]->driver_id);
+    }
+  }
+  for (std::size_t i = 0; i < trips.size(); ++i) {
+    if (retry[i]) {
+      try {
+        answers[i] = co_await assign(*trips[i], request_id, skip[i]);
+      } catch (const std::exception& e) {
+        log::warn("matcher failed on a trip of a batch", {{"tripId", trips[i]->id}, {"error", e.what()}});
+      }
+    } else if (!held[i]) {
+      count("no_driver");
+      answers[i] = peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
     }
   }
   co_return answers;

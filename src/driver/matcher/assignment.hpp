@@ -50,9 +50,10 @@ class Assignment {
   // `skip`: drivers not to try (already refused for this trip).
   awaitable<peers::MatchAnswer> assign(const peers::InternalTrip& trip, const std::string& request_id,
                                        std::set<std::string> skip = {});
-  // The same for several trips at once: a reservation for each, then ONE
-  // offer call for all of them. A trip whose driver turns out excluded goes
-  // on through assign(). nullopt for a trip whose own follow-up failed; a
+  // The same for several trips at once: a reservation for each (in the
+  // index, then ONE Postgres statement for all), then ONE offer call for all
+  // of them. A trip whose driver turns out excluded (or without a profile)
+  // goes on through assign(). nullopt for a trip whose own follow-up failed; a
   // failure of the batch's offer call releases every reservation and throws.
   awaitable<std::vector<std::optional<peers::MatchAnswer>>> assign_many(
       const std::vector<const peers::InternalTrip*>& trips, const std::string& request_id);
@@ -74,12 +75,25 @@ class Assignment {
   struct Held {  // a reservation waiting for its offer
     std::string driver_id;
     bool unlocated = false;
+    bool fresh = true;  // made now (false: the driver already held this trip)
   };
+  // now: each reservation is recorded in Postgres at once (DriverApp::reserve);
+  // later: only in the index, the caller records a batch (record_batch).
+  enum class Record { now, later };
   // The first candidate that could be reserved; nullopt: nobody free.
-  awaitable<std::optional<Held>> reserve_first(const peers::InternalTrip& trip, const std::set<std::string>& skip);
-  awaitable<std::optional<Held>> reserve_one_of(const peers::InternalTrip& trip, const Candidates& found);
+  awaitable<std::optional<Held>> reserve_first(const peers::InternalTrip& trip, const std::set<std::string>& skip,
+                                               Record record);
+  awaitable<std::optional<Held>> reserve_one_of(const peers::InternalTrip& trip, const Candidates& found,
+                                                Record record);
+  // Records the batch's index reservations in ONE statement; a driver without
+  // a profile loses its reservation (its trip is marked in `retry`).
+  awaitable<void> record_batch(const std::vector<const peers::InternalTrip*>& trips,
+                               std::vector<std::optional<Held>>& held, std::vector<bool>& retry);
   awaitable<void> release_all(const std::vector<const peers::InternalTrip*>& trips,
                               const std::vector<std::optional<Held>>& held);
+  // Undoes the fresh index reservations of a batch not recorded in Postgres.
+  awaitable<void> release_index(const std::vector<const peers::InternalTrip*>& trips,
+                                const std::vector<std::optional<Held>>& held);
   // What one offer's result means for the match (releasing when it failed).
   awaitable<std::optional<peers::MatchAnswer>> settle_offer(const peers::InternalTrip& trip, const Held& held,
                                                             peers::OfferResult result, const std::string& request_id);

@@ -42,6 +42,10 @@ constexpr const char* kSetAvailability =
 constexpr const char* kState =
     "SELECT availability, current_trip_id::text AS current_trip_id FROM drivers WHERE id = $1";
 constexpr const char* kSetTrip = "UPDATE drivers SET current_trip_id = $2, trip_checked_at = now() WHERE id = $1";
+// One statement for a batch of reservations (distinct drivers).
+constexpr const char* kSetTrips =
+    "UPDATE drivers d SET current_trip_id = v.trip_id, trip_checked_at = now()"
+    " FROM unnest($1::uuid[], $2::uuid[]) AS v(id, trip_id) WHERE d.id = v.id RETURNING d.id::text AS id";
 constexpr const char* kClearTrip =
     "UPDATE drivers SET current_trip_id = NULL, free_since = now() WHERE id = $1 AND current_trip_id = $2";
 constexpr const char* kClaimUnchecked =
@@ -205,6 +209,15 @@ awaitable<std::vector<Summary>> ProfileStore::summaries(const std::vector<std::s
 awaitable<bool> ProfileStore::set_trip(const std::string& id, const std::string& trip_id) {
   const auto r = co_await db_.query(kSetTrip, {id, trip_id});
   co_return r.affected_rows() > 0;
+}
+
+awaitable<std::set<std::string>> ProfileStore::set_trips(const std::vector<std::string>& driver_ids,
+                                                         const std::vector<std::string>& trip_ids) {
+  std::set<std::string> recorded;
+  if (driver_ids.empty()) co_return recorded;
+  const auto r = co_await db_.query(kSetTrips, {uuid_array(driver_ids), uuid_array(trip_ids)});
+  for (int i = 0; i < r.rows(); ++i) recorded.insert(r.get<std::string>(i, "id"));
+  co_return recorded;
 }
 
 awaitable<bool> ProfileStore::clear_trip(const std::string& id, const std::string& trip_id) {

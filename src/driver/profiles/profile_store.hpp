@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ class ProfileStore {
 
   // Marks the reservation in Postgres; returns false when nothing matched.
   awaitable<bool> set_trip(const std::string& id, const std::string& trip_id);
+  // The same for several drivers (distinct) in ONE statement, driver_ids[i]
+  // for trip_ids[i]; returns the drivers that have a profile (were marked).
+  awaitable<std::set<std::string>> set_trips(const std::vector<std::string>& driver_ids,
+                                             const std::vector<std::string>& trip_ids);
   // Clears it only if it is `trip_id`; returns whether it was.
   awaitable<bool> clear_trip(const std::string& id, const std::string& trip_id);
 

@@ -16,7 +16,11 @@ namespace {
 
 matching::Stack* env = nullptr;
 const auto* const environment = share_per_binary(env, [] {
-  return std::make_unique<matching::Stack>(Env{{"OFFER_TIMEOUT_SECONDS", "120"},
+  // Every driver here goes online where its trip starts. Unlocated drivers
+  // as candidates would let a trip of an earlier test (still waiting) take a
+  // new driver in the instant between its status change and its first ping.
+  return std::make_unique<matching::Stack>(Env{{"MATCH_UNLOCATED_DRIVERS", "false"},
+                                               {"OFFER_TIMEOUT_SECONDS", "120"},
                                                {"MATCH_DEADLINE_SECONDS", "300"},
                                                {"MATCH_RETRY_MAX_MS", "500"},
                                                {"WS_MAX_MESSAGE_BYTES", "4096"},
@@ -313,8 +317,7 @@ TEST(LiveTracking, AClientThatNeverAnswersIsDisconnected) {
   // pong; by then the reading client has been connected as long and answered
   // every ping.
   EXPECT_TRUE(eventually(
-      [&] { return metric(instance(0), "websocket_disconnects_total", {"reason=\"idle\""}, 0) > idle_before; },
-      30s))
+      [&] { return metric(instance(0), "websocket_disconnects_total", {"reason=\"idle\""}, 0) > idle_before; }, 30s))
       << "a client answering no ping was never disconnected";
   rider->send(R"({"type":"ping"})");
   EXPECT_TRUE(rider->next_of_type("pong").has_value()) << "an active client was disconnected";
