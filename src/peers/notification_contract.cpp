@@ -1,5 +1,7 @@
 #include "peers/notification_contract.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
@@ -40,6 +42,23 @@ TripNotice TripNotice::from_fields(const json::Fields& f) {
   n.dest_text = f.optional_string("destText", {.min_length = 0, .max_length = 500}).value_or("");
   n.cancel_reason = f.optional_string("cancelReason", {.min_length = 0, .max_length = 200});
   return n;
+}
+
+std::vector<std::vector<TripNotice>> notice_batches(std::vector<TripNotice> notices, std::size_t max_count,
+                                                    std::size_t max_bytes) {
+  std::vector<std::vector<TripNotice>> batches;
+  std::size_t bytes = 0;
+  for (auto& notice : notices) {
+    const auto size = boost::json::serialize(notice.to_json()).size();
+    const bool full = !batches.empty() && (batches.back().size() >= max_count || bytes + size > max_bytes);
+    if (batches.empty() || full) {
+      batches.emplace_back();
+      bytes = 0;
+    }
+    batches.back().push_back(std::move(notice));
+    bytes += size;
+  }
+  return batches;
 }
 
 std::string trip_notice_id(std::string_view kind, std::string_view trip_id, std::string_view user_id) {

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/json_body.hpp"
 
@@ -48,6 +49,17 @@ struct TripNotice {
 };
 
 inline constexpr std::size_t kMaxNoticeBatch = 100;
+// Serialized notices per batch body at most: well under the receiving
+// server's HTTP_MAX_BODY_BYTES (64 KiB by default), since a notice's texts
+// alone may take a few KiB.
+inline constexpr std::size_t kMaxNoticeBatchBytes = 32 * 1024;
+
+// `notices` in order, cut into batches of at most `max_count` notices and
+// `max_bytes` of serialized notices each (a notice larger than that alone
+// still gets a batch of its own).
+std::vector<std::vector<TripNotice>> notice_batches(std::vector<TripNotice> notices,
+                                                    std::size_t max_count = kMaxNoticeBatch,
+                                                    std::size_t max_bytes = kMaxNoticeBatchBytes);
 
 // "trip.<kind>:<tripId>:<userId>": a trip reaches each kind once per recipient
 // (an offer goes to a driver at most once per trip), so the id names the event.

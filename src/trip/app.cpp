@@ -61,8 +61,9 @@ awaitable<void> settle_trip(peers::UserClient& users, const OutboxRow& row, bool
 // trip_notification rows: user-service keys the inbox by event id, so a
 // redelivery inserts nothing. A notification never holds up a trip: the row
 // waits in the outbox while user-service is away.
-// Up to kNoticeBatch rows per call to user-service. A malformed payload can
-// never be delivered: it is dropped (logged) and counts as done.
+// Up to kNoticeBatch rows per call to user-service (fewer when their texts
+// are long: peers::notice_batches). A malformed payload can never be
+// delivered: it is dropped (logged) and counts as done.
 awaitable<std::vector<bool>> notify_users(peers::UserClient& users, const std::vector<OutboxRow>& rows) {
   std::vector<peers::TripNotice> notices;
   for (const auto& row : rows) {
@@ -72,9 +73,11 @@ awaitable<std::vector<bool>> notify_users(peers::UserClient& users, const std::v
       log::error("outbox: malformed trip_notification payload dropped", {{"outboxId", row.id}, {"error", e.what()}});
     }
   }
-  if (!notices.empty()) {
-    const std::string request_id = "outbox-" + std::to_string(rows.front().id);
-    const auto results = co_await users.notify_trip_events(notices, request_id);
+  // A failed call fails every row of the pass; the ones delivered already
+  // are applied once anyway (idempotent by event id).
+  const std::string request_id = "outbox-" + std::to_string(rows.front().id);
+  for (const auto& batch : peers::notice_batches(std::move(notices), kNoticeBatch)) {
+    const auto results = co_await users.notify_trip_events(batch, request_id);
     log::debug("trip notifications delivered", {{"notices", results.size()}});
   }
   co_return std::vector<bool>(rows.size(), true);
