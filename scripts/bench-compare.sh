@@ -69,9 +69,7 @@ require_tools --hint "scripts/install-deps.sh --bench" jq gnuplot redis-benchmar
 export UITGO_RUN_DIR
 UITGO_RUN_DIR=$(mktemp -d /tmp/uitgo-bench-compare.XXXXXX)
 use_private_stack
-export UITGO_PG_PORT=$PORT_BASE UITGO_PG_REPLICA_PORT=$((PORT_BASE + 1)) UITGO_REDIS_PORT=$((PORT_BASE + 2))
-export UITGO_GATEWAY_PORT=$((PORT_BASE + 3)) UITGO_USER_PORT=$((PORT_BASE + 4)) UITGO_TRIP_PORT=$((PORT_BASE + 5))
-export UITGO_DRIVER_PORT=$((PORT_BASE + 6))
+use_port_base "$PORT_BASE"
 export LOG_LEVEL=warn DRIVER_STALE_SECONDS=3600
 export OFFER_TIMEOUT_SECONDS=$OFFER_SECONDS OFFER_EXPIRY_BACKSTOP_SECONDS=$OFFER_SECONDS
 readonly API="http://127.0.0.1:$UITGO_GATEWAY_PORT"

@@ -85,6 +85,15 @@ use_private_stack() {
   STACK_SECRETS="$UITGO_RUN_DIR/secrets.env"
 }
 
+# use_port_base BASE: a private stack on ports BASE..BASE+6 of 127.0.0.1
+# (postgres, its replica, redis, gateway, user, trip, driver service).
+use_port_base() {
+  local base=$1
+  export UITGO_PG_PORT=$base UITGO_PG_REPLICA_PORT=$((base + 1)) UITGO_REDIS_PORT=$((base + 2))
+  export UITGO_GATEWAY_PORT=$((base + 3)) UITGO_USER_PORT=$((base + 4)) UITGO_TRIP_PORT=$((base + 5))
+  export UITGO_DRIVER_PORT=$((base + 6))
+}
+
 # Capacity benchmarks drive thousands of requests a second from a few
 # synthetic tokens (bench/driver_load, wrk): the per-user limits and the
 # open-trip cap would measure the limiter instead. make bench-compare, make

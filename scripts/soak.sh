@@ -46,9 +46,7 @@ duration_s=$(seconds_of "$DURATION")
 
 export UITGO_RUN_DIR
 UITGO_RUN_DIR=$(mktemp -d /tmp/uitgo-soak.XXXXXX)
-export UITGO_PG_PORT=$PORT_BASE UITGO_PG_REPLICA_PORT=$((PORT_BASE + 1)) UITGO_REDIS_PORT=$((PORT_BASE + 2))
-export UITGO_GATEWAY_PORT=$((PORT_BASE + 3)) UITGO_USER_PORT=$((PORT_BASE + 4)) UITGO_TRIP_PORT=$((PORT_BASE + 5))
-export UITGO_DRIVER_PORT=$((PORT_BASE + 6))
+use_port_base "$PORT_BASE"
 use_private_stack
 require_uitgo_bin
 require_tools --hint "scripts/install-deps.sh --bench" gnuplot curl

@@ -80,18 +80,6 @@ const std::string kResolveOffer =
 
 const std::string kOfferOutcome = "SELECT outcome FROM trip_offers WHERE trip_id = $1 AND driver_id = $2";
 
-const std::string kInternal =
-    "SELECT " + kColumns + ","
-    " (extract(epoch FROM now() - t.created_at) * 1000)::bigint AS age_ms,"
-    " (extract(epoch FROM now() - t.offered_at) * 1000)::bigint AS offer_age_ms"
-    " FROM trips t WHERE t.id = $1";
-
-const std::string kOffers =
-    "SELECT driver_id::text AS driver_id, attempt, outcome, "
-    UITGO_UTC_TEXT("offered_at") " AS offered_at, "
-    UITGO_UTC_TEXT("resolved_at") " AS resolved_at"
-    " FROM trip_offers WHERE trip_id = $1 ORDER BY offered_at, driver_id";
-
 const std::string kInternalMany =
     "SELECT " + kColumns + ","
     " (extract(epoch FROM now() - t.created_at) * 1000)::bigint AS age_ms,"
@@ -237,12 +225,10 @@ Offer read_offer(const pg::Result& r, int row) {
 }  // namespace
 
 awaitable<std::optional<MatchingView>> TripStore::internal(pg::Pool& db, const std::string& id) {
-  auto r = co_await db.query(kInternal, pg::Params{id});
-  if (r.empty()) co_return std::nullopt;
-  auto out = read_matching_view(r, 0);
-  auto offers = co_await db.query(kOffers, pg::Params{id});
-  for (int i = 0; i < offers.rows(); ++i) out.offers.push_back(read_offer(offers, i));
-  co_return out;
+  const std::vector<std::string> ids{id};
+  auto views = co_await internal_many(db, ids);
+  if (views.empty()) co_return std::nullopt;
+  co_return std::move(views.front());
 }
 
 awaitable<std::vector<MatchingView>> TripStore::internal_many(pg::Pool& db, const std::vector<std::string>& ids) {
