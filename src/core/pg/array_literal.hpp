@@ -1,11 +1,12 @@
 // Postgres array literals ("{1.5,2,3}") for array parameters, so that a batch
 // of rows travels as one parameter per column and is written by one statement
 // (`unnest($1::uuid[], $2::float8[], ...)`) instead of one statement per row.
-// Elements must not need quoting: numbers, UUIDs, NULL.
+// Numbers, UUIDs and NULL go as they are; any other text through append_quoted.
 #pragma once
 
 #include <charconv>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace uitgo::pg {
@@ -17,6 +18,16 @@ void append_number(std::string& out, T value) {
   char buf[32];
   const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
   out.append(buf, end);
+}
+
+// Appends `text` as a quoted element: any text (JSON, spaces, commas, quotes).
+inline void append_quoted(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
 }
 
 // "{e1,e2,...}" where `element(out, item)` appends each item's element.

@@ -107,10 +107,10 @@ awaitable<Changed> apply_transition(pg::Tx& tx, const Trip& trip, Status to, con
 }
 
 awaitable<bool> add_notices(pg::Tx& tx, const std::vector<peers::TripNotice>& notices) {
-  for (const auto& notice : notices) {
-    const auto payload = boost::json::serialize(notice.to_json());
-    co_await Outbox::add(tx, kTripNotification, payload);
-  }
+  std::vector<std::string> payloads;
+  payloads.reserve(notices.size());
+  for (const auto& notice : notices) payloads.push_back(boost::json::serialize(notice.to_json()));
+  co_await Outbox::add_many(tx, kTripNotification, payloads);
   co_return !notices.empty();
 }
 

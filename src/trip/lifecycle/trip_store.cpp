@@ -19,7 +19,7 @@ const std::string kColumns = trip_columns();
 
 // $11 = MAX_OPEN_TRIPS_PER_RIDER: the trip takes the rider's lowest free
 // slot (migration trip/007); no row when every slot is held.
-const std::string kInsert =
+const std::string kInsertTrip =
     "INSERT INTO trips AS t (id, rider_id, status, origin_text, dest_text, service_id,"
     "                        origin_lat, origin_lng, dest_lat, dest_lng, fare_estimate, open_slot)"
     " SELECT coalesce($1::uuid, gen_random_uuid()), $2, 'requested', $3, $4, $5, $6, $7, $8, $9, $10, pick.slot"
@@ -28,7 +28,23 @@ const std::string kInsert =
     "                                    AND o.status IN " UITGO_OPEN_STATUSES ")"
     "                ORDER BY s LIMIT 1)::smallint AS slot) pick"
     " WHERE $11::int = 0 OR pick.slot IS NOT NULL"
-    " RETURNING " + kColumns;
+    " RETURNING *";
+
+// The trip, its first event and its match event in one statement: one round
+// trip, atomic without a transaction. The match event's JSON is completed
+// with what only the insert knows (id, creation time, attempt).
+const std::string kInsert =
+    "WITH created AS (" + kInsertTrip + "),"
+    " first_event AS (INSERT INTO trip_events (trip_id, from_status, to_status, actor_id, actor_role)"
+    "                 SELECT id, NULL, 'requested', $12::text, $13::text FROM created),"
+    " match_event AS (INSERT INTO outbox (kind, payload, next_attempt_at)"
+    "                 SELECT $14::text, $15::jsonb || jsonb_build_object("
+    "                          'tripId', c.id::text, 'createdAt', " UITGO_UTC_TEXT("c.created_at") ","
+    "                          'createdAtMs', (extract(epoch FROM c.created_at) * 1000)::bigint,"
+    "                          'attempt', c.match_attempt),"
+    "                        now() + make_interval(secs => $16::float8)"
+    "                 FROM created c RETURNING id)"
+    " SELECT " + kColumns + ", m.id AS outbox_id FROM created t, match_event m";
 
 const std::string kOpenTrip =
     "SELECT id::text AS id FROM trips WHERE rider_id = $1::uuid AND status IN " UITGO_OPEN_STATUSES
@@ -68,6 +84,22 @@ const std::string kOffer =
 
 const std::string kRecordOffer =
     "INSERT INTO trip_offers (trip_id, driver_id, attempt) VALUES ($1, $2, $3)";
+
+// Several offers in one statement. Rows are locked in trip id order, so two
+// batches never wait on each other in a cycle; `item` is the 1-based index
+// of the offer made on each row.
+const std::string kOfferMany =
+    "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS v(trip_id, driver_id, attempt, item)),"
+    " locked AS (SELECT t.id FROM trips t WHERE t.id IN (SELECT trip_id FROM v)"
+    "              AND t.status = 'requested' AND t.driver_id IS NULL ORDER BY t.id FOR UPDATE),"
+    " made AS (UPDATE trips t SET driver_id = v.driver_id, offered_at = now(), updated_at = now(),"
+    "                 match_attempt = greatest(t.match_attempt, v.attempt)"
+    "          FROM locked l JOIN v ON v.trip_id = l.id"
+    "          WHERE t.id = l.id AND t.status = 'requested' AND t.driver_id IS NULL"
+    "            AND NOT EXISTS (SELECT 1 FROM trip_offers o WHERE o.trip_id = t.id AND o.driver_id = v.driver_id)"
+    "          RETURNING t.*, v.attempt AS offer_attempt, v.item),"
+    " recorded AS (INSERT INTO trip_offers (trip_id, driver_id, attempt) SELECT id, driver_id, offer_attempt FROM made)"
+    " SELECT " + kColumns + ", t.item FROM made t";
 
 const std::string kEndOffer =
     "UPDATE trips t SET driver_id = NULL, offered_at = NULL, updated_at = now(), match_attempt = t.match_attempt + 1"
@@ -125,20 +157,43 @@ std::optional<std::string> status_array(const std::vector<Status>& statuses) {
   return out + "}";
 }
 
+template <class Db>
+awaitable<std::optional<CreatedTrip>> insert_on(Db& db, const NewTrip& n, const TripOpening& opening,
+                                                std::int64_t max_open) {
+  const auto& q = n.request;
+  const pg::Result r = co_await db.query(
+      kInsert, pg::Params{n.id, n.rider_id, q.origin_text, q.dest_text, q.service_id, q.origin_lat, q.origin_lng,
+                          q.dest_lat, q.dest_lng, n.fare_estimate, max_open, opening.author_id, opening.author_role,
+                          opening.outbox_kind, opening.match_event, opening.outbox_delay_seconds});
+  if (r.empty()) co_return std::nullopt;
+  co_return CreatedTrip{.trip = read_trip(r, 0), .outbox_id = r.get<std::int64_t>(0, "outbox_id")};
+}
+
+template <class Db>
+awaitable<std::optional<std::string>> open_trip_on(Db& db, const std::string& rider_id) {
+  const pg::Result r = co_await db.query(kOpenTrip, pg::Params{rider_id});
+  if (r.empty()) co_return std::nullopt;
+  co_return r.get<std::string>(0, "id");
+}
+
 }  // namespace
 
-awaitable<std::optional<Trip>> TripStore::insert(pg::Tx& tx, const NewTrip& n, std::int64_t max_open) {
-  const auto& q = n.request;
-  auto r =
-      co_await tx.query(kInsert, pg::Params{n.id, n.rider_id, q.origin_text, q.dest_text, q.service_id, q.origin_lat,
-                                            q.origin_lng, q.dest_lat, q.dest_lng, n.fare_estimate, max_open});
-  co_return first(r);
+awaitable<std::optional<CreatedTrip>> TripStore::insert(pg::Pool& db, const NewTrip& trip, const TripOpening& opening,
+                                                        std::int64_t max_open) {
+  co_return co_await insert_on(db, trip, opening, max_open);
+}
+
+awaitable<std::optional<CreatedTrip>> TripStore::insert(pg::Tx& tx, const NewTrip& trip, const TripOpening& opening,
+                                                        std::int64_t max_open) {
+  co_return co_await insert_on(tx, trip, opening, max_open);
+}
+
+awaitable<std::optional<std::string>> TripStore::open_trip_of(pg::Pool& db, const std::string& rider_id) {
+  co_return co_await open_trip_on(db, rider_id);
 }
 
 awaitable<std::optional<std::string>> TripStore::open_trip_of(pg::Tx& tx, const std::string& rider_id) {
-  auto r = co_await tx.query(kOpenTrip, pg::Params{rider_id});
-  if (r.empty()) co_return std::nullopt;
-  co_return r.get<std::string>(0, "id");
+  co_return co_await open_trip_on(tx, rider_id);
 }
 
 awaitable<std::optional<Trip>> TripStore::find(pg::Pool& db, const std::string& id) {
@@ -185,6 +240,23 @@ awaitable<std::optional<Trip>> TripStore::offer(pg::Tx& tx, const std::string& i
 awaitable<void> TripStore::record_offer(pg::Tx& tx, const std::string& trip_id, const std::string& driver_id,
                                         int attempt) {
   co_await tx.query(kRecordOffer, pg::Params{trip_id, driver_id, attempt});
+}
+
+awaitable<std::vector<std::pair<std::size_t, Trip>>> TripStore::offer_many(
+    pg::Tx& tx, const std::vector<OffersRequest::Item>& items) {
+  using pg::array_literal;
+  using Item = OffersRequest::Item;
+  std::vector<std::pair<std::size_t, Trip>> made;
+  if (items.empty()) co_return made;
+  pg::Params params;
+  params.add(array_literal(items, [](std::string& o, const Item& i) { o += i.trip_id; }));
+  params.add(array_literal(items, [](std::string& o, const Item& i) { o += i.offer.driver_id; }));
+  params.add(array_literal(items, [](std::string& o, const Item& i) { pg::append_number(o, i.offer.attempt); }));
+  const auto r = co_await tx.query(kOfferMany, std::move(params));
+  for (int row = 0; row < r.rows(); ++row) {
+    made.emplace_back(static_cast<std::size_t>(r.get<std::int64_t>(row, "item") - 1), read_trip(r, row));
+  }
+  co_return made;
 }
 
 awaitable<std::optional<Trip>> TripStore::end_offer(pg::Tx& tx, const std::string& id, const std::string& driver_id) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/base/async.hpp"
@@ -20,6 +21,21 @@ struct NewTrip {
   std::string rider_id;
   CreateTripRequest request;
   std::optional<std::int64_t> fare_estimate;
+};
+
+// What the creating statement writes next to the trip: its first event and
+// its match event (an outbox row).
+struct TripOpening {
+  std::string author_id;
+  std::string author_role;
+  std::string outbox_kind;
+  std::string match_event;  // TripEvent JSON; Postgres adds tripId, createdAt, createdAtMs and attempt
+  double outbox_delay_seconds = 0;
+};
+
+struct CreatedTrip {
+  Trip trip;
+  std::int64_t outbox_id = 0;  // the match event's outbox row
 };
 
 struct TripPage {
@@ -62,11 +78,16 @@ struct MatchingView {
 
 class TripStore {
  public:
-  // Nothing when the rider already holds `max_open` open trips (0 = no cap).
-  // Throws pg::QueryError (unique violation of trips_open_slot_uidx) when a
-  // concurrent create took the last slot first.
-  static awaitable<std::optional<Trip>> insert(pg::Tx& tx, const NewTrip& trip, std::int64_t max_open);
+  // The trip with its opening rows, in one statement. Nothing when the rider
+  // already holds `max_open` open trips (0 = no cap). Throws pg::QueryError
+  // (unique violation of trips_open_slot_uidx) when a concurrent create took
+  // the last slot first.
+  static awaitable<std::optional<CreatedTrip>> insert(pg::Pool& db, const NewTrip& trip, const TripOpening& opening,
+                                                      std::int64_t max_open);
+  static awaitable<std::optional<CreatedTrip>> insert(pg::Tx& tx, const NewTrip& trip, const TripOpening& opening,
+                                                      std::int64_t max_open);
   // The rider's newest open trip, if any.
+  static awaitable<std::optional<std::string>> open_trip_of(pg::Pool& db, const std::string& rider_id);
   static awaitable<std::optional<std::string>> open_trip_of(pg::Tx& tx, const std::string& rider_id);
   static awaitable<std::optional<Trip>> find(pg::Pool& db, const std::string& id);
   static awaitable<std::optional<Trip>> find(pg::Tx& tx, const std::string& id);
@@ -83,6 +104,10 @@ class TripStore {
   // has no driver and was never offered to this driver.
   static awaitable<std::optional<Trip>> offer(pg::Tx& tx, const std::string& id, const std::string& driver_id,
                                               int attempt);
+  // offer() and record_offer() for several trips in one statement: the
+  // offers made, each with its index in `items`.
+  static awaitable<std::vector<std::pair<std::size_t, Trip>>> offer_many(pg::Tx& tx,
+                                                                         const std::vector<OffersRequest::Item>& items);
   static awaitable<void> record_offer(pg::Tx& tx, const std::string& trip_id, const std::string& driver_id,
                                       int attempt);
   // Clears the pending offer of `driver_id` (decline, expiry) and counts a

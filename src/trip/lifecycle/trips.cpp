@@ -40,51 +40,65 @@ Lifecycle::Lifecycle(pg::Pool& db, ReadRouting& reads, TripChanges& changes, met
                      LifecycleSettings settings)
     : db_(db), reads_(reads), changes_(changes), metrics_(metrics), settings_(settings) {}
 
-// An Idempotency-Key belongs to whoever sent it (the rider, or the admin booking).
+namespace {
+
+// The match event as far as it is known before the insert.
+std::string match_event_draft(const std::string& rider, const CreateTripRequest& input) {
+  Trip draft;
+  draft.rider_id = rider;
+  draft.origin_lat = input.origin_lat;
+  draft.origin_lng = input.origin_lng;
+  draft.service_id = input.service_id;
+  return trip_event(draft).to_json();
+}
+
+template <class Db>
+awaitable<CreatedTrip> insert_trip(Db& db, const NewTrip& fresh, const TripOpening& opening, std::int64_t max_open) {
+  bool slot_taken = false;  // a concurrent create got the last slot first
+  std::optional<CreatedTrip> created;
+  try {
+    created = co_await TripStore::insert(db, fresh, opening, max_open);
+  } catch (const pg::QueryError& e) {
+    if (!e.is_unique_violation()) throw;
+    slot_taken = true;
+  }
+  if (slot_taken) throw trip_in_progress(std::nullopt);
+  if (!created) {
+    const auto open = co_await TripStore::open_trip_of(db, fresh.rider_id);
+    throw trip_in_progress(open);
+  }
+  co_return std::move(*created);
+}
+
+}  // namespace
+
+// An Idempotency-Key belongs to whoever sent it (the rider, or the admin
+// booking). Without one the trip is a single statement (no transaction).
 awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const Principal& author,
                                                  const CreateTripRequest& input,
                                                  const std::optional<std::string>& key) {
   const std::string author_id = caller_id(author).value_or(rider);
-  const std::string author_role = author.role == "admin" ? "admin" : "rider";
-  const auto fingerprint = key ? input.fingerprint() : std::string();
-  const auto fare = estimate_fare(input.service_id, input.origin_lat, input.origin_lng, input.dest_lat, input.dest_lng);
   const Millis outbox_delay = settings_.async_mode ? Millis(0) : settings_.sync_timeout + kSyncInsuranceSlack;
+  const TripOpening opening{.author_id = author_id,
+                            .author_role = author.role == "admin" ? "admin" : "rider",
+                            .outbox_kind = std::string(kTripMatch),
+                            .match_event = match_event_draft(rider, input),
+                            .outbox_delay_seconds = static_cast<double>(outbox_delay.count()) / 1000.0};
+  NewTrip fresh{.rider_id = rider,
+                .request = input,
+                .fare_estimate = estimate_fare(input.service_id, input.origin_lat, input.origin_lng, input.dest_lat,
+                                               input.dest_lng)};
+  if (!key) {
+    auto created = co_await insert_trip(db_, fresh, opening, settings_.max_open_trips);
+    co_return Inserted{.trip = std::move(created.trip), .outbox_id = created.outbox_id};
+  }
+  const auto fingerprint = input.fingerprint();
   auto body = [&](pg::Tx& tx) -> awaitable<Inserted> {
-    Inserted out;
-    NewTrip fresh;
-    if (key) {
-      auto claim = co_await TripStore::claim_key(tx, author_id, *key, fingerprint);
-      if (!claim.fresh) {
-        out.existing_id = claim.trip_id;
-        out.same_request = claim.same_request;
-        co_return out;
-      }
-      fresh.id = claim.trip_id;
-    }
-    fresh.rider_id = rider;
-    fresh.request = input;
-    fresh.fare_estimate = fare;
-    bool slot_taken = false;  // a concurrent create got the last slot first
-    std::optional<Trip> inserted;
-    try {
-      inserted = co_await TripStore::insert(tx, fresh, settings_.max_open_trips);
-    } catch (const pg::QueryError& e) {
-      if (!e.is_unique_violation()) throw;
-      slot_taken = true;
-    }
-    if (slot_taken) throw trip_in_progress(std::nullopt);
-    if (!inserted) {
-      const auto open = co_await TripStore::open_trip_of(tx, rider);
-      throw trip_in_progress(open);
-    }
-    auto trip = std::move(*inserted);
-    const std::optional<Status> none;
-    const std::optional<std::string> no_reason;
-    co_await TripStore::add_event(tx, trip.id, none, Status::requested, author_id, author_role, no_reason);
-    const auto event = trip_event(trip).to_json();
-    out.outbox_id = co_await Outbox::add(tx, kTripMatch, event, outbox_delay);
-    out.trip = std::move(trip);
-    co_return out;
+    auto claim = co_await TripStore::claim_key(tx, author_id, *key, fingerprint);
+    if (!claim.fresh) co_return Inserted{.existing_id = claim.trip_id, .same_request = claim.same_request};
+    fresh.id = claim.trip_id;
+    auto created = co_await insert_trip(tx, fresh, opening, settings_.max_open_trips);
+    co_return Inserted{.trip = std::move(created.trip), .outbox_id = created.outbox_id};
   };
   co_return co_await db_.transaction(body);
 }

@@ -118,27 +118,20 @@ awaitable<OfferResult> Offers::offer(const std::string& id, const OfferRequest& 
 awaitable<std::vector<std::string>> Offers::offer_many(const std::vector<OffersRequest::Item>& items) {
   std::vector<std::string> outcomes;
   std::vector<std::pair<Trip, const OfferRequest*>> fresh;
-  // Rows are locked in trip id order, so two batches never wait on each other in a cycle.
-  std::vector<std::size_t> by_trip(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) by_trip[i] = i;
-  std::stable_sort(by_trip.begin(), by_trip.end(),
-                   [&](std::size_t a, std::size_t b) { return items[a].trip_id < items[b].trip_id; });
   auto body = [&](pg::Tx& tx) -> awaitable<void> {
     outcomes.assign(items.size(), "");  // a retried transaction starts over
     fresh.clear();
+    auto made = co_await TripStore::offer_many(tx, items);
     std::vector<peers::TripNotice> notices;
-    for (const auto i : by_trip) {
-      const auto& item = items[i];
-      auto made = co_await TripStore::offer(tx, item.trip_id, item.offer.driver_id, item.offer.attempt);
-      if (!made) {
-        const auto refusal = co_await why_not_offered(tx, item.trip_id, item.offer);
-        outcomes[i] = refusal.code;
-        continue;
-      }
-      co_await TripStore::record_offer(tx, item.trip_id, item.offer.driver_id, item.offer.attempt);
-      notices.push_back(offer_notice(*made, item.offer.driver_id));
-      fresh.emplace_back(std::move(*made), &item.offer);
+    for (auto& [i, trip] : made) {
       outcomes[i] = "created";
+      notices.push_back(offer_notice(trip, items[i].offer.driver_id));
+      fresh.emplace_back(std::move(trip), &items[i].offer);
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (!outcomes[i].empty()) continue;
+      const auto refusal = co_await why_not_offered(tx, items[i].trip_id, items[i].offer);
+      outcomes[i] = refusal.code;
     }
     co_await add_notices(tx, notices);
   };

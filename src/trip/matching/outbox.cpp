@@ -4,6 +4,7 @@
 #include <random>
 
 #include "core/base/log.hpp"
+#include "core/pg/array_literal.hpp"
 
 namespace uitgo::trip {
 namespace {
@@ -11,6 +12,11 @@ namespace {
 const std::string kAdd =
     "INSERT INTO outbox (kind, payload, next_attempt_at)"
     " VALUES ($1, $2::jsonb, now() + make_interval(secs => $3)) RETURNING id";
+
+// Ids follow the payloads' order.
+const std::string kAddMany =
+    "INSERT INTO outbox (kind, payload, next_attempt_at)"
+    " SELECT $1, u.payload::jsonb, now() FROM unnest($2::text[]) WITH ORDINALITY AS u(payload, n) ORDER BY u.n";
 
 const std::string kMarkSent = "UPDATE outbox SET sent_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])";
 
@@ -67,6 +73,12 @@ struct OutboxRelay::Kind {
 awaitable<std::int64_t> Outbox::add(pg::Tx& tx, std::string_view kind, const std::string& payload, Millis delay) {
   auto r = co_await tx.query(kAdd, pg::Params{kind, payload, seconds(delay)});
   co_return r.get<std::int64_t>(0, "id");
+}
+
+awaitable<void> Outbox::add_many(pg::Tx& tx, std::string_view kind, const std::vector<std::string>& payloads) {
+  if (payloads.empty()) co_return;
+  const auto texts = pg::array_literal(payloads, [](std::string& o, const std::string& p) { pg::append_quoted(o, p); });
+  co_await tx.query(kAddMany, pg::Params{kind, texts});
 }
 
 awaitable<void> Outbox::mark_sent(pg::Pool& db, std::int64_t id) {

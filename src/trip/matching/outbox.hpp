@@ -74,6 +74,8 @@ class Outbox {
   // `delay`: not due before now + delay (sync mode's crash insurance). Returns the row id.
   static awaitable<std::int64_t> add(pg::Tx& tx, std::string_view kind, const std::string& payload,
                                      Millis delay = Millis(0));
+  // Several rows of one kind in one statement, due now.
+  static awaitable<void> add_many(pg::Tx& tx, std::string_view kind, const std::vector<std::string>& payloads);
   // Marks a row delivered outside the relay (sync mode answered inline).
   static awaitable<void> mark_sent(pg::Pool& db, std::int64_t id);
 };

@@ -3,8 +3,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <map>
+
 #include "core/base/errors.hpp"
 #include "core/base/log.hpp"
+#include "core/pg/array_literal.hpp"
 
 namespace uitgo::user::notifications {
 namespace {
@@ -43,14 +46,18 @@ const std::string kTrimDevices =
     "DELETE FROM device_tokens WHERE user_id = $1 AND token NOT IN"
     " (SELECT token FROM device_tokens WHERE user_id = $1 ORDER BY updated_at DESC LIMIT $2)";
 
-// The notification and one push per device of its recipient, or nothing when the event is known.
-const std::string kInsertEvent =
-    "WITH n AS (INSERT INTO notifications (user_id, type, title, body, trip_id, event_id, push_data, push_channel)"
-    "           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)"
-    "           ON CONFLICT (event_id) DO NOTHING RETURNING id, user_id),"
+// Each notification and one push per device of its recipient; a notice
+// whose event is known writes nothing (and is not in the result).
+const std::string kInsertEvents =
+    "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],"
+    "                                $7::jsonb[], $8::text[])"
+    "             WITH ORDINALITY AS v(user_id, type, title, body, trip_id, event_id, push_data, push_channel, item)),"
+    "     n AS (INSERT INTO notifications (user_id, type, title, body, trip_id, event_id, push_data, push_channel)"
+    "           SELECT user_id, type, title, body, trip_id, event_id, push_data, push_channel FROM v ORDER BY item"
+    "           ON CONFLICT (event_id) DO NOTHING RETURNING id, user_id, event_id),"
     "     p AS (INSERT INTO push_outbox (notification_id, token)"
-    "           SELECT n.id, d.token FROM n JOIN device_tokens d ON d.user_id = n.user_id RETURNING 1)"
-    " SELECT (SELECT count(*) FROM n) AS inserted, (SELECT count(*) FROM p) AS pushes";
+    "           SELECT n.id, d.token FROM n JOIN device_tokens d ON d.user_id = n.user_id RETURNING notification_id)"
+    " SELECT n.event_id, (SELECT count(*) FROM p WHERE p.notification_id = n.id) AS pushes FROM n";
 
 const std::string kInsertWelcome =
     "INSERT INTO notifications (user_id, type, title, body, event_id) VALUES ($1, $2, $3, $4, $5)"
@@ -160,15 +167,27 @@ awaitable<void> Notifications::welcome(const std::string& user_id, const std::st
 
 namespace {
 
-// One notice's row (and its pushes) on a pool or inside a transaction.
-template <typename Db>
-awaitable<std::pair<bool, std::int64_t>> insert_trip_event(Db& db, const peers::TripNotice& notice) {
-  const auto draft = trip_draft(notice);
-  const auto data = data_json(draft);
-  const pg::Params params{notice.user_id, draft.type,      draft.title, draft.body,
-                          draft.trip_id,  notice.event_id, data,        draft.android_channel};
-  const auto r = co_await db.query(kInsertEvent, params);
-  co_return std::pair{r.template get<std::int64_t>(0, "inserted") > 0, r.template get<std::int64_t>(0, "pushes")};
+// The statement's array parameters, one per column.
+pg::Params insert_params(const std::vector<peers::TripNotice>& notices) {
+  std::vector<std::string> columns(8, "{");
+  for (std::size_t i = 0; i < notices.size(); ++i) {
+    const auto& notice = notices[i];
+    const auto draft = trip_draft(notice);
+    const std::optional<std::string> values[8] = {notice.user_id,   draft.type,           draft.title,
+                                                  draft.body,       draft.trip_id,        notice.event_id,
+                                                  data_json(draft), draft.android_channel};
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (i > 0) columns[c] += ',';
+      if (values[c]) {
+        pg::append_quoted(columns[c], *values[c]);
+      } else {
+        columns[c] += "NULL";
+      }
+    }
+  }
+  pg::Params params;
+  for (auto& column : columns) params.add(column + "}");
+  return params;
 }
 
 }  // namespace
@@ -182,27 +201,29 @@ void Notifications::stored(const peers::TripNotice& notice, bool inserted, std::
 }
 
 awaitable<peers::NoticeResult> Notifications::record_trip_event(const peers::TripNotice& notice) {
-  const auto row = co_await insert_trip_event(db_, notice);
-  stored(notice, row.first, row.second);
-  co_return peers::NoticeResult{.event_id = notice.event_id, .applied = row.first};
+  const std::vector<peers::TripNotice> one{notice};
+  auto results = co_await record_trip_events(one);
+  co_return std::move(results.front());
 }
 
+// One statement however many notices.
 awaitable<std::vector<peers::NoticeResult>> Notifications::record_trip_events(
     const std::vector<peers::TripNotice>& notices) {
-  std::vector<std::pair<bool, std::int64_t>> rows;
-  auto body = [&](pg::Tx& tx) -> awaitable<void> {
-    rows.clear();  // a retried transaction starts over
-    for (const auto& notice : notices) {
-      const auto row = co_await insert_trip_event(tx, notice);
-      rows.push_back(row);
+  std::map<std::string, std::int64_t> pushes_of;  // by event id, for the notices written now
+  if (!notices.empty()) {
+    const auto r = co_await db_.query(kInsertEvents, insert_params(notices));
+    for (int row = 0; row < r.rows(); ++row) {
+      pushes_of.emplace(r.get<std::string>(row, "event_id"), r.get<std::int64_t>(row, "pushes"));
     }
-  };
-  co_await db_.transaction(body);
+  }
   std::vector<peers::NoticeResult> out;
   out.reserve(notices.size());
-  for (std::size_t i = 0; i < notices.size(); ++i) {
-    stored(notices[i], rows[i].first, rows[i].second);
-    out.push_back({.event_id = notices[i].event_id, .applied = rows[i].first});
+  for (const auto& notice : notices) {
+    const auto it = pushes_of.find(notice.event_id);
+    const bool applied = it != pushes_of.end();
+    stored(notice, applied, applied ? it->second : 0);
+    if (applied) pushes_of.erase(it);  // a repeat within the batch was not written
+    out.push_back({.event_id = notice.event_id, .applied = applied});
   }
   co_return out;
 }

@@ -57,7 +57,7 @@ class Notifications {
   awaitable<void> welcome(const std::string& user_id, const std::string& name);
   // Stores the event's notification and queues its pushes, once per event id.
   awaitable<peers::NoticeResult> record_trip_event(const peers::TripNotice& notice);
-  // Several in ONE transaction (one commit); results in order.
+  // Several in one statement (one commit); results in order.
   awaitable<std::vector<peers::NoticeResult>> record_trip_events(const std::vector<peers::TripNotice>& notices);
 
   // One pass of the push task: sends what is due; returns how many were handled.

@@ -2,6 +2,9 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "core/pg/array_literal.hpp"
 
 #include "pg_fixture.hpp"
 
@@ -33,6 +36,18 @@ TEST_F(QueryTest, ParamsOfEveryKindAndNulls) {
   EXPECT_THROW(r.get<std::int64_t>(0, "s"), ConversionError);
   EXPECT_THROW(r.column("missing"), std::out_of_range);
   EXPECT_THROW(r.get<std::string>(1, 0), std::out_of_range);
+}
+
+// Any text survives an array parameter: quotes, backslashes, braces, commas,
+// the word NULL, empty text and JSON.
+TEST_F(QueryTest, QuotedArrayElementsRoundTrip) {
+  Pool pool(io.get_executor(), options());
+  const std::vector<std::string> texts{R"(it's "quoted")", R"(back\slash\)",      "{a,b}", "NULL", "", " padded ",
+                                       R"({"k": "v\"w"})", "Sân bay Tân Sơn Nhất"};
+  const auto literal = array_literal(texts, [](std::string& o, const std::string& t) { append_quoted(o, t); });
+  Result r = run(pool.query("SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n", {literal}));
+  ASSERT_EQ(r.rows(), static_cast<int>(texts.size()));
+  for (int i = 0; i < r.rows(); ++i) EXPECT_EQ(r.get<std::string>(i, "t"), texts[static_cast<std::size_t>(i)]);
 }
 
 TEST_F(QueryTest, DoublesRoundTripExactly) {

@@ -95,6 +95,27 @@ TEST(Notifications, ABatchOfTripEventsIsStoredOncePerEvent) {
   EXPECT_EQ(h->user_service.internal("POST", path, json::object{{"notices", json::array{}}}).status, 400);
 }
 
+// Texts with the characters an array parameter quotes reach the inbox as
+// sent; the same event twice in one batch is stored once.
+TEST(Notifications, ABatchKeepsQuotedTextsAndStoresARepeatOnce) {
+  const auto rider = h->gateway.user("rider");
+  auto notice = event(rider, "accepted", new_uuid());
+  const std::string place = R"(Nhà "A", {tầng 2} \ NULL)";
+  notice["originText"] = place;
+  notice["destText"] = place;
+  const std::string path = "/internal/notifications/trip-events/batch";
+  const auto r = h->user_service.internal("POST", path, json::object{{"notices", json::array{notice, notice}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto results = body_of(r).at("results").as_array();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].at("applied").as_bool());
+  EXPECT_FALSE(results[1].at("applied").as_bool());
+  const auto page = inbox(rider, "?unreadOnly=false&limit=100");
+  ASSERT_EQ(num(page, "total"), 1);
+  const auto body = str(page.at("items").as_array().at(0), "body");
+  EXPECT_NE(body.find(place), std::string::npos) << body;
+}
+
 TEST(Notifications, AnEmptyInboxInTheAppsShape) {
   const auto rider = h->gateway.user("rider");
   const auto page = inbox(rider, "?unreadOnly=true&limit=20&offset=0");
