@@ -4,8 +4,11 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -14,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/base/errors.hpp"
 
@@ -74,6 +78,25 @@ awaitable<T> with_deadline(awaitable<T> op, Clock::duration limit, std::string w
   auto& outcome = std::get<0>(result);
   if (outcome.error) std::rethrow_exception(outcome.error);
   if constexpr (!std::is_void_v<T>) co_return std::move(*outcome.value);
+}
+
+// Runs make(0) ... make(n - 1) interleaved and waits for all of them, then
+// rethrows the first failure. They share one strand: their waits overlap
+// (a Redis client pipelines their commands) but no two run at once, so they
+// may touch shared state. make(i) must return awaitable<void>.
+template <typename Make>
+awaitable<void> concurrently(std::size_t n, Make make) {
+  if (n == 0) co_return;
+  auto strand = asio::make_strand(co_await asio::this_coro::executor);
+  using Op = decltype(asio::co_spawn(strand, make(std::size_t{0}), asio::deferred));
+  std::vector<Op> ops;
+  ops.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) ops.push_back(asio::co_spawn(strand, make(i), asio::deferred));
+  auto group = asio::experimental::make_parallel_group(std::move(ops));
+  auto result = co_await group.async_wait(asio::experimental::wait_for_all(), use_awaitable);
+  for (const auto& error : std::get<1>(result)) {
+    if (error) std::rethrow_exception(error);
+  }
 }
 
 }  // namespace uitgo

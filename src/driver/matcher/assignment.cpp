@@ -176,6 +176,11 @@ awaitable<std::optional<Assignment::Held>> Assignment::reserve_first(const peers
   co_return co_await reserve_one_of(trip, unlocated, record);
 }
 
+awaitable<void> Assignment::reserve_into(const peers::InternalTrip& trip, std::optional<Held>& held) {
+  const std::set<std::string> no_skip;
+  held = co_await reserve_first(trip, no_skip, Record::later);
+}
+
 awaitable<void> Assignment::release_all(const std::vector<const peers::InternalTrip*>& trips,
                                         const std::vector<std::optional<Held>>& held) {
   for (std::size_t i = 0; i < held.size(); ++i) {
@@ -201,9 +206,9 @@ awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_man
   std::vector<std::optional<Held>> held(trips.size());
   std::vector<bool> retry(trips.size(), false);  // go on one by one (rare)
   std::exception_ptr failure;
-  const std::set<std::string> no_skip;
   try {
-    for (std::size_t i = 0; i < trips.size(); ++i) held[i] = co_await reserve_first(*trips[i], no_skip, Record::later);
+    // All at once: their searches and reservations share Redis round trips.
+    co_await concurrently(trips.size(), [&](std::size_t i) { return reserve_into(*trips[i], held[i]); });
     co_await record_batch(trips, held, retry);
   } catch (...) {
     failure = std::current_exception();

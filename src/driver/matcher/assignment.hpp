@@ -81,6 +81,7 @@ class Assignment {
   // later: only in the index, the caller records a batch (record_batch).
   enum class Record { now, later };
   // The first candidate that could be reserved; nullopt: nobody free.
+  awaitable<void> reserve_into(const peers::InternalTrip& trip, std::optional<Held>& held);
   awaitable<std::optional<Held>> reserve_first(const peers::InternalTrip& trip, const std::set<std::string>& skip,
                                                Record record);
   awaitable<std::optional<Held>> reserve_one_of(const peers::InternalTrip& trip, const Candidates& found,

@@ -39,6 +39,8 @@ class TripChanges {
   void set_listener(TripListener* listener) { listener_ = listener; }
 
   awaitable<void> committed(const Trip& trip, Committed what);
+  // Outbox rows were committed (once for a batch of changes).
+  void outbox_written() { relay_.notify(); }
 
  private:
   ReadRouting& reads_;

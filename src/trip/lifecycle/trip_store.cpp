@@ -76,7 +76,7 @@ const std::string kEvent =
     " VALUES ($1, $2, $3, $4, $5, $6)";
 
 const std::string kOffer =
-    "UPDATE trips t SET driver_id = $2, offered_at = now(), updated_at = now(),"
+    "UPDATE trips t SET driver_id = $2, offered_at = now(), updated_at = now(), match_seen_at = now(),"
     "       match_attempt = greatest(t.match_attempt, $3)"
     " WHERE t.id = $1 AND t.status = 'requested' AND t.driver_id IS NULL"
     "   AND NOT EXISTS (SELECT 1 FROM trip_offers o WHERE o.trip_id = t.id AND o.driver_id = $2)"
@@ -87,16 +87,18 @@ const std::string kRecordOffer =
 
 // Several offers in one statement. Rows are locked in trip id order, so two
 // batches never wait on each other in a cycle; `item` is the 1-based index
-// of the offer made on each row.
+// of the offer made on each row. Rows are found by id alone and filtered on
+// what the lock read: right after a burst of new trips the statistics may
+// still say "few requested trips", and a plan driven by the status index
+// would then read all of them.
 const std::string kOfferMany =
     "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS v(trip_id, driver_id, attempt, item)),"
-    " locked AS (SELECT t.id FROM trips t WHERE t.id IN (SELECT trip_id FROM v)"
-    "              AND t.status = 'requested' AND t.driver_id IS NULL ORDER BY t.id FOR UPDATE),"
-    " made AS (UPDATE trips t SET driver_id = v.driver_id, offered_at = now(), updated_at = now(),"
+    " locked AS (SELECT t.id, t.status, t.driver_id FROM trips t WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR UPDATE),"
+    " made AS (UPDATE trips t SET driver_id = v.driver_id, offered_at = now(), updated_at = now(), match_seen_at = now(),"
     "                 match_attempt = greatest(t.match_attempt, v.attempt)"
     "          FROM locked l JOIN v ON v.trip_id = l.id"
-    "          WHERE t.id = l.id AND t.status = 'requested' AND t.driver_id IS NULL"
-    "            AND NOT EXISTS (SELECT 1 FROM trip_offers o WHERE o.trip_id = t.id AND o.driver_id = v.driver_id)"
+    "          WHERE t.id = l.id AND l.status = 'requested' AND l.driver_id IS NULL"
+    "            AND NOT EXISTS (SELECT 1 FROM trip_offers o WHERE o.trip_id = l.id AND o.driver_id = v.driver_id)"
     "          RETURNING t.*, v.attempt AS offer_attempt, v.item),"
     " recorded AS (INSERT INTO trip_offers (trip_id, driver_id, attempt) SELECT id, driver_id, offer_attempt FROM made)"
     " SELECT " + kColumns + ", t.item FROM made t";

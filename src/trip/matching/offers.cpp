@@ -111,7 +111,10 @@ awaitable<OfferResult> Offers::offer(const std::string& id, const OfferRequest& 
     co_return OfferResult{.trip = std::move(*offered), .fresh = true};
   };
   auto result = co_await db_.transaction(body);
-  if (result.fresh) co_await offered(result.trip, input);
+  if (result.fresh) {
+    changes_.outbox_written();
+    co_await offered(result.trip, input);
+  }
   co_return result;
 }
 
@@ -136,13 +139,15 @@ awaitable<std::vector<std::string>> Offers::offer_many(const std::vector<OffersR
     co_await add_notices(tx, notices);
   };
   co_await db_.transaction(body);
+  if (!fresh.empty()) changes_.outbox_written();  // one wake for the whole batch
   for (const auto& made : fresh) co_await offered(made.first, *made.second);
   co_return outcomes;
 }
 
-// After the commit of a new offer.
+// After the commit of a new offer (the caller woke the outbox relay for the
+// driver's notification).
 awaitable<void> Offers::offered(const Trip& trip, const OfferRequest& input) {
-  const Committed what{.outbox = true};  // the driver's notification
+  const Committed what{.outbox = false};
   co_await changes_.committed(trip, what);
   metrics_
       .histogram("trip_time_to_offer_seconds", "trip creation to a driver being offered (assigned) by the matcher", {},

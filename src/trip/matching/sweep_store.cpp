@@ -8,12 +8,14 @@ namespace {
 
 // SKIP LOCKED: a trip locked right now is being changed (an offer being made);
 // waiting for it would hold every row updated so far and stall the offers
-// queued behind them. It is read again by the matcher soon anyway.
+// queued behind them. It is read again by the matcher soon anyway. A trip
+// offered meanwhile was marked by its offer: not written again. Rows are
+// found by id alone (see kOfferMany in trip_store.cpp for why).
 const std::string kMarkSeen =
     "UPDATE trips t SET match_seen_at = now()"
-    " FROM (SELECT id FROM trips WHERE id = ANY($1::uuid[]) AND status = 'requested'"
+    " FROM (SELECT id, status, driver_id FROM trips WHERE id = ANY($1::uuid[])"
     "       ORDER BY id FOR UPDATE SKIP LOCKED) seen"
-    " WHERE t.id = seen.id";
+    " WHERE t.id = seen.id AND seen.status = 'requested' AND seen.driver_id IS NULL";
 
 const std::string kOverdue =
     "SELECT id::text AS id FROM trips WHERE status = 'requested'"
