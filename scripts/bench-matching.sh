@@ -109,6 +109,11 @@ wait_match_stream_drained
 profile_stop
 elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 read -r d_p50 d_p95 d_n < <(assignment_times)
+# The matching rate once the processes are up: first offer to last offer.
+read -r o_rate o_span < <(trip_sql "SELECT round(count(*) / greatest(extract(epoch FROM max(offered_at) - min(offered_at)), 0.001)),
+                                           round(extract(epoch FROM max(offered_at) - min(offered_at))::numeric, 1)
+                                    FROM trips WHERE offered_at IS NOT NULL" | tr '|' ' ')
 echo "backlog of $backlog trip events drained in ${elapsed} s (driver-service start included)" \
   "= $(awk -v n="$backlog" -v t="$elapsed" 'BEGIN { printf "%.0f", n / t }') events/s; $d_n trips offered a driver;" \
-  "time to assignment over the backlog p50 ${d_p50} ms p95 ${d_p95} ms"
+  "time to assignment over the backlog p50 ${d_p50} ms p95 ${d_p95} ms;" \
+  "first to last offer ${o_span} s, ${o_rate} offers/s"

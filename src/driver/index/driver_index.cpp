@@ -87,7 +87,8 @@ return 1
 // fresh GEO distance, every driver that may be nearer exactly lies within
 // d + 2*eps by GEO distance: the step must cover that (or be the last one,
 // which covers the requested radius + eps). COUNT grows when a step was
-// truncated too early (stale members or ties in the way).
+// truncated too early (stale members or ties in the way). Heartbeats are read
+// only up to that distance: members beyond it cannot rank.
 constexpr const char* kSearch = R"lua(
 local lng, lat = ARGV[1], ARGV[2]
 local limit, eps, min_hb = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -101,9 +102,15 @@ for s = 6, last_step do
     local hits = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', lng, lat, 'BYRADIUS', radius, 'm',
                             'ASC', 'COUNT', count, 'WITHDIST')
     fresh = {}
+    local cut = nil  -- past the limit-th fresh distance + 2 eps nothing can rank
     for i = 1, #hits do
+      local d = tonumber(hits[i][2])
+      if cut and d > cut then break end
       local hb = redis.call('ZSCORE', KEYS[2], hits[i][1])
-      if hb and tonumber(hb) >= min_hb then fresh[#fresh + 1] = {hits[i][1], tonumber(hits[i][2])} end
+      if hb and tonumber(hb) >= min_hb then
+        fresh[#fresh + 1] = {hits[i][1], d}
+        if #fresh == limit then cut = d + 2 * eps end
+      end
     end
     local enough = #fresh >= limit
     if #hits < count then
@@ -119,11 +126,14 @@ for s = 6, last_step do
   if done then break end
 end
 local out = {}
+if #fresh == 0 then return out end
+local ids = {}
+for i = 1, #fresh do ids[i] = fresh[i][1] end
+local positions = redis.call('HMGET', KEYS[3], unpack(ids))
 for i = 1, #fresh do
-  local pos = redis.call('HGET', KEYS[3], fresh[i][1])
-  if pos then
-    out[#out + 1] = fresh[i][1]
-    out[#out + 1] = pos
+  if positions[i] then
+    out[#out + 1] = ids[i]
+    out[#out + 1] = positions[i]
   end
 end
 return out

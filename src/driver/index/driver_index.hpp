@@ -58,6 +58,7 @@ struct IndexKeys {
   static constexpr const char* positions = "drivers:pos";
   static constexpr const char* unlocated = "drivers:unlocated";
   static constexpr const char* unlocated_free = "drivers:unlocated:free";
+  static constexpr const char* warmed = "drivers:index:warmed";  // set for a minute after a warm-up
   static std::string trip(const std::string& driver_id) { return "driver:" + driver_id + ":trip"; }
 };
 

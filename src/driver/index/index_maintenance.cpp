@@ -7,6 +7,11 @@ namespace uitgo::driver {
 namespace {
 
 constexpr Millis kRewarmPause{5000};
+// A process starting within this time of another one's warm-up trusts the
+// index it left (kept since by every running process) instead of rebuilding
+// it: scaling out under load does not cost one full rebuild per process.
+// Redis losing its data loses the mark too.
+constexpr std::int64_t kWarmTrustSeconds = 60;
 
 }  // namespace
 
@@ -18,8 +23,27 @@ IndexMaintenance::IndexMaintenance(service::Runtime& runtime, redis::Client& red
       swept_(runtime.metrics().counter("driver_index_swept_total", "stale drivers removed from the Redis index")),
       warm_ups_(runtime.metrics().counter("driver_index_warm_ups_total", "rebuilds of the Redis index from Postgres")) {
   // After the migrations (registered earlier); the sweeper starts after it.
-  runtime.on_start([this] { return warm_up(); });
+  runtime.on_start([this] { return warm_up_unless_fresh(); });
   runtime.add_task({.name = "driver-index-sweep", .period = sweep_interval}, [this] { return sweep(); });
+}
+
+awaitable<void> IndexMaintenance::warm_up_unless_fresh() {
+  bool fresh = false;
+  try {
+    redis::Command marked{"EXISTS", IndexKeys::warmed, IndexKeys::available};
+    const auto reply = co_await redis_.command(std::move(marked));
+    fresh = reply.as_int() == 2;
+  } catch (const std::exception& e) {
+    log::warn("driver index: could not check its warm-up mark", {{"error", e.what()}});
+  }
+  if (!fresh) {
+    co_await warm_up();
+    co_return;
+  }
+  last_warm_attempt_ = Clock::now();
+  warm_ = true;
+  log::info("driver index warmed by another process less than a minute ago; not rebuilt",
+            {{"trustSeconds", kWarmTrustSeconds}});
 }
 
 awaitable<void> IndexMaintenance::warm_up() {
@@ -29,6 +53,8 @@ awaitable<void> IndexMaintenance::warm_up() {
     const auto now = now_ms();
     const auto entries = co_await profiles_.warm_entries(now - index_.stale_ms());
     const auto positions = co_await index_.warm(entries, now);
+    redis::Command mark{"SET", IndexKeys::warmed, now, "EX", kWarmTrustSeconds};
+    co_await redis_.command(std::move(mark));
     warm_ = true;
     warm_ups_.inc();
     log::info("driver index warmed from postgres",

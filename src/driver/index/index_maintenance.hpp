@@ -31,6 +31,8 @@ class IndexMaintenance {
 
   // Never throws: a failure is logged and left to the sweeper.
   awaitable<void> warm_up();
+  // At start: warm_up(), unless another process did within the last minute.
+  awaitable<void> warm_up_unless_fresh();
   // Redis failed for a while (pings went to Postgres only): rebuild the index
   // from Postgres on the next sweep that finds Redis answering. Any thread.
   void request_rewarm() { rewarm_requested_.store(true); }

@@ -37,7 +37,7 @@ config::Spec matcher_spec() {
                "longest waiting first; a driver whose position went stale is not")
       .integer("MATCH_RETRY_BASE_MS", 1000, 10, 600000, "first retry delay when no driver is free (doubles)")
       .integer("MATCH_RETRY_MAX_MS", 10000, 10, 600000, "longest retry delay when no driver is free")
-      .integer("MATCH_BATCH", 16, 1, 100,
+      .integer("MATCH_BATCH", 64, 1, 100,
                "match events a matcher worker takes at once; their trips are read in one call and offered in one "
                "transaction");
   s.merge(queue::queue_spec()).merge(reservation_audit_spec());
