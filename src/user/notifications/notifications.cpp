@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <array>
 #include <map>
 
 #include "core/base/errors.hpp"
@@ -169,24 +170,24 @@ namespace {
 
 // The statement's array parameters, one per column.
 pg::Params insert_params(const std::vector<peers::TripNotice>& notices) {
-  std::vector<std::string> columns(8, "{");
-  for (std::size_t i = 0; i < notices.size(); ++i) {
-    const auto& notice = notices[i];
+  using Row = std::array<std::optional<std::string>, 8>;
+  std::vector<Row> rows;
+  rows.reserve(notices.size());
+  for (const auto& notice : notices) {
     const auto draft = trip_draft(notice);
-    const std::optional<std::string> values[8] = {notice.user_id,   draft.type,           draft.title,
-                                                  draft.body,       draft.trip_id,        notice.event_id,
-                                                  data_json(draft), draft.android_channel};
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      if (i > 0) columns[c] += ',';
-      if (values[c]) {
-        pg::append_quoted(columns[c], *values[c]);
-      } else {
-        columns[c] += "NULL";
-      }
-    }
+    rows.push_back({notice.user_id, draft.type, draft.title, draft.body, draft.trip_id, notice.event_id,
+                    data_json(draft), draft.android_channel});
   }
   pg::Params params;
-  for (auto& column : columns) params.add(column + "}");
+  for (std::size_t column = 0; column < std::tuple_size_v<Row>; ++column) {
+    params.add(pg::array_literal(rows, [column](std::string& out, const Row& row) {
+      if (row[column]) {
+        pg::append_quoted(out, *row[column]);
+      } else {
+        out += "NULL";
+      }
+    }));
+  }
   return params;
 }
 
