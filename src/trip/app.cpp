@@ -173,6 +173,10 @@ config::Spec settings_spec() {
       .integer("MAX_OPEN_TRIPS_PER_RIDER", 1, 0, 1000,
                "open trips (requested ... in_ride) a rider may hold at once; one more POST /v1/trips answers 409 "
                "trip_in_progress (an Idempotency-Key replay still 201); 0 = unlimited")
+      .integer("CREATE_BATCH", 32, 1, 1000,
+               "trips created by one statement at most: creates without an Idempotency-Key that arrive while "
+               "CREATE_BATCHES_IN_FLIGHT statements run share the next one (1 = one statement per trip)")
+      .integer("CREATE_BATCHES_IN_FLIGHT", 4, 1, 1000, "creating statements running at once (each a batch of trips)")
       .boolean("WALLET_REQUIRED", false,
                "true: POST /v1/trips answers 402 insufficient_balance when the rider's wallet (user-service, "
                "USER_SERVICE_TIMEOUT_MS) does not cover the fare estimate; 503 when user-service does not answer")
@@ -201,6 +205,8 @@ Settings Settings::from(const config::Values& c) {
                           .period = std::chrono::seconds(c.integer("MATCH_SWEEP_SECONDS"))};
   s.faults = Faults::from(c, {"crash_after_commit", "publish_twice"});
   s.max_open_trips = service::per_user_limits_lifted(c) ? 0 : c.integer("MAX_OPEN_TRIPS_PER_RIDER");
+  s.create_batch = InsertBatchSettings{.max_batch = static_cast<std::size_t>(c.integer("CREATE_BATCH")),
+                                       .in_flight = static_cast<std::size_t>(c.integer("CREATE_BATCHES_IN_FLIGHT"))};
   return s;
 }
 
@@ -213,11 +219,12 @@ TripApp::TripApp(service::Runtime& runtime, pg::Pool& db, pg::Pool* replica, red
       relay(db, runtime.metrics(), settings.relay),
       reads(db, replica, redis, runtime.metrics(), ReadRoutingSettings::from(runtime.config())),
       changes(reads, relay),
-      trips(db, reads, changes, runtime.metrics(),
+      trips(runtime.executor(), db, reads, changes, runtime.metrics(),
             LifecycleSettings{.async_mode = settings.async_mode,
                               .crash_after_commit = settings.faults.on("crash_after_commit"),
                               .sync_timeout = settings.sync_timeout,
-                              .max_open_trips = settings.max_open_trips}),
+                              .max_open_trips = settings.max_open_trips,
+                              .batch = settings.create_batch}),
       offers(db, changes, runtime.metrics()),
       sync(db, drivers, offers, runtime.metrics(), settings.sync_timeout),
       sweep(runtime, db, offers, relay, settings.sweep) {

@@ -47,6 +47,7 @@ struct Settings {
   SweepSettings sweep;
   Faults faults;
   std::int64_t max_open_trips = 1;
+  InsertBatchSettings create_batch;  // CREATE_BATCH, CREATE_BATCHES_IN_FLIGHT
   static Settings from(const config::Values& config);
 };
 

@@ -34,17 +34,24 @@ Rows rows_of(PGresult* res) {
   return rows;
 }
 
-}  // namespace
-
-Rows sql(const std::string& dsn, const std::string& query) {
-  const auto conn = connect(dsn);
-  const Result res(PQexec(conn.get(), query.c_str()), &PQclear);
+Rows run_on(PGconn* conn, const std::string& query) {
+  const Result res(PQexec(conn, query.c_str()), &PQclear);
   const auto status = PQresultStatus(res.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    throw SqlError(query + ": " + PQerrorMessage(conn.get()));
+    throw SqlError(query + ": " + PQerrorMessage(conn));
   }
   return rows_of(res.get());
 }
+
+}  // namespace
+
+Rows sql(const std::string& dsn, const std::string& query) { return run_on(connect(dsn).get(), query); }
+
+SqlSession::SqlSession(const std::string& dsn) : conn_(connect(dsn).release()) {}
+
+SqlSession::~SqlSession() { PQfinish(conn_); }
+
+Rows SqlSession::run(const std::string& query) { return run_on(conn_, query); }
 
 std::string scalar(const std::string& dsn, const std::string& query) {
   const auto rows = sql(dsn, query);

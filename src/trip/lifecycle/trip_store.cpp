@@ -1,5 +1,6 @@
 #include "trip/lifecycle/trip_store.hpp"
 
+#include <type_traits>
 #include <unordered_map>
 
 #include "core/pg/array_literal.hpp"
@@ -17,34 +18,80 @@ const std::string kColumns = trip_columns();
 
 #define UITGO_OPEN_STATUSES "('requested', 'accepted', 'arriving', 'in_ride')"
 
-// $11 = MAX_OPEN_TRIPS_PER_RIDER: the trip takes the rider's lowest free
-// slot (migration trip/007); no row when every slot is held.
-const std::string kInsertTrip =
+// The lowest slot (1 .. `max`) that the rider `rider` holds no open trip in,
+// or NULL when every slot is held (migration trip/007). The lowest free slot
+// is 1 or one above a held slot, so the candidates come from the rider's open
+// trips rather than from generate_series(1, max): the plan's cost then does
+// not depend on `max`, and Postgres keeps one generic plan for the statement
+// instead of planning it again on every execution.
+std::string lowest_free_slot(const std::string& rider, const std::string& max) {
+  return "(SELECT min(c.s) FROM (SELECT 1 AS s UNION ALL"
+         "                       SELECT h.open_slot + 1 FROM trips h WHERE h.rider_id = " + rider +
+         "                         AND h.open_slot IS NOT NULL AND h.status IN " UITGO_OPEN_STATUSES ") c"
+         "  WHERE c.s <= " + max +
+         "    AND NOT EXISTS (SELECT 1 FROM trips o WHERE o.rider_id = " + rider + " AND o.open_slot = c.s"
+         "                      AND o.status IN " UITGO_OPEN_STATUSES "))::smallint";
+}
+
+// The match event's JSON, completed with what only the insert knows (id,
+// creation time, attempt): the event format keeps one writer (TripEvent).
+std::string completed_match_event(const std::string& draft) {
+  return draft + " || jsonb_build_object("
+         "'tripId', c.id::text, 'createdAt', " UITGO_UTC_TEXT("c.created_at") ","
+         "'createdAtMs', (extract(epoch FROM c.created_at) * 1000)::bigint, 'attempt', c.match_attempt)";
+}
+
+const std::string kTripInsertColumns =
     "INSERT INTO trips AS t (id, rider_id, status, origin_text, dest_text, service_id,"
-    "                        origin_lat, origin_lng, dest_lat, dest_lng, fare_estimate, open_slot)"
-    " SELECT coalesce($1::uuid, gen_random_uuid()), $2, 'requested', $3, $4, $5, $6, $7, $8, $9, $10, pick.slot"
-    " FROM (SELECT (SELECT s FROM generate_series(1, $11::int) s"
-    "                WHERE NOT EXISTS (SELECT 1 FROM trips o WHERE o.rider_id = $2::uuid AND o.open_slot = s"
-    "                                    AND o.status IN " UITGO_OPEN_STATUSES ")"
-    "                ORDER BY s LIMIT 1)::smallint AS slot) pick"
-    " WHERE $11::int = 0 OR pick.slot IS NOT NULL"
-    " RETURNING *";
+    "                        origin_lat, origin_lng, dest_lat, dest_lng, fare_estimate, open_slot)";
 
 // The trip, its first event and its match event in one statement: one round
-// trip, atomic without a transaction. The match event's JSON is completed
-// with what only the insert knows (id, creation time, attempt).
+// trip, atomic without a transaction. $11 = MAX_OPEN_TRIPS_PER_RIDER (0 = no
+// cap): no row when the rider holds every slot. OFFSET 0 keeps the slot pick
+// from being evaluated once per reference.
 const std::string kInsert =
-    "WITH created AS (" + kInsertTrip + "),"
+    "WITH created AS (" + kTripInsertColumns +
+    "   SELECT coalesce($1::uuid, gen_random_uuid()), $2, 'requested', $3, $4, $5, $6, $7, $8, $9, $10, pick.slot"
+    "   FROM (SELECT " + lowest_free_slot("$2::uuid", "$11::int") + " AS slot OFFSET 0) pick"
+    "   WHERE $11::int = 0 OR pick.slot IS NOT NULL"
+    "   RETURNING *),"
     " first_event AS (INSERT INTO trip_events (trip_id, from_status, to_status, actor_id, actor_role)"
     "                 SELECT id, NULL, 'requested', $12::text, $13::text FROM created),"
     " match_event AS (INSERT INTO outbox (kind, payload, next_attempt_at)"
-    "                 SELECT $14::text, $15::jsonb || jsonb_build_object("
-    "                          'tripId', c.id::text, 'createdAt', " UITGO_UTC_TEXT("c.created_at") ","
-    "                          'createdAtMs', (extract(epoch FROM c.created_at) * 1000)::bigint,"
-    "                          'attempt', c.match_attempt),"
+    "                 SELECT $14::text, " + completed_match_event("$15::jsonb") + ","
     "                        now() + make_interval(secs => $16::float8)"
     "                 FROM created c RETURNING id)"
     " SELECT " + kColumns + ", m.id AS outbox_id FROM created t, match_event m";
+
+// kInsert for several trips: one row per trip in each array ($1 .. $15),
+// $16 = the cap. Ids are drawn in `picked` (materialized: once per row), so
+// the inserted rows can be joined back to their items. The array lengths
+// change the plan's estimates, so Postgres plans each batch anew: that cost
+// is shared by the batch's trips.
+const std::string kInsertMany =
+    "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::float8[],"
+    "                                $7::float8[], $8::float8[], $9::float8[], $10::bigint[], $11::text[],"
+    "                                $12::text[], $13::text[], $14::jsonb[], $15::float8[])"
+    "           WITH ORDINALITY AS v(id, rider_id, origin_text, dest_text, service_id, origin_lat, origin_lng,"
+    "                                dest_lat, dest_lng, fare_estimate, author_id, author_role, outbox_kind,"
+    "                                match_event, outbox_delay, item)),"
+    " picked AS MATERIALIZED (SELECT coalesce(v.id, gen_random_uuid()) AS trip_id, v.*,"
+    "                                " + lowest_free_slot("v.rider_id", "$16::int") + " AS slot FROM v),"
+    " created AS (" + kTripInsertColumns +
+    "   SELECT p.trip_id, p.rider_id, 'requested', p.origin_text, p.dest_text, p.service_id, p.origin_lat,"
+    "          p.origin_lng, p.dest_lat, p.dest_lng, p.fare_estimate, p.slot"
+    "   FROM picked p WHERE $16::int = 0 OR p.slot IS NOT NULL ORDER BY p.item"
+    "   RETURNING *),"
+    " first_event AS (INSERT INTO trip_events (trip_id, from_status, to_status, actor_id, actor_role)"
+    "                 SELECT c.id, NULL, 'requested', p.author_id, p.author_role"
+    "                 FROM created c JOIN picked p ON p.trip_id = c.id ORDER BY p.item),"
+    " match_event AS (INSERT INTO outbox (kind, payload, next_attempt_at)"
+    "                 SELECT p.outbox_kind, " + completed_match_event("p.match_event") + ","
+    "                        now() + make_interval(secs => p.outbox_delay)"
+    "                 FROM created c JOIN picked p ON p.trip_id = c.id ORDER BY p.item"
+    "                 RETURNING id, payload->>'tripId' AS trip_id)"
+    " SELECT " + kColumns + ", m.id AS outbox_id, p.item"
+    " FROM created t JOIN picked p ON p.trip_id = t.id JOIN match_event m ON m.trip_id = t.id::text";
 
 const std::string kOpenTrip =
     "SELECT id::text AS id FROM trips WHERE rider_id = $1::uuid AND status IN " UITGO_OPEN_STATUSES
@@ -171,6 +218,45 @@ awaitable<std::optional<CreatedTrip>> insert_on(Db& db, const NewTrip& n, const 
   co_return CreatedTrip{.trip = read_trip(r, 0), .outbox_id = r.get<std::int64_t>(0, "outbox_id")};
 }
 
+// Appends `value` as an array element: quoted text, a number, or NULL.
+void append_element(std::string& out, const std::string& value) { pg::append_quoted(out, value); }
+template <typename T>
+void append_element(std::string& out, const std::optional<T>& value) {
+  if (!value) {
+    out += "NULL";
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    pg::append_number(out, *value);
+  } else {
+    pg::append_quoted(out, *value);
+  }
+}
+
+// kInsertMany's parameters: one array per column, then the cap.
+pg::Params insert_many_params(const std::vector<TripToCreate>& items, std::int64_t max_open) {
+  pg::Params params;
+  const auto column = [&](auto field) {
+    params.add(
+        pg::array_literal(items, [&field](std::string& o, const TripToCreate& i) { append_element(o, field(i)); }));
+  };
+  column([](const TripToCreate& i) { return i.trip.id; });
+  column([](const TripToCreate& i) { return i.trip.rider_id; });
+  column([](const TripToCreate& i) { return i.trip.request.origin_text; });
+  column([](const TripToCreate& i) { return i.trip.request.dest_text; });
+  column([](const TripToCreate& i) { return i.trip.request.service_id; });
+  column([](const TripToCreate& i) { return i.trip.request.origin_lat; });
+  column([](const TripToCreate& i) { return i.trip.request.origin_lng; });
+  column([](const TripToCreate& i) { return i.trip.request.dest_lat; });
+  column([](const TripToCreate& i) { return i.trip.request.dest_lng; });
+  column([](const TripToCreate& i) { return i.trip.fare_estimate; });
+  column([](const TripToCreate& i) { return i.opening.author_id; });
+  column([](const TripToCreate& i) { return i.opening.author_role; });
+  column([](const TripToCreate& i) { return i.opening.outbox_kind; });
+  column([](const TripToCreate& i) { return i.opening.match_event; });
+  column([](const TripToCreate& i) { return std::optional<double>(i.opening.outbox_delay_seconds); });
+  params.add(max_open);
+  return params;
+}
+
 template <class Db>
 awaitable<std::optional<std::string>> open_trip_on(Db& db, const std::string& rider_id) {
   const pg::Result r = co_await db.query(kOpenTrip, pg::Params{rider_id});
@@ -188,6 +274,19 @@ awaitable<std::optional<CreatedTrip>> TripStore::insert(pg::Pool& db, const NewT
 awaitable<std::optional<CreatedTrip>> TripStore::insert(pg::Tx& tx, const NewTrip& trip, const TripOpening& opening,
                                                         std::int64_t max_open) {
   co_return co_await insert_on(tx, trip, opening, max_open);
+}
+
+awaitable<std::vector<std::optional<CreatedTrip>>> TripStore::insert_many(pg::Pool& db,
+                                                                          const std::vector<TripToCreate>& items,
+                                                                          std::int64_t max_open) {
+  std::vector<std::optional<CreatedTrip>> created(items.size());
+  if (items.empty()) co_return created;
+  const auto r = co_await db.query(kInsertMany, insert_many_params(items, max_open));
+  for (int row = 0; row < r.rows(); ++row) {
+    const auto item = static_cast<std::size_t>(r.get<std::int64_t>(row, "item") - 1);
+    created.at(item) = CreatedTrip{.trip = read_trip(r, row), .outbox_id = r.get<std::int64_t>(row, "outbox_id")};
+  }
+  co_return created;
 }
 
 awaitable<std::optional<std::string>> TripStore::open_trip_of(pg::Pool& db, const std::string& rider_id) {

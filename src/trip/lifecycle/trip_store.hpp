@@ -33,6 +33,11 @@ struct TripOpening {
   double outbox_delay_seconds = 0;
 };
 
+struct TripToCreate {
+  NewTrip trip;
+  TripOpening opening;
+};
+
 struct CreatedTrip {
   Trip trip;
   std::int64_t outbox_id = 0;  // the match event's outbox row
@@ -86,6 +91,13 @@ class TripStore {
                                                       std::int64_t max_open);
   static awaitable<std::optional<CreatedTrip>> insert(pg::Tx& tx, const NewTrip& trip, const TripOpening& opening,
                                                       std::int64_t max_open);
+  // insert() for several trips in one statement (one commit): for each item,
+  // its trip, or nothing when its rider holds `max_open` open trips. With a
+  // cap, two items of one rider must not share a call: both would take the
+  // same slot (unique violation, nothing written).
+  static awaitable<std::vector<std::optional<CreatedTrip>>> insert_many(pg::Pool& db,
+                                                                        const std::vector<TripToCreate>& items,
+                                                                        std::int64_t max_open);
   // The rider's newest open trip, if any.
   static awaitable<std::optional<std::string>> open_trip_of(pg::Pool& db, const std::string& rider_id);
   static awaitable<std::optional<std::string>> open_trip_of(pg::Tx& tx, const std::string& rider_id);

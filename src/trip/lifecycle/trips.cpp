@@ -36,9 +36,14 @@ struct Lifecycle::Inserted {
   bool same_request = true;
 };
 
-Lifecycle::Lifecycle(pg::Pool& db, ReadRouting& reads, TripChanges& changes, metrics::Registry& metrics,
-                     LifecycleSettings settings)
-    : db_(db), reads_(reads), changes_(changes), metrics_(metrics), settings_(settings) {}
+Lifecycle::Lifecycle(asio::any_io_executor executor, pg::Pool& db, ReadRouting& reads, TripChanges& changes,
+                     metrics::Registry& metrics, LifecycleSettings settings)
+    : db_(db),
+      reads_(reads),
+      changes_(changes),
+      metrics_(metrics),
+      settings_(settings),
+      batcher_(std::move(executor), db, metrics, settings.max_open_trips, settings.batch) {}
 
 namespace {
 
@@ -52,19 +57,22 @@ std::string match_event_draft(const std::string& rider, const CreateTripRequest&
   return trip_event(draft).to_json();
 }
 
+// Runs `insert` and turns a refusal into trip_in_progress: no row (every
+// slot of the rider is held), or a unique violation (a concurrent create took
+// the last slot first).
 template <class Db>
-awaitable<CreatedTrip> insert_trip(Db& db, const NewTrip& fresh, const TripOpening& opening, std::int64_t max_open) {
-  bool slot_taken = false;  // a concurrent create got the last slot first
+awaitable<CreatedTrip> insert_trip(Db& db, awaitable<std::optional<CreatedTrip>> insert, const std::string& rider_id) {
+  bool slot_taken = false;
   std::optional<CreatedTrip> created;
   try {
-    created = co_await TripStore::insert(db, fresh, opening, max_open);
+    created = co_await std::move(insert);
   } catch (const pg::QueryError& e) {
     if (!e.is_unique_violation()) throw;
     slot_taken = true;
   }
   if (slot_taken) throw trip_in_progress(std::nullopt);
   if (!created) {
-    const auto open = co_await TripStore::open_trip_of(db, fresh.rider_id);
+    const auto open = co_await TripStore::open_trip_of(db, rider_id);
     throw trip_in_progress(open);
   }
   co_return std::move(*created);
@@ -89,7 +97,8 @@ awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const
                 .fare_estimate = estimate_fare(input.service_id, input.origin_lat, input.origin_lng, input.dest_lat,
                                                input.dest_lng)};
   if (!key) {
-    auto created = co_await insert_trip(db_, fresh, opening, settings_.max_open_trips);
+    auto batched = batcher_.insert(TripToCreate{.trip = fresh, .opening = opening});
+    auto created = co_await insert_trip(db_, std::move(batched), rider);
     co_return Inserted{.trip = std::move(created.trip), .outbox_id = created.outbox_id};
   }
   const auto fingerprint = input.fingerprint();
@@ -97,7 +106,8 @@ awaitable<Lifecycle::Inserted> Lifecycle::insert(const std::string& rider, const
     auto claim = co_await TripStore::claim_key(tx, author_id, *key, fingerprint);
     if (!claim.fresh) co_return Inserted{.existing_id = claim.trip_id, .same_request = claim.same_request};
     fresh.id = claim.trip_id;
-    auto created = co_await insert_trip(tx, fresh, opening, settings_.max_open_trips);
+    auto alone = TripStore::insert(tx, fresh, opening, settings_.max_open_trips);
+    auto created = co_await insert_trip(tx, std::move(alone), rider);
     co_return Inserted{.trip = std::move(created.trip), .outbox_id = created.outbox_id};
   };
   co_return co_await db_.transaction(body);

@@ -25,6 +25,7 @@
 #include "core/base/principal.hpp"
 #include "core/pg/pool.hpp"
 #include "trip/lifecycle/inputs.hpp"
+#include "trip/lifecycle/insert_batcher.hpp"
 #include "trip/lifecycle/trip_changes.hpp"
 #include "trip/lifecycle/trip_store.hpp"
 #include "trip/live/location_store.hpp"
@@ -42,6 +43,8 @@ struct LifecycleSettings {
   Millis sync_timeout{3000};
   // MAX_OPEN_TRIPS_PER_RIDER (0 = unlimited; LIFT_PER_USER_LIMITS lifts it).
   std::int64_t max_open_trips = 1;
+  // Group commit of creates without an Idempotency-Key (insert_batcher.hpp).
+  InsertBatchSettings batch;
 };
 
 struct CreateResult {
@@ -52,8 +55,9 @@ struct CreateResult {
 class Lifecycle {
  public:
   // Writes use `db` (the primary); get() and list() go through `reads`.
-  Lifecycle(pg::Pool& db, ReadRouting& reads, TripChanges& changes, metrics::Registry& metrics,
-            LifecycleSettings settings);
+  // Batches of creates run on `executor`.
+  Lifecycle(asio::any_io_executor executor, pg::Pool& db, ReadRouting& reads, TripChanges& changes,
+            metrics::Registry& metrics, LifecycleSettings settings);
 
   // Sync mode only; set once at start.
   void set_sync_matching(SyncMatching* sync) { sync_ = sync; }
@@ -87,6 +91,7 @@ class Lifecycle {
   peers::UserClient* wallet_ = nullptr;
   metrics::Registry& metrics_;
   LifecycleSettings settings_;
+  InsertBatcher batcher_;
 };
 
 // Histogram buckets of the matching delays (creation → offer, → acceptance).
