@@ -221,6 +221,28 @@ awaitable<std::string> RedisStreamQueue::publish(std::string body) {
   co_return reply.as_string();
 }
 
+// One XADD per body, all in one pipeline (one round trip).
+awaitable<std::vector<std::string>> RedisStreamQueue::publish_batch(std::vector<std::string> bodies) {
+  const auto sent = std::to_string(now_ms());
+  std::vector<redis::Command> batch;
+  batch.reserve(bodies.size());
+  for (const auto& body : bodies)
+    batch.emplace_back("XADD", options_.stream, "*", "body", body, "sent_at", sent, "prior", "0");
+  const auto replies = co_await shared_.pipeline(std::move(batch), options_.command_timeout);
+  std::vector<std::string> ids(replies.size());
+  const redis::Reply* refusal = nullptr;
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    if (replies[i].is_error()) {
+      refusal = &replies[i];
+    } else {
+      ids[i] = replies[i].as_string();
+    }
+  }
+  const bool none_sent = std::all_of(ids.begin(), ids.end(), [](const std::string& id) { return id.empty(); });
+  if (refusal != nullptr && none_sent) throw redis::CommandError(refusal->error_message());
+  co_return ids;
+}
+
 awaitable<std::vector<Message>> RedisStreamQueue::read_new(redis::Client& client, std::size_t max,
                                                            std::optional<Millis> block) {
   redis::Command command{"XREADGROUP",      "GROUP", options_.group,

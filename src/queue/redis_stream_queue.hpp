@@ -77,6 +77,7 @@ class RedisStreamQueue final : public MatchQueue, public DeadLetterQueue {
   ~RedisStreamQueue() override;
 
   awaitable<std::string> publish(std::string body) override;
+  awaitable<std::vector<std::string>> publish_batch(std::vector<std::string> bodies) override;
   awaitable<std::vector<Message>> receive(std::size_t max, Millis wait) override;
   awaitable<void> ack(const Message& message) override;
   awaitable<void> retry_later(const Message& message, Millis delay) override;

@@ -10,8 +10,9 @@
 namespace uitgo::trip {
 namespace {
 
-// Match events per publish: what one SQS SendMessageBatch takes.
-constexpr std::size_t kMatchPublishBatch = 10;
+// Match events per publish: a claimed batch of the relay at once (Redis: one
+// pipeline; SQS: SendMessageBatch requests of ten).
+constexpr std::size_t kMatchPublishBatch = 100;
 // Trip notifications per call to user-service (peers::kMaxNoticeBatch at most).
 constexpr std::size_t kNoticeBatch = 50;
 
@@ -86,7 +87,6 @@ awaitable<std::vector<bool>> notify_users(peers::UserClient& users, const std::v
 void add_deliveries(service::Runtime& runtime, TripApp& app) {
   if (app.settings.async_mode) {
     const bool twice = app.settings.faults.on("publish_twice");
-    // Ten events per call: SQS takes them in one SendMessageBatch.
     app.relay.add_kind(
         runtime, std::string(kTripMatch),
         [&app, twice](const std::vector<OutboxRow>& rows) -> awaitable<std::vector<bool>> {

@@ -5,7 +5,7 @@
 namespace uitgo::trip {
 
 awaitable<void> TripChanges::committed(const Trip& trip, Committed what) {
-  if (what.outbox) outbox_written();
+  if (what.outbox) outbox_written(what.outbox_kind);
   std::vector<std::string> readers{trip.rider_id};
   if (trip.driver_id) readers.push_back(*trip.driver_id);
   for (auto& id : what.also_readers) {

@@ -26,8 +26,9 @@ class TripListener {
 };
 
 struct Committed {
-  bool outbox = false;   // the transaction wrote outbox rows
-  bool announce = true;  // tell the listener (a new trip has nobody listening yet)
+  bool outbox = false;           // the transaction wrote outbox rows
+  std::string_view outbox_kind;  // of this kind only (empty: of any kind)
+  bool announce = true;          // tell the listener (a new trip has nobody listening yet)
   std::vector<std::optional<std::string>> also_readers = {};
 };
 
@@ -39,8 +40,9 @@ class TripChanges {
   void set_listener(TripListener* listener) { listener_ = listener; }
 
   awaitable<void> committed(const Trip& trip, Committed what);
-  // Outbox rows were committed (once for a batch of changes).
-  void outbox_written() { relay_.notify(); }
+  // Outbox rows (of `kind`; empty: of any kind) were committed, once for a
+  // batch of changes.
+  void outbox_written(std::string_view kind = {}) { relay_.notify(kind); }
 
  private:
   ReadRouting& reads_;

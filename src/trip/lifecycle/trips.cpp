@@ -145,7 +145,7 @@ awaitable<CreateResult> Lifecycle::create(const Principal& caller, const CreateT
   }
   if (settings_.crash_after_commit) Faults::crash("crash_after_commit");
   metrics_.counter("trips_created_total", "trips created", {{"mode", settings_.async_mode ? "async" : "sync"}}).inc();
-  const Committed what{.outbox = settings_.async_mode, .announce = false};
+  const Committed what{.outbox = settings_.async_mode, .outbox_kind = kTripMatch, .announce = false};
   co_await changes_.committed(*inserted.trip, what);
   log::info("trip created", {{"tripId", inserted.trip->id}, {"riderId", *rider}, {"request_id", request_id}});
   if (!settings_.async_mode && sync_ != nullptr) {

@@ -112,7 +112,7 @@ awaitable<OfferResult> Offers::offer(const std::string& id, const OfferRequest& 
   };
   auto result = co_await db_.transaction(body);
   if (result.fresh) {
-    changes_.outbox_written();
+    changes_.outbox_written(kTripNotification);
     co_await offered(result.trip, input);
   }
   co_return result;
@@ -139,7 +139,7 @@ awaitable<std::vector<std::string>> Offers::offer_many(const std::vector<OffersR
     co_await add_notices(tx, notices);
   };
   co_await db_.transaction(body);
-  if (!fresh.empty()) changes_.outbox_written();  // one wake for the whole batch
+  if (!fresh.empty()) changes_.outbox_written(kTripNotification);  // one wake for the whole batch
   for (const auto& made : fresh) co_await offered(made.first, *made.second);
   co_return outcomes;
 }

@@ -110,8 +110,10 @@ void OutboxRelay::add_kind(service::Runtime& runtime, std::string kind, DeliverB
                              [this, &k]() { return pass(k); });
 }
 
-void OutboxRelay::notify() {
-  for (auto& kind : kinds_) kind->task->wake();
+void OutboxRelay::notify(std::string_view kind) {
+  for (auto& k : kinds_) {
+    if (kind.empty() || k->name == kind) k->task->wake();
+  }
 }
 
 // Drains every due row: batch after batch while batches come back full.

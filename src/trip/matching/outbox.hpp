@@ -108,8 +108,9 @@ class OutboxRelay {
   void add_kind(service::Runtime& runtime, std::string kind, Deliver deliver);
   // The same, delivering up to `batch` rows (in id order) per call.
   void add_kind(service::Runtime& runtime, std::string kind, DeliverBatch deliver, std::size_t batch);
-  // Wakes every kind's task (any thread). Cheap; call after committing outbox rows.
-  void notify();
+  // Wakes the task of `kind`, or of every kind when empty (any thread).
+  // Cheap; call after committing outbox rows.
+  void notify(std::string_view kind = {});
 
   // Counts and age of the oldest unsent row, per kind (for gauges).
   struct Backlog {
