@@ -47,7 +47,9 @@ awaitable<void> MatchSweep::flush_seen() {
     seen_.clear();
   }
   if (ids.empty()) co_return;
-  co_await SweepStore::mark_seen(db_, ids);
+  // A quarter of the quiet time: a trip a matcher keeps reading never looks
+  // quiet, and is written at most every redrive_seconds / 4.
+  co_await SweepStore::mark_seen(db_, ids, static_cast<double>(settings_.redrive_seconds) / 4);
 }
 
 awaitable<int> MatchSweep::cancel_overdue() {

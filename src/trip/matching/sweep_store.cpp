@@ -9,11 +9,15 @@ namespace {
 // SKIP LOCKED: a trip locked right now is being changed (an offer being made);
 // waiting for it would hold every row updated so far and stall the offers
 // queued behind them. It is read again by the matcher soon anyway. A trip
-// offered meanwhile was marked by its offer: not written again. Rows are
-// found by id alone (see kOfferMany in trip_store.cpp for why).
+// offered meanwhile was marked by its offer: not written again. Nor is a
+// trip created or marked within the last $2 seconds: a matcher retrying a
+// trip reads it every few seconds, and writing each read would rewrite the
+// row (and its index entries) for nothing the sweep needs. Rows are found by
+// id alone (see kOfferMany in trip_store.cpp for why).
 const std::string kMarkSeen =
     "UPDATE trips t SET match_seen_at = now()"
     " FROM (SELECT id, status, driver_id FROM trips WHERE id = ANY($1::uuid[])"
+    "         AND greatest(created_at, match_seen_at) < now() - make_interval(secs => $2)"
     "       ORDER BY id FOR UPDATE SKIP LOCKED) seen"
     " WHERE t.id = seen.id AND seen.status = 'requested' AND seen.driver_id IS NULL";
 
@@ -39,9 +43,10 @@ const std::string kClaimQuiet =
 
 }  // namespace
 
-awaitable<void> SweepStore::mark_seen(pg::Pool& db, const std::vector<std::string>& trip_ids) {
+awaitable<void> SweepStore::mark_seen(pg::Pool& db, const std::vector<std::string>& trip_ids,
+                                      double unless_within_seconds) {
   const auto ids = pg::array_literal(trip_ids, [](std::string& out, const std::string& id) { out += id; });
-  co_await db.query(kMarkSeen, pg::Params{ids});
+  co_await db.query(kMarkSeen, pg::Params{ids, unless_within_seconds});
 }
 
 awaitable<std::vector<std::string>> SweepStore::overdue(pg::Pool& db, std::int64_t deadline_seconds, int limit) {

@@ -14,8 +14,10 @@ namespace uitgo::trip {
 
 class SweepStore {
  public:
-  // Records that a matcher read these trips (now).
-  static awaitable<void> mark_seen(pg::Pool& db, const std::vector<std::string>& trip_ids);
+  // Records that a matcher read these trips (now), except those created or
+  // marked within the last `unless_within_seconds`.
+  static awaitable<void> mark_seen(pg::Pool& db, const std::vector<std::string>& trip_ids,
+                                   double unless_within_seconds);
   // Requested trips older than `deadline_seconds`, oldest first.
   static awaitable<std::vector<std::string>> overdue(pg::Pool& db, std::int64_t deadline_seconds, int limit);
   // Inside `tx`, locks (SKIP LOCKED) requested trips without a pending offer,
