@@ -9,6 +9,9 @@
 #         whole match inside the request); b) closed loop with `connections`
 #         connections as fast as answers come (after the first DRIVERS trips
 #         no driver is free, so sync requests end in a cheap no_driver);
+#      c) async, closed loop with the driver-service processes stopped: the
+#         creation path alone, without the matchers' retries of the trips
+#         no driver is free for;
 #   3. backlog drain: BACKLOG trips created while every driver-service
 #      process (MATCHER_PROCESSES of them) is stopped, BACKLOG drivers online
 #      and MATCH_RADIUS_METERS=20000 (a free driver anywhere in the area is
@@ -26,7 +29,7 @@
 # environment: UITGO_BIN (default build/uitgo), DRIVER_LOAD (default bench/driver_load next to UITGO_BIN),
 #              MATCHER_PROCESSES=3, MATCHER_WORKERS=4 (per process),
 #              PHASES="tta create drain" (which phases run, in that order),
-#              PROFILE_DIR (profiles of the drain: lib.sh profile_start)
+#              PROFILE_DIR (profiles of the closed loops and the drain: lib.sh profile_start)
 set -euo pipefail
 
 seconds=${1:-10}
@@ -90,8 +93,18 @@ for mode in async sync; do
   fresh_stack "$mode" "$drivers"
   echo "$mode paced:  $(trips --rate "$rate" --seconds "$seconds" --connections "$connections" --warmup 0)"
   fresh_stack "$mode" "$drivers"
-  echo "$mode closed: $(trips --seconds "$seconds" --connections "$connections")"
+  profile_start "create-$mode-closed"
+  closed=$(trips --seconds "$seconds" --connections "$connections")
+  profile_stop
+  echo "$mode closed: $closed"
 done
+# The creation path alone (gateway, trip-service, Postgres, outbox relay):
+# without matchers, no retries of the trips no driver is free for compete
+# with it for the cores.
+fresh_stack async "$drivers"
+# shellcheck disable=SC2086 # one word per component
+stack stop $driver_components >/dev/null
+echo "async closed, matchers stopped: $(trips --seconds "$seconds" --connections "$connections")"
 fi
 
 phase drain || exit 0

@@ -63,6 +63,7 @@ trips_line() {
 }
 read -r paced_rps paced_p95 < <(trips_line "async paced:")
 read -r closed_rps closed_p95 < <(trips_line "async closed:")
+read -r alone_rps alone_p95 < <(trips_line "async closed, matchers stopped:")
 read -r tta_p95 < <(sed -n 's/^time to assignment (async.*p95 \([0-9.]*\) ms.*/\1/p' "$raw/matching.txt")
 read -r drain_s drain_rate < <(sed -n \
   's/^backlog of [0-9]* trip events drained in \([0-9.]*\) s.* = \([0-9]*\) events\/s.*/\1 \2/p' "$raw/matching.txt")
@@ -74,6 +75,10 @@ read -r geo_rps _ < <(row "raw redis-benchmark GEOSEARCH 3 km \\(after geo run\\
 read -r pings_rps _ < <(row "location updates")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# "met" when ratio $1 >= $2 and p95 $3 <= $4.
+rate_verdict() { awk -v r="$1" -v rt="$2" -v p="$3" -v pt="$4" 'BEGIN {
+  if (r == "" || r == "n/a" || p == "") { print "n/a"; exit }
+  print (r >= rt && p <= pt) ? "met" : "not met" }'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
   if (v == "" || v == "n/a") { print "n/a"; exit }
   ok = (op == ">=") ? v >= t : v < t; print ok ? "met" : "not met" }'; }
@@ -85,7 +90,8 @@ table="$OUT_DIR/bench.md"
   echo "| figure | measured | limit, same run | ratio | target | |"
   echo "|---|---|---|---|---|---|"
   echo "| matching: ${backlog}-event backlog, 3 driver-service processes × 4 workers | ${drain_rate} events/s (drained in ${drain_s} s, the processes' start included); ${offer_rate} offers/s from first to last offer | — | — | ≥ 2,000 events/s | $(verdict "$drain_rate" ">=" 2000) |"
-  echo "| trip creation, async, closed loop (32 connections) | ${closed_rps} trips/s, p95 ${closed_p95} ms | pgbench single-row INSERT ${pg_tps} tps | $(ratio "$closed_rps" "$pg_tps") | ≥ 0.30, p95 ≤ 20 ms | $(verdict "$(ratio "$closed_rps" "$pg_tps")" ">=" 0.30) |"
+  echo "| trip creation, async, closed loop (32 connections), matchers retrying every trip no driver is free for | ${closed_rps} trips/s, p95 ${closed_p95} ms | pgbench single-row INSERT ${pg_tps} tps | $(ratio "$closed_rps" "$pg_tps") | ≥ 0.30, p95 ≤ 20 ms | $(rate_verdict "$(ratio "$closed_rps" "$pg_tps")" 0.30 "$closed_p95" 20) |"
+  echo "| trip creation, async, closed loop (32 connections), matchers stopped: the creation path alone | ${alone_rps} trips/s, p95 ${alone_p95} ms | pgbench single-row INSERT ${pg_tps} tps | $(ratio "$alone_rps" "$pg_tps") | ≥ 0.30, p95 ≤ 20 ms | $(rate_verdict "$(ratio "$alone_rps" "$pg_tps")" 0.30 "$alone_p95" 20) |"
   echo "| trip creation, async, paced at 100/s | p95 ${paced_p95} ms | — | — | p95 ≤ 20 ms | $(verdict "$paced_p95" "<" 20.001) |"
   echo "| time to assignment at 100 trips/s (1,000 drivers) | p95 ${tta_p95} ms | — | — | p95 < 200 ms | $(verdict "$tta_p95" "<" 200) |"
   echo "| driver search, ${drivers} drivers, 3 km, limit 10 | ${search_rps} req/s, p95 ${search_p95} ms | raw GEOSEARCH 3 km ${geo_rps} req/s | $(ratio "$search_rps" "$geo_rps") | ≥ 2.5 | $(verdict "$(ratio "$search_rps" "$geo_rps")" ">=" 2.5) |"
