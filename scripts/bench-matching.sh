@@ -5,8 +5,9 @@
 #      with DRIVERS drivers online (there is a free driver for every trip);
 #      p50/p95 of offered_at - created_at over those trips (from trip_db);
 #   2. trip creation, async vs sync (MATCHING_MODE), DRIVERS drivers online:
-#      a) paced at RATE/s (every trip finds a driver: the sync path pays for a
-#         whole match inside the request); b) closed loop with `connections`
+#      a) paced at RATE/s after one second of warm-up (every trip finds a
+#         driver: the sync path pays for a whole match inside the request),
+#         and async from a cold start; b) closed loop with `connections`
 #         connections as fast as answers come (after the first DRIVERS trips
 #         no driver is free, so sync requests end in a cheap no_driver);
 #      c) async, closed loop with the driver-service processes stopped: the
@@ -89,9 +90,14 @@ echo "time to assignment (async, ${rate}/s for ${seconds}s): p50 ${tta_p50} ms, 
 fi
 
 if phase create; then
+# Paced runs leave out their first second (the services open their database
+# connections and prepare their statements then); the drivers cover it too.
+# The async one also runs from a cold start, first second included.
+fresh_stack async "$drivers"
+echo "async paced from a cold start: $(trips --rate "$rate" --seconds "$seconds" --connections "$connections" --warmup 0)"
 for mode in async sync; do
-  fresh_stack "$mode" "$drivers"
-  echo "$mode paced:  $(trips --rate "$rate" --seconds "$seconds" --connections "$connections" --warmup 0)"
+  fresh_stack "$mode" "$((drivers + rate))"
+  echo "$mode paced:  $(trips --rate "$rate" --seconds "$seconds" --connections "$connections" --warmup 1)"
   fresh_stack "$mode" "$drivers"
   profile_start "create-$mode-closed"
   closed=$(trips --seconds "$seconds" --connections "$connections")

@@ -62,6 +62,7 @@ trips_line() {
       print rps, p95; exit }' "$raw/matching.txt"
 }
 read -r paced_rps paced_p95 < <(trips_line "async paced:")
+read -r _ cold_p95 < <(trips_line "async paced from a cold start:")
 read -r closed_rps closed_p95 < <(trips_line "async closed:")
 read -r alone_rps alone_p95 < <(trips_line "async closed, matchers stopped:")
 read -r tta_p95 < <(sed -n 's/^time to assignment (async.*p95 \([0-9.]*\) ms.*/\1/p' "$raw/matching.txt")
@@ -92,7 +93,8 @@ table="$OUT_DIR/bench.md"
   echo "| matching: ${backlog}-event backlog, 3 driver-service processes × 4 workers | ${drain_rate} events/s (drained in ${drain_s} s, the processes' start included); ${offer_rate} offers/s from first to last offer | — | — | ≥ 2,000 events/s | $(verdict "$drain_rate" ">=" 2000) |"
   echo "| trip creation, async, closed loop (32 connections), matchers retrying every trip no driver is free for | ${closed_rps} trips/s, p95 ${closed_p95} ms | pgbench single-row INSERT ${pg_tps} tps | $(ratio "$closed_rps" "$pg_tps") | ≥ 0.30, p95 ≤ 20 ms | $(rate_verdict "$(ratio "$closed_rps" "$pg_tps")" 0.30 "$closed_p95" 20) |"
   echo "| trip creation, async, closed loop (32 connections), matchers stopped: the creation path alone | ${alone_rps} trips/s, p95 ${alone_p95} ms | pgbench single-row INSERT ${pg_tps} tps | $(ratio "$alone_rps" "$pg_tps") | ≥ 0.30, p95 ≤ 20 ms | $(rate_verdict "$(ratio "$alone_rps" "$pg_tps")" 0.30 "$alone_p95" 20) |"
-  echo "| trip creation, async, paced at 100/s | p95 ${paced_p95} ms | — | — | p95 ≤ 20 ms | $(verdict "$paced_p95" "<" 20.001) |"
+  echo "| trip creation, async, paced at 100/s (after a first second of warm-up) | p95 ${paced_p95} ms | — | — | p95 ≤ 20 ms | $(verdict "$paced_p95" "<" 20.001) |"
+  echo "| trip creation, async, paced at 100/s from a cold start (connections opened, statements prepared in the first second) | p95 ${cold_p95} ms | — | — | — | |"
   echo "| time to assignment at 100 trips/s (1,000 drivers) | p95 ${tta_p95} ms | — | — | p95 < 200 ms | $(verdict "$tta_p95" "<" 200) |"
   echo "| driver search, ${drivers} drivers, 3 km, limit 10 | ${search_rps} req/s, p95 ${search_p95} ms | raw GEOSEARCH 3 km ${geo_rps} req/s | $(ratio "$search_rps" "$geo_rps") | ≥ 2.5 | $(verdict "$(ratio "$search_rps" "$geo_rps")" ">=" 2.5) |"
   echo "| location updates (PUT /v1/drivers/me/location) | ${pings_rps} req/s | — | — | — | |"
