@@ -206,7 +206,8 @@ Settings Settings::from(const config::Values& c) {
   s.faults = Faults::from(c, {"crash_after_commit", "publish_twice"});
   s.max_open_trips = service::per_user_limits_lifted(c) ? 0 : c.integer("MAX_OPEN_TRIPS_PER_RIDER");
   s.create_batch = InsertBatchSettings{.max_batch = static_cast<std::size_t>(c.integer("CREATE_BATCH")),
-                                       .in_flight = static_cast<std::size_t>(c.integer("CREATE_BATCHES_IN_FLIGHT"))};
+                                       .in_flight = static_cast<std::size_t>(c.integer("CREATE_BATCHES_IN_FLIGHT")),
+                                       .max_wait = c.millis("PG_ACQUIRE_TIMEOUT_MS")};
   return s;
 }
 

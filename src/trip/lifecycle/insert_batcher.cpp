@@ -4,6 +4,7 @@
 #include <boost/asio/experimental/concurrent_channel.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <string>
 #include <utility>
@@ -21,12 +22,14 @@ struct InsertBatcher::Pending {
   void finish(std::optional<CreatedTrip> result, std::exception_ptr failure) {
     created = std::move(result);
     error = std::move(failure);
+    finished.store(true);
     done.try_send(boost::system::error_code{});
   }
 
   TripToCreate trip;
   std::optional<CreatedTrip> created;
   std::exception_ptr error;
+  std::atomic<bool> finished{false};
   asio::experimental::concurrent_channel<void(boost::system::error_code)> done;
 };
 
@@ -58,9 +61,31 @@ awaitable<std::optional<CreatedTrip>> InsertBatcher::insert(TripToCreate trip) {
     }
   }
   if (start) asio::co_spawn(executor_, drain(), asio::detached);
-  co_await pending->done.async_receive(use_awaitable);
+  co_await wait_for(pending);
   if (pending->error) std::rethrow_exception(pending->error);
   co_return std::move(pending->created);
+}
+
+// Past max_wait a trip still queued is taken out and refused; one already in
+// a running statement waits for it (the statement has its own deadline).
+awaitable<void> InsertBatcher::wait_for(const std::shared_ptr<Pending>& pending) {
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer timer(executor_, settings_.max_wait);
+  auto signal = pending->done.async_receive(use_awaitable);
+  auto race = std::move(signal) || timer.async_wait(use_awaitable);
+  const auto first = co_await std::move(race);
+  if (first.index() == 0 || pending->finished.load()) co_return;
+  if (withdraw(pending)) throw OverloadedError("trip creation: no statement free within PG_ACQUIRE_TIMEOUT_MS");
+  co_await pending->done.async_receive(use_awaitable);
+}
+
+bool InsertBatcher::withdraw(const std::shared_ptr<Pending>& pending) {
+  std::lock_guard lock(mutex_);
+  const auto it = std::find(pending_.begin(), pending_.end(), pending);
+  if (it == pending_.end()) return false;
+  pending_.erase(it);
+  queued_.set(static_cast<double>(pending_.size()));
+  return true;
 }
 
 // The oldest waiting trips, at most max_batch, one per rider when there is a

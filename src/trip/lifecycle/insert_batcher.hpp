@@ -10,7 +10,9 @@
 // holds at most one trip per rider (two would take the same slot). When
 // Postgres rejects a batch (a concurrent create took a slot), nothing of it
 // was written and each of its trips is tried again on its own, so one
-// refusal never fails the others.
+// refusal never fails the others. A trip still queued after `max_wait` is
+// taken out and refused with OverloadedError (503, Retry-After), as a
+// request waiting that long for a pool connection would be.
 //
 // Metrics: trip_create_batch_size (trips per statement), trip_create_queued
 // (trips waiting for a statement).
@@ -36,6 +38,7 @@ namespace uitgo::trip {
 struct InsertBatchSettings {
   std::size_t max_batch = 32;  // CREATE_BATCH: trips per statement at most (1 = no batching)
   std::size_t in_flight = 4;   // CREATE_BATCHES_IN_FLIGHT: statements running at once
+  Millis max_wait{1000};       // PG_ACQUIRE_TIMEOUT_MS: the longest wait for a statement
 };
 
 class InsertBatcher {
@@ -55,6 +58,8 @@ class InsertBatcher {
   struct Pending;
   using Batch = std::vector<std::shared_ptr<Pending>>;
 
+  awaitable<void> wait_for(const std::shared_ptr<Pending>& pending);
+  bool withdraw(const std::shared_ptr<Pending>& pending);
   Batch take();
   awaitable<void> drain();
   awaitable<void> run(Batch batch);

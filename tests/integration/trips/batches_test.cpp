@@ -3,7 +3,8 @@
 // and one open trip per rider: concurrent creates share statements and each
 // still gets its own trip, first event and match event; a batch Postgres
 // rejects is written again trip by trip, so one rider's refusal never fails
-// another rider's trip.
+// another rider's trip; a trip queued longer than PG_ACQUIRE_TIMEOUT_MS is
+// refused with 503 and never written.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -22,7 +23,10 @@ namespace {
 Harness* h = nullptr;
 
 const auto* const environment = share_per_binary(h, [] {
-  return std::make_unique<Harness>(Env{{"LIFT_PER_USER_LIMITS", "false"}, {"CREATE_BATCHES_IN_FLIGHT", "1"}});
+  // PG_ACQUIRE_TIMEOUT_MS: the trips a test queues behind a stuck statement
+  // have that long before they are refused.
+  return std::make_unique<Harness>(
+      Env{{"LIFT_PER_USER_LIMITS", "false"}, {"CREATE_BATCHES_IN_FLIGHT", "1"}, {"PG_ACQUIRE_TIMEOUT_MS", "2000"}});
 });
 
 double metric_of(const std::string& name) { return metric(h->stack.trip_port, name, {}, 0); }
@@ -137,6 +141,29 @@ TEST(CreateBatches, ARejectedBatchIsWrittenTripByTrip) {
   EXPECT_EQ(h->scalar("trip_db", "SELECT count(*) FROM trips WHERE rider_id IN ('" + first.id + "', '" +
                                      conflicting.id + "') AND origin_text <> 'held'"),
             "0");
+}
+
+TEST(CreateBatches, ATripQueuedTooLongIsRefusedAndNeverWritten) {
+  const auto first = h->user("rider");
+  const auto late = h->user("rider");
+  SqlSession holder(h->stack.dsn("trip_db"));
+  hold_slot(holder, first);
+  HttpResponse first_answer;
+  std::thread first_call([&] { first_answer = h->call("POST", "/v1/trips", &first, trip_body("first")); });
+  ASSERT_TRUE(eventually([] { return waiting_on_locks("INSERT INTO trips") == "1"; }));
+
+  // The only statement is stuck: past PG_ACQUIRE_TIMEOUT_MS the queued trip is refused.
+  const auto refused = h->call("POST", "/v1/trips", &late, trip_body("late"));
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_FALSE(refused.header("retry-after").empty());
+  EXPECT_EQ(metric_of("trip_create_queued"), 0);
+
+  holder.run("COMMIT");
+  first_call.join();
+  EXPECT_EQ(first_answer.status, 409) << first_answer.body;
+  EXPECT_EQ(h->scalar("trip_db", "SELECT count(*) FROM trips WHERE rider_id = '" + late.id + "'"), "0");
+  // The rider may simply try again.
+  expect_own_trip(h->call("POST", "/v1/trips", &late, trip_body("late")), late, trip_body("late"));
 }
 
 }  // namespace
