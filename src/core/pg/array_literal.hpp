@@ -1,12 +1,15 @@
 // Postgres array literals ("{1.5,2,3}") for array parameters, so that a batch
 // of rows travels as one parameter per column and is written by one statement
 // (`unnest($1::uuid[], $2::float8[], ...)`) instead of one statement per row.
-// Numbers, UUIDs and NULL go as they are; any other text through append_quoted.
+// Numbers, UUIDs and NULL go as they are; any other text through append_quoted
+// (append_element picks the right one).
 #pragma once
 
 #include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace uitgo::pg {
@@ -28,6 +31,20 @@ inline void append_quoted(std::string& out, std::string_view text) {
     out += c;
   }
   out += '"';
+}
+
+// Appends one element: text quoted, a number as it is, NULL for an empty optional.
+inline void append_element(std::string& out, std::string_view text) { append_quoted(out, text); }
+template <typename T>
+requires std::is_arithmetic_v<T>
+void append_element(std::string& out, T value) { append_number(out, value); }
+template <typename T>
+void append_element(std::string& out, const std::optional<T>& value) {
+  if (value) {
+    append_element(out, *value);
+  } else {
+    out += "NULL";
+  }
 }
 
 // "{e1,e2,...}" where `element(out, item)` appends each item's element.

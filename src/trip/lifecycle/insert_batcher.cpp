@@ -119,12 +119,13 @@ awaitable<void> InsertBatcher::drain() {
 awaitable<void> InsertBatcher::run(Batch batch) {
   sizes_.observe(static_cast<double>(batch.size()));
   if (batch.size() == 1) {
-    co_await run_alone(*batch.front());
+    co_await run_alone(*batch.front(), batch.front()->trip);
     co_return;
   }
+  // Moved out: once taken, a trip is read only from here.
   std::vector<TripToCreate> trips;
   trips.reserve(batch.size());
-  for (const auto& p : batch) trips.push_back(p->trip);
+  for (const auto& p : batch) trips.push_back(std::move(p->trip));
   std::vector<std::optional<CreatedTrip>> created;
   std::exception_ptr failure;
   bool rejected = false;  // by Postgres: the statement wrote nothing
@@ -140,18 +141,18 @@ awaitable<void> InsertBatcher::run(Batch batch) {
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (rejected) {
-      co_await run_alone(*batch[i]);
+      co_await run_alone(*batch[i], trips[i]);
     } else {
       batch[i]->finish(failure ? std::nullopt : std::move(created[i]), failure);
     }
   }
 }
 
-awaitable<void> InsertBatcher::run_alone(Pending& pending) {
+awaitable<void> InsertBatcher::run_alone(Pending& pending, const TripToCreate& trip) {
   std::optional<CreatedTrip> created;
   std::exception_ptr failure;
   try {
-    created = co_await TripStore::insert(db_, pending.trip.trip, pending.trip.opening, max_open_);
+    created = co_await TripStore::insert(db_, trip.trip, trip.opening, max_open_);
   } catch (...) {
     failure = std::current_exception();
   }

@@ -63,7 +63,7 @@ class InsertBatcher {
   Batch take();
   awaitable<void> drain();
   awaitable<void> run(Batch batch);
-  awaitable<void> run_alone(Pending& pending);
+  awaitable<void> run_alone(Pending& pending, const TripToCreate& trip);
 
   asio::any_io_executor executor_;
   pg::Pool& db_;

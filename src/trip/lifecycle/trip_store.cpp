@@ -1,6 +1,5 @@
 #include "trip/lifecycle/trip_store.hpp"
 
-#include <type_traits>
 #include <unordered_map>
 
 #include "core/pg/array_literal.hpp"
@@ -218,41 +217,28 @@ awaitable<std::optional<CreatedTrip>> insert_on(Db& db, const NewTrip& n, const 
   co_return CreatedTrip{.trip = read_trip(r, 0), .outbox_id = r.get<std::int64_t>(0, "outbox_id")};
 }
 
-// Appends `value` as an array element: quoted text, a number, or NULL.
-void append_element(std::string& out, const std::string& value) { pg::append_quoted(out, value); }
-template <typename T>
-void append_element(std::string& out, const std::optional<T>& value) {
-  if (!value) {
-    out += "NULL";
-  } else if constexpr (std::is_arithmetic_v<T>) {
-    pg::append_number(out, *value);
-  } else {
-    pg::append_quoted(out, *value);
-  }
-}
-
 // kInsertMany's parameters: one array per column, then the cap.
 pg::Params insert_many_params(const std::vector<TripToCreate>& items, std::int64_t max_open) {
   pg::Params params;
   const auto column = [&](auto field) {
     params.add(
-        pg::array_literal(items, [&field](std::string& o, const TripToCreate& i) { append_element(o, field(i)); }));
+        pg::array_literal(items, [&field](std::string& o, const TripToCreate& i) { pg::append_element(o, field(i)); }));
   };
-  column([](const TripToCreate& i) { return i.trip.id; });
-  column([](const TripToCreate& i) { return i.trip.rider_id; });
-  column([](const TripToCreate& i) { return i.trip.request.origin_text; });
-  column([](const TripToCreate& i) { return i.trip.request.dest_text; });
-  column([](const TripToCreate& i) { return i.trip.request.service_id; });
-  column([](const TripToCreate& i) { return i.trip.request.origin_lat; });
-  column([](const TripToCreate& i) { return i.trip.request.origin_lng; });
-  column([](const TripToCreate& i) { return i.trip.request.dest_lat; });
-  column([](const TripToCreate& i) { return i.trip.request.dest_lng; });
-  column([](const TripToCreate& i) { return i.trip.fare_estimate; });
-  column([](const TripToCreate& i) { return i.opening.author_id; });
-  column([](const TripToCreate& i) { return i.opening.author_role; });
-  column([](const TripToCreate& i) { return i.opening.outbox_kind; });
-  column([](const TripToCreate& i) { return i.opening.match_event; });
-  column([](const TripToCreate& i) { return std::optional<double>(i.opening.outbox_delay_seconds); });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.id; });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.rider_id; });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.request.origin_text; });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.request.dest_text; });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.request.service_id; });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.request.origin_lat; });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.request.origin_lng; });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.request.dest_lat; });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.request.dest_lng; });
+  column([](const TripToCreate& i) -> const auto& { return i.trip.fare_estimate; });
+  column([](const TripToCreate& i) -> const auto& { return i.opening.author_id; });
+  column([](const TripToCreate& i) -> const auto& { return i.opening.author_role; });
+  column([](const TripToCreate& i) -> const auto& { return i.opening.outbox_kind; });
+  column([](const TripToCreate& i) -> const auto& { return i.opening.match_event; });
+  column([](const TripToCreate& i) -> const auto& { return i.opening.outbox_delay_seconds; });
   params.add(max_open);
   return params;
 }

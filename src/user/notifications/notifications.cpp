@@ -180,13 +180,8 @@ pg::Params insert_params(const std::vector<peers::TripNotice>& notices) {
   }
   pg::Params params;
   for (std::size_t column = 0; column < std::tuple_size_v<Row>; ++column) {
-    params.add(pg::array_literal(rows, [column](std::string& out, const Row& row) {
-      if (row[column]) {
-        pg::append_quoted(out, *row[column]);
-      } else {
-        out += "NULL";
-      }
-    }));
+    params.add(
+        pg::array_literal(rows, [column](std::string& out, const Row& row) { pg::append_element(out, row[column]); }));
   }
   return params;
 }
