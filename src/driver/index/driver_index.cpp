@@ -308,6 +308,14 @@ awaitable<bool> DriverIndex::release(const std::string& id, const std::string& t
   co_return reply.as_int() == 1;
 }
 
+awaitable<bool> DriverIndex::any_free() {
+  // Redis deletes a sorted set with its last member: EXISTS is "non-empty".
+  redis::Command exists{"EXISTS", IndexKeys::free};
+  if (reserve_unlocated_) exists.push(IndexKeys::unlocated_free);
+  const auto reply = co_await redis_.command(std::move(exists));
+  co_return reply.as_int() > 0;
+}
+
 awaitable<std::vector<WaitingDriver>> DriverIndex::unlocated_free(int limit) {
   std::vector<WaitingDriver> out;
   redis::Command range{"ZRANGE", IndexKeys::unlocated_free, 0, limit - 1, "WITHSCORES"};

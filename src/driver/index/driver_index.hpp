@@ -104,6 +104,12 @@ class DriverIndex {
   // since now). Returns whether the reservation was held.
   awaitable<bool> release(const std::string& id, const std::string& trip_id, std::int64_t now_ms);
 
+  // False when no driver can be reserved at all: drivers:free is empty (and,
+  // when reserve_unlocated, drivers:unlocated:free too). One EXISTS, so a
+  // batch of trips spends one round trip rather than a search per trip while
+  // every driver is busy. True may still find nobody (stale or out of reach).
+  awaitable<bool> any_free();
+
   // Up to `limit` free unlocated drivers, longest waiting first.
   awaitable<std::vector<WaitingDriver>> unlocated_free(int limit);
 

@@ -23,7 +23,9 @@ Assignment::Assignment(DriverApp& app, pg::Pool& db, metrics::Registry& metrics,
       time_to_assign_(metrics.histogram("matcher_time_to_assignment_seconds",
                                         "from trip creation to the first offer made by the matcher")),
       unlocated_offers_(metrics.counter("matcher_unlocated_offers_total",
-                                        "offers made to drivers without a position since going online")) {
+                                        "offers made to drivers without a position since going online")),
+      busy_batches_(metrics.counter("matcher_busy_batches_total",
+                                    "batches of trips answered no_driver without a search: no driver was free")) {
   for (const char* o : {"assigned", "no_driver", "cancelled", "error", "stale"}) {
     metrics_.counter("matcher_outcomes_total", "matcher decisions by outcome", {{"outcome", o}});
   }
@@ -203,6 +205,17 @@ awaitable<void> Assignment::release_index(const std::vector<const peers::Interna
 
 awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_many(
     const std::vector<const peers::InternalTrip*>& trips, const std::string& request_id) {
+  std::vector<std::optional<peers::MatchAnswer>> answers(trips.size());
+  // While every driver is busy (rush hour), the retries of waiting trips
+  // would each pay a search that cannot find anyone.
+  if (!co_await app_.index.any_free()) {
+    busy_batches_.inc();
+    for (auto& answer : answers) {
+      count("no_driver");
+      answer = peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
+    }
+    co_return answers;
+  }
   std::vector<std::optional<Held>> held(trips.size());
   std::vector<bool> retry(trips.size(), false);  // go on one by one (rare)
   std::exception_ptr failure;
@@ -236,7 +249,6 @@ awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_man
     co_await release_all(trips, held);
     std::rethrow_exception(failure);
   }
-  std::vector<std::optional<peers::MatchAnswer>> answers(trips.size());
   std::vector<std::set<std::string>> skip(trips.size());
   for (std::size_t k = 0; k < offered.size(); ++k) {
     const auto i = offered[k];

@@ -55,6 +55,8 @@ class Assignment {
   // of them. A trip whose driver turns out excluded (or without a profile)
   // goes on through assign(). nullopt for a trip whose own follow-up failed; a
   // failure of the batch's offer call releases every reservation and throws.
+  // While no driver is free at all (DriverIndex::any_free), every trip is
+  // no_driver after that one check.
   awaitable<std::vector<std::optional<peers::MatchAnswer>>> assign_many(
       const std::vector<const peers::InternalTrip*>& trips, const std::string& request_id);
 
@@ -105,6 +107,7 @@ class Assignment {
   AssignmentSettings settings_;
   metrics::Histogram& time_to_assign_;
   metrics::Counter& unlocated_offers_;
+  metrics::Counter& busy_batches_;
 };
 
 }  // namespace uitgo::driver

@@ -1,9 +1,12 @@
 // No driver → cancelled with reason no_driver after MATCH_DEADLINE_SECONDS;
-// and no double assignment with many trips racing for few drivers.
+// no double assignment with many trips racing for few drivers; and, once
+// every located driver here is busy, a batch of trips is answered no_driver
+// without a search, unless an unlocated driver is free.
 #include <atomic>
 #include <set>
 
 #include "matching/matching_support.hpp"
+#include "support/metrics.hpp"
 #include "support/shared_environment.hpp"
 
 namespace uitgo::test::matching {
@@ -97,6 +100,56 @@ TEST(MatchingDeadline, NoDoubleAssignmentUnderConcurrency) {
   EXPECT_EQ(stack->trip_sql("SELECT count(DISTINCT driver_id) FROM trips WHERE status = 'accepted' AND origin_lat = " +
                             std::to_string(lat)),
             std::to_string(kDrivers));
+}
+
+// Trips created while driver-service is down, so that on its return one
+// matcher worker reads them all as one batch.
+std::vector<std::string> trips_in_one_batch(int n, double lat, double lng) {
+  stack->stack.stop("driver-service");
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) {
+    ids.push_back(stack->create_trip(stack->rider_token(), true, lat, lng));
+    EXPECT_FALSE(ids.back().empty());
+    EXPECT_TRUE(eventually([&] { return stack->event_published(ids.back()); }));
+  }
+  stack->stack.start("driver-service");
+  return ids;
+}
+
+// The earlier tests left no located driver free: the first had none, the
+// drivers of the second all hold accepted trips.
+bool no_located_driver_free() { return redis_cli(stack->stack.redis_port, "EXISTS drivers:free") == "0"; }
+
+TEST(MatchingDeadline, AnUnlocatedDriverIsFoundWhileNoLocatedOneIsFree) {
+  ASSERT_TRUE(no_located_driver_free());
+  // Online, no position sent (as the original driver app until a trip starts).
+  const auto driver = stack->direct.create_driver();
+  ASSERT_EQ(stack->gateway.set_status(driver, true), 200);
+  const auto ids = trips_in_one_batch(2, 16.05, 108.20);
+  ASSERT_EQ(ids.size(), 2U);
+  std::string offered_trip;
+  EXPECT_TRUE(eventually(
+      [&] {
+        offered_trip = stack->trip_sql("SELECT coalesce(string_agg(id::text, ','), '') FROM trips WHERE driver_id = '" +
+                                       driver + "'");
+        return !offered_trip.empty();
+      },
+      std::chrono::seconds(kDeadlineSeconds)));
+  EXPECT_TRUE(offered_trip == ids[0] || offered_trip == ids[1]) << offered_trip;
+}
+
+TEST(MatchingDeadline, WhileNoDriverIsFreeABatchIsAnsweredWithoutSearching) {
+  // The previous test's driver holds its offer (OFFER_TIMEOUT_SECONDS=30).
+  ASSERT_TRUE(no_located_driver_free());
+  ASSERT_EQ(redis_cli(stack->stack.redis_port, "EXISTS drivers:unlocated:free"), "0");
+  const auto ids = trips_in_one_batch(3, 16.10, 108.20);
+  ASSERT_EQ(ids.size(), 3U);
+  // A restarted process counts from zero.
+  EXPECT_TRUE(eventually([] { return metric(stack->stack.driver_port, "matcher_busy_batches_total") >= 1; }));
+  for (const auto& id : ids) {
+    EXPECT_TRUE(eventually([&] { return stack->waiting_for_a_driver(id, 1); })) << id;
+  }
+  EXPECT_GE(metric(stack->stack.driver_port, "matcher_outcomes_total", {"outcome=\"no_driver\""}), 3);
 }
 
 }  // namespace
