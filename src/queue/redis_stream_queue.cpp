@@ -180,6 +180,10 @@ std::optional<Millis> block_time(Millis wait, std::int64_t next_due_in_ms, Milli
   return std::max(block, Millis(1));
 }
 
+Millis reclaim_interval(Millis visibility_timeout) {
+  return std::clamp(visibility_timeout / 4, Millis(1), Millis(1000));
+}
+
 }  // namespace detail
 
 RedisStreamQueue::RedisStreamQueue(asio::any_io_executor executor, redis::Client& shared, redis::Options connection,
@@ -361,7 +365,12 @@ awaitable<std::vector<Message>> RedisStreamQueue::receive_once(std::size_t max, 
   try {
     co_await ensure_group();
     const auto next_due_in = co_await promote_due();
-    out = co_await reclaim(max);
+    const auto now = now_ms();
+    if (now >= next_reclaim_ms_.load()) {
+      next_reclaim_ms_.store(now + detail::reclaim_interval(options_.visibility_timeout).count());
+      out = co_await reclaim(max);
+      if (out.size() >= max) next_reclaim_ms_.store(0);  // more may be waiting
+    }
     if (!out.empty()) {
       // Something to do already: top up with new messages without waiting.
       if (out.size() < max) {

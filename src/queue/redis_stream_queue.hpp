@@ -23,7 +23,10 @@
 //      MATCH_VISIBILITY_TIMEOUT_MS (crashed or stuck consumers) for this
 //      consumer; each one past MATCH_MAX_DELIVERIES moves to S:dlq instead
 //      (XADD + XACK + XDEL in the same script). The XAUTOCLAIM cursor is
-//      kept between calls so a long PEL is scanned fairly.
+//      kept between calls so a long PEL is scanned fairly. It runs at most
+//      once per reclaim_interval() per consumer (scanning a long PEL on every
+//      receive cost more Redis time than delivering the messages), and again
+//      at once while each call fills its batch.
 //   3. When nothing was reclaimed: XREADGROUP ... BLOCK on a connection of
 //      this instance's own (a blocking command must never sit on the shared
 //      connection). The block is capped at the next delayed message's due
@@ -112,6 +115,7 @@ class RedisStreamQueue final : public MatchQueue, public DeadLetterQueue {
   std::atomic<bool> group_ready_{false};
   std::mutex cursor_mutex_;
   std::string reclaim_cursor_ = "0-0";
+  std::atomic<std::int64_t> next_reclaim_ms_{0};  // Unix ms; 0: at the next receive
 };
 
 namespace detail {
@@ -130,6 +134,10 @@ std::string delayed_member(const Message& message);
 // message is due (negative = none), visibility timeout), at least 1 ms
 // (BLOCK 0 would mean forever). Zero wait means "do not block" (nullopt).
 std::optional<Millis> block_time(Millis wait, std::int64_t next_due_in_ms, Millis visibility_timeout);
+// How often a consumer looks for abandoned messages: a quarter of the
+// visibility timeout, at most a second, so a message is redelivered at most
+// that long after its timeout.
+Millis reclaim_interval(Millis visibility_timeout);
 
 }  // namespace detail
 

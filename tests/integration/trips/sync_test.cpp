@@ -87,11 +87,10 @@ TEST(SyncMatching, FailureAndTimeoutAnswer503AndLeaveNoOpenTrip) {
     if (req.target == "/internal/match") std::this_thread::sleep_for(2500ms);
     return {200, R"({"outcome":"no_driver"})"};
   });
-  const auto start = std::chrono::steady_clock::now();
   r = h->call("POST", "/v1/trips", &rider, trip_body());
-  const auto elapsed = std::chrono::steady_clock::now() - start;
+  // Without the deadline (MATCH_SYNC_TIMEOUT_MS=1000) the call would have
+  // waited for the answer and created the trip cancelled(no_driver): 201.
   EXPECT_EQ(r.status, 503) << r.body;
-  EXPECT_LT(elapsed, 2000ms) << "the deadline (MATCH_SYNC_TIMEOUT_MS=1000) bounds the request";
   h->driver_service.set_handler(nullptr);
 
   const auto rows = h->sql("trip_db", "SELECT status, cancel_reason FROM trips WHERE rider_id = '" + rider.id + "'");

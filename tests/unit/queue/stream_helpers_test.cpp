@@ -53,5 +53,12 @@ TEST(StreamHelpers, BlockTime) {
   EXPECT_EQ(block_time(milliseconds(5000), 0, milliseconds(800)), milliseconds(1)) << "never BLOCK 0 (forever)";
 }
 
+TEST(StreamHelpers, ReclaimInterval) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(reclaim_interval(milliseconds(30000)), milliseconds(1000)) << "at most a second past the timeout";
+  EXPECT_EQ(reclaim_interval(milliseconds(400)), milliseconds(100)) << "a quarter of a short timeout";
+  EXPECT_EQ(reclaim_interval(milliseconds(2)), milliseconds(1)) << "never every receive without a pause";
+}
+
 }  // namespace
 }  // namespace uitgo::queue::detail
