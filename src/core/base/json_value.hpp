@@ -7,10 +7,11 @@
 
 namespace uitgo::json {
 
+// `sp`: where the value's memory comes from (default: the heap).
 template <typename T>
-boost::json::value nullable(const std::optional<T>& v) {
-  if (!v) return nullptr;
-  return boost::json::value(*v);
+boost::json::value nullable(const std::optional<T>& v, const boost::json::storage_ptr& sp = {}) {
+  if (!v) return boost::json::value(nullptr, sp);
+  return boost::json::value(*v, sp);
 }
 
 }  // namespace uitgo::json

@@ -88,7 +88,8 @@ return 1
 // d + 2*eps by GEO distance: the step must cover that (or be the last one,
 // which covers the requested radius + eps). COUNT grows when a step was
 // truncated too early (stale members or ties in the way). Heartbeats are read
-// only up to that distance: members beyond it cannot rank.
+// by ZMSCORE, `limit` members first and then up to 64 at a time, until a
+// chunk reaches that distance: members beyond it cannot rank.
 constexpr const char* kSearch = R"lua(
 local lng, lat = ARGV[1], ARGV[2]
 local limit, eps, min_hb = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -103,14 +104,25 @@ for s = 6, last_step do
                             'ASC', 'COUNT', count, 'WITHDIST')
     fresh = {}
     local cut = nil  -- past the limit-th fresh distance + 2 eps nothing can rank
-    for i = 1, #hits do
-      local d = tonumber(hits[i][2])
-      if cut and d > cut then break end
-      local hb = redis.call('ZSCORE', KEYS[2], hits[i][1])
-      if hb and tonumber(hb) >= min_hb then
-        fresh[#fresh + 1] = {hits[i][1], d}
-        if #fresh == limit then cut = d + 2 * eps end
+    local first, chunk = 1, limit
+    -- Heartbeats a chunk at a time (one ZMSCORE, not one ZSCORE per hit):
+    -- the first `limit` hits usually settle it.
+    while first <= #hits and not (cut and tonumber(hits[first][2]) > cut) do
+      local last = math.min(#hits, first + chunk - 1)
+      chunk = 64
+      local ids = {}
+      for i = first, last do ids[#ids + 1] = hits[i][1] end
+      local hbs = redis.call('ZMSCORE', KEYS[2], unpack(ids))
+      for i = first, last do
+        local d = tonumber(hits[i][2])
+        if cut and d > cut then break end
+        local hb = hbs[i - first + 1]
+        if hb and tonumber(hb) >= min_hb then
+          fresh[#fresh + 1] = {hits[i][1], d}
+          if #fresh == limit then cut = d + 2 * eps end
+        end
       end
+      first = last + 1
     end
     local enough = #fresh >= limit
     if #hits < count then

@@ -16,19 +16,20 @@ boost::json::value optional_text(const std::optional<std::string>& s) {
 // Centimetre precision is plenty for a distance shown to riders.
 double rounded_distance(double meters) { return std::round(meters * 100.0) / 100.0; }
 
-boost::json::value vehicle_json(const std::optional<Vehicle>& vehicle) {
-  if (!vehicle) return nullptr;
-  return vehicle->to_json();
+boost::json::value vehicle_json(const std::optional<Vehicle>& vehicle, const boost::json::storage_ptr& sp = {}) {
+  if (!vehicle) return boost::json::value(nullptr, sp);
+  return vehicle->to_json(sp);
 }
 
 }  // namespace
 
-boost::json::object Vehicle::to_json() const {
-  return {{"make", json::nullable(make)},
-          {"model", json::nullable(model)},
-          {"color", json::nullable(color)},
-          {"year", json::nullable(year)},
-          {"plateNumber", json::nullable(plate_number)}};
+boost::json::object Vehicle::to_json(const boost::json::storage_ptr& sp) const {
+  return boost::json::object({{"make", json::nullable(make, sp)},
+                              {"model", json::nullable(model, sp)},
+                              {"color", json::nullable(color, sp)},
+                              {"year", json::nullable(year, sp)},
+                              {"plateNumber", json::nullable(plate_number, sp)}},
+                             sp);
 }
 
 boost::json::object Profile::to_json() const {
@@ -59,16 +60,17 @@ boost::json::object Profile::status_json() const {
   return o;
 }
 
-boost::json::object Nearby::to_json() const {
-  return {{"id", driver.id},
-          {"fullName", driver.full_name},
-          {"rating", driver.rating},
-          {"vehicle", vehicle_json(driver.vehicle)},
-          {"location",
-           {{"lat", fix.lat},
-            {"lng", fix.lng},
-            {"recordedAt", format_rfc3339_ms(fix.recorded_at_ms)},
-            {"distanceMeters", rounded_distance(distance_meters)}}}};
+boost::json::object Nearby::to_json(const boost::json::storage_ptr& sp) const {
+  return boost::json::object({{"id", driver->id},
+                              {"fullName", driver->full_name},
+                              {"rating", driver->rating},
+                              {"vehicle", vehicle_json(driver->vehicle, sp)},
+                              {"location",
+                               {{"lat", fix.lat},
+                                {"lng", fix.lng},
+                                {"recordedAt", format_rfc3339_ms(fix.recorded_at_ms)},
+                                {"distanceMeters", rounded_distance(distance_meters)}}}},
+                             sp);
 }
 
 }  // namespace uitgo::driver

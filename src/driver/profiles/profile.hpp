@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -17,7 +18,8 @@ struct Vehicle {
   std::optional<std::string> color;
   std::optional<int> year;
   std::optional<std::string> plate_number;
-  boost::json::object to_json() const;  // {make, model, color, year, plateNumber}, null when missing
+  // {make, model, color, year, plateNumber}, null when missing; `sp`: where its memory comes from.
+  boost::json::object to_json(const boost::json::storage_ptr& sp = {}) const;
 };
 
 struct Fix {
@@ -71,10 +73,11 @@ struct Summary {
 
 // One search result: {id, fullName, rating, vehicle, location{lat, lng, recordedAt, distanceMeters}}.
 struct Nearby {
-  Summary driver;
+  std::shared_ptr<const Summary> driver;  // never null; shared with the summary cache, not copied per search
   Fix fix;
   double distance_meters = 0;
-  boost::json::object to_json() const;
+  // `sp`: where its memory comes from (the search answer's arena).
+  boost::json::object to_json(const boost::json::storage_ptr& sp = {}) const;
 };
 
 }  // namespace uitgo::driver

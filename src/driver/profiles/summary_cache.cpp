@@ -52,8 +52,9 @@ bool SummaryCache::usable() {
   return true;
 }
 
-awaitable<std::vector<Summary>> SummaryCache::summaries(const std::vector<std::string>& ids) {
-  std::vector<Summary> out;
+awaitable<std::vector<std::shared_ptr<const Summary>>> SummaryCache::summaries(const std::vector<std::string>& ids) {
+  std::vector<std::shared_ptr<const Summary>> out;
+  out.reserve(ids.size());
   std::vector<std::string> missing;
   bool cache = false;
   std::uint64_t drops_before = 0;
@@ -74,7 +75,12 @@ awaitable<std::vector<Summary>> SummaryCache::summaries(const std::vector<std::s
   hits_.inc(out.size());
   (cache ? misses_ : bypasses_).inc(missing.size());
   if (missing.empty()) co_return out;
-  auto fetched = co_await store_.summaries(missing);
+  std::vector<std::shared_ptr<const Summary>> fetched;
+  {
+    auto rows = co_await store_.summaries(missing);
+    fetched.reserve(rows.size());
+    for (auto& s : rows) fetched.push_back(std::make_shared<const Summary>(std::move(s)));
+  }
   if (cache) {
     const std::lock_guard lock(mutex_);
     // A change announced while the query ran may be missing from what it
@@ -83,7 +89,7 @@ awaitable<std::vector<Summary>> SummaryCache::summaries(const std::vector<std::s
     if (cache && entries_.size() + fetched.size() > kMaxEntries) entries_.clear();
     const auto expires = Clock::now() + ttl_;
     for (const auto& s : fetched) {
-      if (cache) entries_.insert_or_assign(s.id, Entry{s, expires});
+      if (cache) entries_.insert_or_assign(s->id, Entry{s, expires});
     }
   }
   for (auto& s : fetched) out.push_back(std::move(s));

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -47,15 +48,16 @@ class SummaryCache {
   SummaryCache& operator=(const SummaryCache&) = delete;
 
   // Summaries of the ids that have a profile, in no particular order; the
-  // ones not cached come from ONE query.
-  awaitable<std::vector<Summary>> summaries(const std::vector<std::string>& ids);
+  // ones not cached come from ONE query. Shared, never copied: a summary is
+  // replaced, not changed, when its profile changes.
+  awaitable<std::vector<std::shared_ptr<const Summary>>> summaries(const std::vector<std::string>& ids);
   // After a committed change of `id`'s profile. Publishing is best effort:
   // a failure is logged, and the other processes' entries expire.
   awaitable<void> changed(const std::string& id);
 
  private:
   struct Entry {
-    Summary summary;
+    std::shared_ptr<const Summary> summary;
     Clock::time_point expires;
   };
   bool usable();  // under mutex_: subscribed, and nothing missed since

@@ -1,5 +1,6 @@
 #include "driver/search/search.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <unordered_map>
 
@@ -13,7 +14,7 @@ awaitable<std::vector<std::string>> DriverSearch::nearest_ids(const SearchQuery&
   const auto found = co_await nearest(query, now_ms);
   std::vector<std::string> ids;
   ids.reserve(found.size());
-  for (const auto& n : found) ids.push_back(n.driver.id);
+  for (const auto& n : found) ids.push_back(n.driver->id);
   co_return ids;
 }
 
@@ -29,14 +30,13 @@ class GeoSearch final : public DriverSearch {
     ids.reserve(ranked.size());
     for (const auto& r : ranked) ids.push_back(r.id);
     auto summaries = co_await summaries_.summaries(ids);  // cached, else one query for all results
-    std::unordered_map<std::string, Summary*> by_id;
-    for (auto& s : summaries) by_id.emplace(s.id, &s);
     std::vector<Nearby> out;
     out.reserve(ranked.size());
     for (const auto& r : ranked) {
-      const auto it = by_id.find(r.id);
-      if (it == by_id.end()) continue;  // indexed but no profile (deleted): skip
-      out.push_back({.driver = std::move(*it->second), .fix = r.fix, .distance_meters = r.distance_meters});
+      // A linear look-up: a page holds at most a few dozen drivers.
+      const auto it = std::find_if(summaries.begin(), summaries.end(), [&](const auto& s) { return s->id == r.id; });
+      if (it == summaries.end()) continue;  // indexed but no profile (deleted): skip
+      out.push_back({.driver = *it, .fix = r.fix, .distance_meters = r.distance_meters});
     }
     co_return out;
   }
@@ -106,7 +106,9 @@ class SqlSearch final : public DriverSearch {
     std::vector<Nearby> out;
     out.reserve(ranked.size());
     for (const auto& x : ranked) {
-      out.push_back({.driver = std::move(summaries.at(x.id)), .fix = x.fix, .distance_meters = x.distance_meters});
+      out.push_back({.driver = std::make_shared<const Summary>(std::move(summaries.at(x.id))),
+                     .fix = x.fix,
+                     .distance_meters = x.distance_meters});
     }
     co_return out;
   }

@@ -256,6 +256,21 @@ TEST(Drivers, StaleDriversExpireAndComeBackWithTheNextPing) {
   EXPECT_TRUE(contains(fx->api.search(a.lat, a.lng), id));
 }
 
+// More silent drivers in the way than one look reads (the search reads
+// heartbeats `limit` at a time, then 64 at a time, and widens its COUNT):
+// the fresh drivers behind them are still found, nearest first.
+TEST(Drivers, ManyStaleDriversInTheWayDoNotHideFreshOnes) {
+  const auto a = area(12);
+  std::vector<std::string> stale;
+  for (int i = 0; i < 90; ++i) stale.push_back(fx->api.online_driver(a.lat + 0.00001 * i, a.lng));
+  const auto nearer = fx->api.online_driver(a.lat + 0.004, a.lng);
+  const auto farther = fx->api.online_driver(a.lat + 0.006, a.lng);
+  // Silent for an hour as far as the index knows (the sweeper is not run).
+  for (const auto& id : stale) ASSERT_EQ(redis("ZADD drivers:heartbeat XX 1000 " + id), "0");
+  EXPECT_EQ(fx->api.search(a.lat, a.lng, 3000, 10), (std::vector<std::string>{nearer, farther}));
+  EXPECT_EQ(fx->api.search(a.lat, a.lng, 3000, 1), (std::vector<std::string>{nearer}));
+}
+
 TEST(Drivers, ADriverOnATripIsNotReturned) {
   const auto a = area(4);
   const auto busy = fx->api.online_driver(a.lat, a.lng);
