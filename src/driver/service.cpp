@@ -37,6 +37,7 @@ int run(const config::Values& config) {
   service::install_user_limits(runtime, *redis);
   const auto denied = service::install_deny_list(runtime, *redis, jwt);
   service::migrate_on_start(runtime, *db, "driver");
+  service::warm_on_start(runtime, *db, "postgres");
   const auto app = install(runtime, *db, *redis, internal_token);
   return runtime.run();
 }

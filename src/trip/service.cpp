@@ -47,6 +47,8 @@ int run(const config::Values& config) {
   service::install_user_limits(runtime, *redis);
   const auto denied = service::install_deny_list(runtime, *redis, jwt);
   service::migrate_on_start(runtime, *primary, "trip");
+  service::warm_on_start(runtime, *primary, "postgres");
+  if (replica) service::warm_on_start(runtime, *replica, "postgres_replica");
   const auto app = install(runtime, *primary, replica.get(), *redis, internal_token);
   denied->on_denied([live = app->live.get()](const std::vector<std::string>& users) { live->revoke(users); });
   return runtime.run();

@@ -31,6 +31,7 @@ int run(const config::Values& config) {
   auto redis = service::make_redis(runtime);
   service::install_user_limits(runtime, *redis);
   service::migrate_on_start(runtime, *db, "user");
+  service::warm_on_start(runtime, *db, "postgres");
   const auto app = install(runtime, *db, *redis, *jwt, internal_token);
   app->denied = service::install_deny_list(runtime, *redis, jwt);
   return runtime.run();

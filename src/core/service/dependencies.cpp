@@ -14,7 +14,10 @@ config::Spec postgres_pool_spec() {
   s.integer("PG_POOL_SIZE", 16, 1, 1000, "connections per Postgres pool")
       .integer("PG_QUERY_TIMEOUT_MS", 5000, 10, 600000, "deadline of one query")
       .integer("PG_CONNECT_TIMEOUT_MS", 3000, 10, 600000, "deadline of opening a connection")
-      .integer("PG_ACQUIRE_TIMEOUT_MS", 1000, 1, 600000, "wait for a free connection before answering 503");
+      .integer("PG_ACQUIRE_TIMEOUT_MS", 1000, 1, 600000, "wait for a free connection before answering 503")
+      .integer("PG_POOL_WARM", 4, 0, 1000,
+               "connections each Postgres pool opens before the service accepts requests (at most PG_POOL_SIZE; "
+               "the rest open on demand)");
   return s;
 }
 
@@ -133,6 +136,32 @@ void migrate_on_start(Runtime& runtime, pg::Pool& pool, const std::string& servi
       }
       pause.expires_after(Millis(500));
       co_await pause.async_wait(use_awaitable);
+    }
+  });
+}
+
+void warm_on_start(Runtime& runtime, pg::Pool& pool, const std::string& name) {
+  const auto& c = runtime.config();
+  const auto wanted = static_cast<std::size_t>(std::min(c.integer("PG_POOL_WARM"), c.integer("PG_POOL_SIZE")));
+  if (wanted == 0) return;
+  runtime.on_start([&pool, name, wanted]() -> awaitable<void> {
+    const auto started = Clock::now();
+    std::vector<pg::Lease> held;  // held until all are open, so each acquire opens a new one
+    std::string error;
+    try {
+      while (held.size() < wanted) {
+        auto lease = co_await pool.acquire();
+        held.push_back(std::move(lease));
+      }
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    const auto ms = std::chrono::duration_cast<Millis>(Clock::now() - started).count();
+    if (error.empty()) {
+      log::info("postgres pool warmed", {{"pool", name}, {"connections", held.size()}, {"ms", ms}});
+    } else {
+      // Not fatal: connections also open on demand.
+      log::warn("postgres pool not warmed", {{"pool", name}, {"opened", held.size()}, {"error", error}});
     }
   });
 }

@@ -58,4 +58,9 @@ std::unique_ptr<redis::Client> make_redis(Runtime& runtime);
 // not reachable yet (bounded by STARTUP_TIMEOUT_MS).
 void migrate_on_start(Runtime& runtime, pg::Pool& pool, const std::string& service);
 
+// Opens PG_POOL_WARM connections of `pool` at start (after the steps
+// registered before it), so the first requests after a start or a deploy do
+// not each pay for connecting and authenticating. A failure is only logged.
+void warm_on_start(Runtime& runtime, pg::Pool& pool, const std::string& name);
+
 }  // namespace uitgo::service

@@ -23,6 +23,16 @@ const auto* const environment = share_per_binary(stack, [] {
                                      {"RESERVATION_RECHECK_SECONDS", "3"}});
 });
 
+// First: before any traffic, every service already holds PG_POOL_WARM (4)
+// open connections in its Postgres pool (one was enough to migrate).
+TEST(Matching, EveryServiceStartsWithWarmPools) {
+  for (const auto port : {stack->stack.user_port, stack->stack.trip_port, stack->stack.driver_port}) {
+    const double open = metric(port, "pg_pool_connections", {"pool=\"postgres\"", "state=\"idle\""}, 0) +
+                        metric(port, "pg_pool_connections", {"pool=\"postgres\"", "state=\"in_use\""}, 0);
+    EXPECT_GE(open, 4) << "port " << port;
+  }
+}
+
 TEST(Matching, HappyPathThroughTheGateway) {
   const double lat = 10.70;
   const double lng = 106.60;
@@ -176,8 +186,8 @@ TEST(Matching, TripWithoutCoordinatesGoesToTheDriverWaitingLongest) {
   const auto older = stack->online_driver(12.50, 106.60);
   const auto newer = stack->online_driver(12.50, 106.60);
   // `older` has been free far longer than any other driver.
-  stack->direct.scalar("driver_db", "UPDATE drivers SET free_since = now() - interval '1 hour' WHERE id = '" + older +
-                                        "' RETURNING id");
+  stack->direct.scalar(
+      "driver_db", "UPDATE drivers SET free_since = now() - interval '1 hour' WHERE id = '" + older + "' RETURNING id");
   const auto expected =
       stack->direct.scalar("driver_db",
                            "SELECT id FROM drivers WHERE availability = 'online' AND current_trip_id IS NULL"
