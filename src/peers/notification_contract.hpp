@@ -52,7 +52,7 @@ inline constexpr std::size_t kMaxNoticeBatch = 100;
 // Serialized notices per batch body at most: well under the receiving
 // server's HTTP_MAX_BODY_BYTES (64 KiB by default), since a notice's texts
 // alone may take a few KiB.
-inline constexpr std::size_t kMaxNoticeBatchBytes = 32 * 1024;
+inline constexpr std::size_t kMaxNoticeBatchBytes = std::size_t{32} * 1024;
 
 // `notices` in order, cut into batches of at most `max_count` notices and
 // `max_bytes` of serialized notices each (a notice larger than that alone
