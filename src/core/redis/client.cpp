@@ -50,15 +50,16 @@ awaitable<std::vector<Reply>> Client::pipeline(std::vector<Command> commands, st
 
 awaitable<Reply> Client::eval(const Script& script, Command keys, Command args,
                               std::optional<Clock::duration> timeout) {
-  // Not a coroutine: both forms are built now, so `script` need not outlive the call.
+  // Not a coroutine: the call holds what it needs (the source shared, not
+  // copied), so `script` need not outlive it. The EVAL form is built only
+  // when Redis asks for it: most calls never need the source.
   Command evalsha{"EVALSHA", script.sha1(), keys.size()};
   evalsha.append(keys).append(args);
-  Command eval{"EVAL", script.source(), keys.size()};
-  eval.append(keys).append(args);
-  return eval_with_fallback(std::move(evalsha), std::move(eval), timeout);
+  return eval_with_fallback(std::move(evalsha), script.shared_source(), std::move(keys), std::move(args), timeout);
 }
 
-awaitable<Reply> Client::eval_with_fallback(Command evalsha, Command eval, std::optional<Clock::duration> timeout) {
+awaitable<Reply> Client::eval_with_fallback(Command evalsha, std::shared_ptr<const std::string> source, Command keys,
+                                            Command args, std::optional<Clock::duration> timeout) {
   const Clock::duration limit = timeout.value_or(impl_->options().command_timeout);
   Batch first;
   first.single = std::move(evalsha);
@@ -68,6 +69,8 @@ awaitable<Reply> Client::eval_with_fallback(Command evalsha, Command eval, std::
     // One deadline for both round trips, as the caller asked for one call.
     const Clock::duration left = limit - (Clock::now() - started);
     if (left <= Clock::duration::zero()) throw TimeoutError("redis command timed out");
+    Command eval{"EVAL", *source, keys.size()};
+    eval.append(keys).append(args);
     Batch again;
     again.single = std::move(eval);
     reply = co_await impl_->submit(std::move(again), left, left);

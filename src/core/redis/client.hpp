@@ -87,7 +87,8 @@ class Client {
   const Options& options() const;
 
  private:
-  awaitable<Reply> eval_with_fallback(Command evalsha, Command eval, std::optional<Clock::duration> timeout);
+  awaitable<Reply> eval_with_fallback(Command evalsha, std::shared_ptr<const std::string> source, Command keys,
+                                      Command args, std::optional<Clock::duration> timeout);
 
   std::shared_ptr<detail::Multiplexer> impl_;
 };

@@ -8,6 +8,7 @@
 
 namespace uitgo::redis {
 
-Script::Script(std::string source) : source_(std::move(source)), sha1_(uitgo::sha1_hex(source_)) {}
+Script::Script(std::string source)
+    : source_(std::make_shared<const std::string>(std::move(source))), sha1_(uitgo::sha1_hex(*source_)) {}
 
 }  // namespace uitgo::redis

@@ -192,6 +192,15 @@ TEST_F(RedisClientTest, EvalFallsBackToEvalWhenTheScriptIsNotCached) {
   EXPECT_TRUE(run(client.eval(reserve, {"eval:lock"}, {"trip-10"})).is_nil());
   EXPECT_EQ(run(client.command({"GET", "eval:lock"})).as_string(), "trip-9");
 
+  // The call keeps the source: a script gone before its call runs still
+  // falls back to EVAL after a flush.
+  run(client.command({"SCRIPT", "FLUSH"}));
+  auto pending = [&] {
+    const Script temporary{"return 'kept'"};
+    return client.eval(temporary);
+  }();
+  EXPECT_EQ(run(std::move(pending)).as_string(), "kept");
+
   // Argument lists built at run time; a script without keys.
   std::vector<std::string> args{"a", "b", "c"};
   Script count_args{"return #ARGV"};
