@@ -35,6 +35,11 @@ void Assignment::count(const char* outcome) {
   metrics_.counter("matcher_outcomes_total", "matcher decisions by outcome", {{"outcome", outcome}}).inc();
 }
 
+peers::MatchAnswer Assignment::no_driver() {
+  count("no_driver");
+  return peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
+}
+
 // Located drivers nearest first, at most `limit`, minus the trip's excluded
 // drivers and `skip`. maybe_more: the search was cut at `limit`.
 awaitable<Assignment::Candidates> Assignment::located_candidates(const peers::InternalTrip& trip, int limit,
@@ -101,8 +106,7 @@ awaitable<peers::MatchAnswer> Assignment::assign(const peers::InternalTrip& trip
     if (answer) co_return std::move(*answer);
     skip.insert(held->driver_id);  // excluded: the next nearest
   }
-  count("no_driver");
-  co_return peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
+  co_return no_driver();
 }
 
 // nullopt: the driver was excluded (released); try the next one.
@@ -211,8 +215,7 @@ awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_man
   if (!co_await app_.index.any_free()) {
     busy_batches_.inc();
     for (auto& answer : answers) {
-      count("no_driver");
-      answer = peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
+      answer = no_driver();
     }
     co_return answers;
   }
@@ -266,8 +269,7 @@ awaitable<std::vector<std::optional<peers::MatchAnswer>>> Assignment::assign_man
         log::warn("matcher failed on a trip of a batch", {{"tripId", trips[i]->id}, {"error", e.what()}});
       }
     } else if (!held[i]) {
-      count("no_driver");
-      answers[i] = peers::MatchAnswer{peers::MatchOutcome::no_driver, std::nullopt};
+      answers[i] = no_driver();
     }
   }
   co_return answers;

@@ -73,6 +73,8 @@ class Assignment {
                                            const std::set<std::string>& skip);
   awaitable<Candidates> unlocated_candidates(const peers::InternalTrip& trip, const std::set<std::string>& skip);
   awaitable<void> release(const std::string& driver_id, const std::string& trip_id);
+  // The no_driver answer, counted.
+  peers::MatchAnswer no_driver();
 
   struct Held {  // a reservation waiting for its offer
     std::string driver_id;
