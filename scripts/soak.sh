@@ -10,7 +10,8 @@
 # OUT_DIR/raw/soak-processes.csv: seconds since the start, process, memory
 # (PSS in KiB, with its children: PostgreSQL's backends, nginx's workers), open
 # descriptors, threads,
-# and for the services their Postgres pool (connections in use, open). The
+# and for the services their Postgres pool (connections in use, open) and the
+# heap malloc holds for them (in use, not kept free). The
 # load generator writes per-second requests, errors and latency percentiles of
 # every scenario (OUT_DIR/raw/soak-requests.csv). At the end: OUT_DIR/soak.png
 # (memory, descriptors and the trips' p99 over time) and a summary (each series'
@@ -77,17 +78,20 @@ tree_pss() {
   echo "$total"
 }
 
-# "<in use> <open>" connections of a service's Postgres pools (its /metrics).
-pool_use() {
+# "<in use> <open> <heap KiB>" of a service (its /metrics): connections of its
+# Postgres pools, and the heap malloc holds for it (blocks in use, not the
+# free ones it keeps for reuse), which a leak makes grow when RSS may not.
+service_stats() {
   curl -sf --max-time 2 "http://127.0.0.1:$1/metrics" | awk '
     /^pg_pool_connections\{/ && /state="in_use"/ { used += $NF }
     /^pg_pool_connections\{/ && (/state="in_use"/ || /state="idle"/) { open += $NF }
-    END { printf "%d %d\n", used, open }'
+    /^process_heap_bytes\{/ && /state="in_use"/ { heap = $NF / 1024 }
+    END { printf "%d %d %d\n", used, open, heap }'
 }
 
 sample() {
-  local started=$1 t name pid rss fds threads used open port
-  echo "t_s,process,pss_kb,fds,threads,pool_in_use,pool_open"
+  local started=$1 t name pid rss fds threads used open heap port
+  echo "t_s,process,pss_kb,fds,threads,pool_in_use,pool_open,heap_kb"
   while :; do
     t=$((SECONDS - started))
     for file in "$UITGO_RUN_DIR"/pids/*.pid; do
@@ -97,15 +101,15 @@ sample() {
       rss=$(tree_pss "$pid")
       fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
       threads=$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
-      used="" open=""
+      used="" open="" heap=""
       case "$name" in
         user-service) port=$UITGO_USER_PORT ;;
         trip-service) port=$UITGO_TRIP_PORT ;;
         driver-service) port=$UITGO_DRIVER_PORT ;;
         *) port="" ;;
       esac
-      if [[ -n "$port" ]]; then read -r used open < <(pool_use "$port" || echo "0 0"); fi
-      echo "$t,$name,$rss,$fds,$threads,$used,$open"
+      if [[ -n "$port" ]]; then read -r used open heap < <(service_stats "$port" || echo "0 0 0"); fi
+      echo "$t,$name,$rss,$fds,$threads,$used,$open,$heap"
     done
     sleep "$SAMPLE_SECONDS"
   done
@@ -160,13 +164,14 @@ summary="$OUT_DIR/soak.md"
   echo "20/s with 50 simulated drivers, samples every ${SAMPLE_SECONDS} s; first and last tenth of the run averaged."
   echo "Chart: [soak.png](perf/soak.png)."
   echo
-  echo "| process | memory (PSS) first → last tenth (MiB) | change | descriptors first → last | Postgres pool in use (avg of last tenth) |"
-  echo "|---|---|---|---|---|"
+  echo "| process | memory (PSS) first → last tenth (MiB) | change | heap in use first → last (KiB) | descriptors first → last | Postgres pool in use (avg of last tenth) |"
+  echo "|---|---|---|---|---|---|"
   for p in user-service trip-service driver-service postgres redis nginx; do
     read -r r1 r2 < <(ends "$p" 3)
     read -r f1 f2 < <(ends "$p" 4)
     read -r _ u2 < <(ends "$p" 6)
-    echo "| $p | $(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.1f → %.1f", a / 1024, b / 1024 }') | $(change "$r1" "$r2") | $f1 → $f2 | ${u2} |"
+    read -r h1 h2 < <(ends "$p" 8)
+    echo "| $p | $(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.1f → %.1f", a / 1024, b / 1024 }') | $(change "$r1" "$r2") | $h1 → $h2 | $f1 → $f2 | ${u2} |"
   done
   echo
   read -r q1 q2 < <(awk -v span="$((duration_s / 60))" '{ if ($1 <= span / 10) { a += $2; na++ } else if ($1 >= span * 9 / 10) { b += $2; nb++ } }

@@ -5,6 +5,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -31,6 +33,17 @@ std::size_t thread_count(const config::Values& c) {
   const auto configured = c.integer("HTTP_THREADS");
   if (configured > 0) return static_cast<std::size_t>(configured);
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// glibc's own account of the heap: what the process holds (blocks in use,
+// including mmapped ones) apart from what malloc keeps free for reuse. RSS
+// alone cannot tell a leak from a heap that has not been trimmed.
+void record_heap(metrics::Registry& metrics) {
+  const struct mallinfo2 info = mallinfo2();
+  const char* help = "heap bytes as glibc malloc accounts them";
+  metrics.gauge("process_heap_bytes", help, {{"state", "in_use"}})
+      .set(static_cast<double>(info.uordblks + info.hblkhd));
+  metrics.gauge("process_heap_bytes", help, {{"state", "free"}}).set(static_cast<double>(info.fordblks));
 }
 
 }  // namespace
@@ -174,6 +187,7 @@ int Runtime::run() {
   metrics_.on_collect([this] {
     metrics_.gauge("http_connections", "open client connections").set(static_cast<double>(server_->connections()));
     metrics_.gauge("http_requests_in_flight", "requests being handled").set(static_cast<double>(server_->in_flight()));
+    record_heap(metrics_);
   });
 
   asio::signal_set signals(io_, SIGINT, SIGTERM);
