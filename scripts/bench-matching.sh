@@ -62,7 +62,7 @@ driver_components="driver-service"
 for ((i = 2; i <= processes; i++)); do driver_components+=" driver-service-$i"; done
 
 export LOG_LEVEL=warn DRIVER_STALE_SECONDS=3600 OFFER_TIMEOUT_SECONDS=3600 MATCH_DEADLINE_SECONDS=3600
-export MATCH_RETRY_MAX_MS=2000
+export MATCH_RETRY_MAX_MS=${MATCH_RETRY_MAX_MS:-2000}
 
 
 # Fresh stack in MODE with N drivers online at random points over HCMC.

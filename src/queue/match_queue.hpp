@@ -30,6 +30,15 @@ struct Message {
   std::int64_t sent_at_ms = 0;  // when publish() first sent it (Unix ms)
 };
 
+// What to do with one received message: ack() it, or retry_later() it after
+// `delay` (settle_many).
+struct Settlement {
+  enum class Kind { ack, retry };
+  const Message* message = nullptr;
+  Kind kind = Kind::ack;
+  Millis delay{0};  // retry only
+};
+
 struct QueueStats {
   std::int64_t depth = 0;          // waiting + in flight + delayed (retry_later)
   std::int64_t in_flight = 0;      // delivered, not yet acknowledged
@@ -71,6 +80,11 @@ class MatchQueue {
   // A message that already had MATCH_MAX_DELIVERIES deliveries goes to the
   // dead-letter queue instead.
   virtual awaitable<void> retry_later(const Message& message, Millis delay) = 0;
+  // Several acks and retry_laters at once, each with the semantics of its
+  // own call (Redis Streams: one script for all). Throws the first failure;
+  // the other settlements may have been applied. By default one call each,
+  // concurrently.
+  virtual awaitable<void> settle_many(std::vector<Settlement> settlements);
   // Give up on a message at once (e.g. a body that cannot be parsed): it goes
   // to the dead-letter queue with `reason`. (SQS: send to the DLQ, delete.)
   virtual awaitable<void> dead_letter(const Message& message, std::string reason) = 0;
@@ -94,6 +108,13 @@ inline awaitable<std::vector<std::string>> MatchQueue::publish_batch(std::vector
     }
   }
   co_return ids;
+}
+
+inline awaitable<void> MatchQueue::settle_many(std::vector<Settlement> settlements) {
+  co_await concurrently(settlements.size(), [&](std::size_t i) {
+    const auto& s = settlements[i];
+    return s.kind == Settlement::Kind::ack ? ack(*s.message) : retry_later(*s.message, s.delay);
+  });
 }
 
 // What `uitgo match-dlq` works on, whatever the backend.

@@ -78,30 +78,33 @@ end
 return {r[1], out, dead}
 )lua");
 
-// KEYS: stream. ARGV: group, consumer, id. Returns 1 when acknowledged, 0 when not ours.
-const redis::Script kAck(UITGO_LUA_FIELDS R"lua(
-if not owned(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
-redis.call('XDEL', KEYS[1], ARGV[3])
-return 1
-)lua");
-
-// KEYS: stream, delayed, dlq. ARGV: group, consumer, id, due_ms, member, deliveries,
-// max_deliveries, now_ms, body, sent_at. Returns 0 not ours, 1 delayed, 2 dead-lettered.
-const redis::Script kRetry(UITGO_LUA_FIELDS R"lua(
-if not owned(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
-local result
-if tonumber(ARGV[6]) >= tonumber(ARGV[7]) then
-  redis.call('XADD', KEYS[3], '*', 'body', ARGV[9], 'sent_at', ARGV[10], 'deliveries', ARGV[6],
-             'reason', 'max_deliveries', 'origin', ARGV[3], 'dead_at', ARGV[8])
-  result = 2
-else
-  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-  result = 1
+// ack and retry_later, for one message or a batch. KEYS: stream, delayed, dlq.
+// ARGV: group, consumer, max_deliveries, now_ms, then seven per message: kind ('ack' | 'retry'), id, due_ms, member,
+// deliveries, body, sent_at (the last five only matter to a retry). Returns one outcome per message: 0 not ours
+// (ignored), 1 acknowledged or delayed, 2 dead-lettered (a retry of a message that already had max_deliveries
+// deliveries).
+const redis::Script kSettle(UITGO_LUA_FIELDS R"lua(
+local out = {}
+for a = 4, #ARGV - 1, 7 do
+  local id = ARGV[a + 2]
+  local result = 0
+  if owned(KEYS[1], ARGV[1], ARGV[2], id) then
+    result = 1
+    if ARGV[a + 1] == 'retry' then
+      if tonumber(ARGV[a + 5]) >= tonumber(ARGV[3]) then
+        redis.call('XADD', KEYS[3], '*', 'body', ARGV[a + 6], 'sent_at', ARGV[a + 7], 'deliveries', ARGV[a + 5],
+                   'reason', 'max_deliveries', 'origin', id, 'dead_at', ARGV[4])
+        result = 2
+      else
+        redis.call('ZADD', KEYS[2], ARGV[a + 3], ARGV[a + 4])
+      end
+    end
+    redis.call('XACK', KEYS[1], ARGV[1], id)
+    redis.call('XDEL', KEYS[1], id)
+  end
+  out[#out + 1] = result
 end
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
-redis.call('XDEL', KEYS[1], ARGV[3])
-return result
+return out
 )lua");
 
 // KEYS: stream, dlq. ARGV: group, consumer, id, reason, deliveries, now_ms, body, sent_at.
@@ -390,36 +393,41 @@ awaitable<std::vector<Message>> RedisStreamQueue::receive_once(std::size_t max, 
 }
 
 awaitable<void> RedisStreamQueue::ack(const Message& message) {
-  redis::Command keys{options_.stream};
-  redis::Command args{options_.group, options_.consumer, message.receipt};
-  auto reply = co_await shared_.eval(kAck, std::move(keys), std::move(args), options_.command_timeout);
-  if (reply.as_int() == 0) {
-    log::warn("match queue: ack of a message this consumer no longer owns (ignored)",
-              {{"id", message.id}, {"consumer", options_.consumer}});
-  }
+  std::vector<Settlement> one{Settlement{.message = &message, .kind = Settlement::Kind::ack}};
+  co_await settle_many(std::move(one));
 }
 
 awaitable<void> RedisStreamQueue::retry_later(const Message& message, Millis delay) {
+  std::vector<Settlement> one{Settlement{.message = &message, .kind = Settlement::Kind::retry, .delay = delay}};
+  co_await settle_many(std::move(one));
+}
+
+awaitable<void> RedisStreamQueue::settle_many(std::vector<Settlement> settlements) {
+  if (settlements.empty()) co_return;
   const auto now = now_ms();
-  const auto due = now + std::max<std::int64_t>(0, delay.count());
   redis::Command keys{options_.stream, delayed_key(), dead_letter_key()};
-  redis::Command args{options_.group,
-                      options_.consumer,
-                      message.receipt,
-                      std::to_string(due),
-                      detail::delayed_member(message),
-                      static_cast<std::int64_t>(message.deliveries),
-                      static_cast<std::int64_t>(options_.max_deliveries),
-                      std::to_string(now),
-                      message.body,
-                      std::to_string(message.sent_at_ms)};
-  auto reply = co_await shared_.eval(kRetry, std::move(keys), std::move(args), options_.command_timeout);
-  const auto outcome = reply.as_int();
-  if (outcome == 0) {
-    log::warn("match queue: retry of a message this consumer no longer owns (ignored)",
-              {{"id", message.id}, {"consumer", options_.consumer}});
-  } else if (outcome == 2) {
-    count_dead("max_deliveries", 1);
+  redis::Command args{options_.group, options_.consumer, static_cast<std::int64_t>(options_.max_deliveries),
+                      std::to_string(now)};
+  for (const auto& s : settlements) {
+    const auto& m = *s.message;
+    const bool retry = s.kind == Settlement::Kind::retry;
+    const std::int64_t due = now + std::max<std::int64_t>(0, s.delay.count());
+    args.push(retry ? "retry" : "ack").push(m.receipt).push(due);
+    args.push(retry ? detail::delayed_member(m) : std::string());
+    args.push(m.deliveries).push(retry ? std::string_view(m.body) : std::string_view()).push(m.sent_at_ms);
+  }
+  auto reply = co_await shared_.eval(kSettle, std::move(keys), std::move(args), options_.command_timeout);
+  const auto& outcomes = reply.as_array();
+  for (std::size_t i = 0; i < settlements.size() && i < outcomes.size(); ++i) {
+    const auto outcome = outcomes[i].as_int();
+    if (outcome == 0) {
+      log::warn("match queue: settling a message this consumer no longer owns (ignored)",
+                {{"id", settlements[i].message->id},
+                 {"consumer", options_.consumer},
+                 {"settlement", settlements[i].kind == Settlement::Kind::ack ? "ack" : "retry"}});
+    } else if (outcome == 2) {
+      count_dead("max_deliveries", 1);
+    }
   }
 }
 

@@ -39,6 +39,9 @@
 // retry_later(d): Lua: XACK + XDEL + ZADD S:delayed (now + d) — or S:dlq when
 //   the message already had MATCH_MAX_DELIVERIES deliveries. Delays live in
 //   Redis, so they survive consumer restarts.
+// settle_many(): both of the above for a whole batch in ONE script call (ack
+//   and retry_later are that script with one message): a matcher settling 64
+//   messages makes one call, not 64.
 // dead_letter(reason): Lua: XADD S:dlq + XACK + XDEL.
 // Dead-letter entries: body, sent_at, deliveries, reason, origin (the entry
 // id it had in S), dead_at (Unix ms). `uitgo match-dlq` lists and replays
@@ -84,6 +87,7 @@ class RedisStreamQueue final : public MatchQueue, public DeadLetterQueue {
   awaitable<std::vector<Message>> receive(std::size_t max, Millis wait) override;
   awaitable<void> ack(const Message& message) override;
   awaitable<void> retry_later(const Message& message, Millis delay) override;
+  awaitable<void> settle_many(std::vector<Settlement> settlements) override;
   awaitable<void> dead_letter(const Message& message, std::string reason) override;
   awaitable<QueueStats> stats() override;
 

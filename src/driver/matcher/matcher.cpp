@@ -170,12 +170,32 @@ awaitable<void> Matcher::handle_batch(queue::MatchQueue& q, const std::vector<qu
     assignment_.count("error");
     log::warn("matcher could not read a batch of trips; retrying", {{"events", items.size()}, {"error", error}});
   }
-  // All at once: their acknowledgements share Redis round trips.
-  co_await concurrently(items.size(), [&](std::size_t i) {
-    const auto& item = items[i];
-    const auto d = item.decision.value_or(Decision{Step::retry_backoff, backoff(item.message->deliveries)});
-    return settle_logged(q, *item.message, d);
-  });
+  co_await settle_batch(q, items);
+}
+
+// Acks and retries all in one queue call (Redis: one script); the rare
+// re-publish one by one.
+awaitable<void> Matcher::settle_batch(queue::MatchQueue& q, const std::vector<Item>& items) {
+  std::vector<queue::Settlement> settlements;
+  std::vector<const queue::Message*> republish;
+  for (const auto& item : items) {
+    const auto& m = *item.message;
+    const auto d = final_decision(m, item.decision.value_or(Decision{Step::retry_backoff, backoff(m.deliveries)}));
+    if (d.step == Step::republish) {
+      republish.push_back(&m);
+    } else {
+      const auto kind = d.step == Step::ack ? queue::Settlement::Kind::ack : queue::Settlement::Kind::retry;
+      settlements.push_back({.message = &m, .kind = kind, .delay = d.delay});
+    }
+  }
+  const auto n = settlements.size();
+  try {
+    co_await q.settle_many(std::move(settlements));
+  } catch (const std::exception& e) {
+    // Left unacknowledged: redelivered after the visibility timeout.
+    log::warn("matcher could not settle a batch", {{"messages", n}, {"error", e.what()}});
+  }
+  for (const auto* m : republish) co_await settle_logged(q, *m, Decision{Step::republish, Millis(0)});
 }
 
 // Every item gets a decision, except those whose step failed (retried).
@@ -213,8 +233,14 @@ awaitable<void> Matcher::assign_batch(std::vector<Item*>& pending) {
   }
 }
 
-awaitable<void> Matcher::settle(queue::MatchQueue& q, const queue::Message& message, Decision d) {
+// A message about to reach the delivery limit is re-published instead of retried.
+Matcher::Decision Matcher::final_decision(const queue::Message& message, Decision d) const {
   if (d.step != Step::ack && message.deliveries + 1 >= queues_.settings().max_deliveries) d.step = Step::republish;
+  return d;
+}
+
+awaitable<void> Matcher::settle(queue::MatchQueue& q, const queue::Message& message, Decision d) {
+  d = final_decision(message, d);
   switch (d.step) {
     case Step::ack:
       co_await q.ack(message);

@@ -25,8 +25,9 @@
 // Batches: a worker receives up to MATCH_BATCH messages at once. Two or more
 // are decided together: their trips are read in one call
 // (POST /internal/trips/lookup) and the trips to assign get their offers in
-// one call (Assignment::assign_many); every message is then settled on its
-// own, by the same rules as above.
+// one call (Assignment::assign_many); every message is then settled by the
+// same rules as above, the acks and retries of the batch in one queue call
+// (MatchQueue::settle_many).
 //
 // Shutdown: the runtime stops the tasks; a message in hand is finished (or,
 // if that fails, left unacknowledged for redelivery).
@@ -105,6 +106,8 @@ class Matcher {
   awaitable<Decision> check_offer(const peers::InternalTrip& trip, const std::string& request_id);
   awaitable<Decision> cancel_too_late(const peers::InternalTrip& trip, const std::string& request_id);
   awaitable<void> settle(queue::MatchQueue& queue, const queue::Message& message, Decision decision);
+  awaitable<void> settle_batch(queue::MatchQueue& queue, const std::vector<Item>& items);
+  Decision final_decision(const queue::Message& message, Decision decision) const;
   Millis backoff(int deliveries) const;
 
   DriverApp& app_;

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <deque>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -315,6 +316,41 @@ TEST_P(MatchQueueTest, RetryLaterHonoursTheDelayAndCountsADelivery) {
   EXPECT_GE(elapsed, 750ms);
   EXPECT_LT(elapsed, 2000ms);
   ack(q, got[0]);
+  EXPECT_EQ(stats(q).depth, 0);
+}
+
+TEST_P(MatchQueueTest, SettleManyAcknowledgesAndDelaysInOneCall) {
+  auto& q = make("c1");
+  for (const char* body : {"ack-me", "retry-1", "retry-2", "keep"}) publish(q, body);
+  const auto got = receive_n(q, 4, 5s);
+  ASSERT_EQ(got.size(), 4u);
+  std::map<std::string, const Message*> by_body;
+  for (const auto& m : got) by_body[m.body] = &m;
+  const auto delay = at_least_a_second_on_sqs(300ms);
+  std::vector<Settlement> settlements{{.message = by_body["ack-me"], .kind = Settlement::Kind::ack},
+                                      {.message = by_body["retry-1"], .kind = Settlement::Kind::retry, .delay = delay},
+                                      {.message = by_body["retry-2"], .kind = Settlement::Kind::retry, .delay = delay}};
+  Message stale;  // Redis: a receipt this consumer does not hold is ignored, the others still apply
+  if (!sqs()) {
+    stale = Message{.id = "1-1", .receipt = "1-1", .body = "gone"};
+    settlements.push_back({.message = &stale, .kind = Settlement::Kind::ack});
+  }
+  run(q.queue->settle_many(std::move(settlements)));
+  run(q.queue->settle_many({}));
+  auto s = stats(q);
+  EXPECT_EQ(s.depth, 3) << "two delayed, one still in flight";
+  if (!sqs()) {
+    EXPECT_EQ(s.delayed, 2);
+    EXPECT_EQ(s.in_flight, 1);
+  }
+  const auto again = receive_n(q, 2, 5s);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(bodies(again), (std::multiset<std::string>{"retry-1", "retry-2"}));
+  for (const auto& m : again) {
+    EXPECT_EQ(m.deliveries, 2);
+    ack(q, m);
+  }
+  ack(q, *by_body["keep"]);
   EXPECT_EQ(stats(q).depth, 0);
 }
 
