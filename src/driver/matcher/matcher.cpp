@@ -154,6 +154,7 @@ awaitable<void> Matcher::handle_batch(queue::MatchQueue& q, const std::vector<qu
   std::string error;
   try {
     std::vector<std::string> ids;
+    ids.reserve(items.size());
     for (const auto& item : items) ids.push_back(item.event.trip_id);
     const std::string request_id = items.front().request_id;
     trips = co_await app_.trips.lookup(ids, request_id);
@@ -177,6 +178,7 @@ awaitable<void> Matcher::handle_batch(queue::MatchQueue& q, const std::vector<qu
 // re-publish one by one.
 awaitable<void> Matcher::settle_batch(queue::MatchQueue& q, const std::vector<Item>& items) {
   std::vector<queue::Settlement> settlements;
+  settlements.reserve(items.size());
   std::vector<const queue::Message*> republish;
   for (const auto& item : items) {
     const auto& m = *item.message;
@@ -215,6 +217,7 @@ awaitable<void> Matcher::decide_batch(std::vector<Item>& items) {
 
 awaitable<void> Matcher::assign_batch(std::vector<Item*>& pending) {
   std::vector<const peers::InternalTrip*> trips;
+  trips.reserve(pending.size());
   for (const auto* item : pending) trips.push_back(item->trip);
   std::vector<std::optional<peers::MatchAnswer>> answers;
   std::string error;
