@@ -44,9 +44,17 @@ cmd_up() {
   take_lock
   save_settings
   ensure_secrets
+  # Consecutive services start together (services.sh); anything else waits
+  # for them first (nginx needs its upstreams).
   for c in "${components[@]}"; do
+    if is_service "$c"; then
+      launch_service "$c"
+      continue
+    fi
+    await_services
     start_component "$c"
   done
+  await_services
   if [[ $action == up ]]; then print_endpoints; fi
 }
 

@@ -147,6 +147,14 @@ already_running() {
   info "$component: already running (pid $pid, port $(port_of "$component"))"
 }
 
+# True for the uitgo service processes (and their extra instances).
+is_service() {
+  case $1 in
+    postgres | replica | redis | sqs | nginx) return 1 ;;
+    *) return 0 ;;
+  esac
+}
+
 start_component() {
   case $1 in
     postgres) start_postgres ;;

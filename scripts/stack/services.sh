@@ -30,7 +30,14 @@ service_env() {
   esac
 }
 
-start_service() {
+# Services start together: launch_service starts one without waiting,
+# await_services waits for every one launched so far to answer. Each one's
+# start-up (migrations, pool warm-up, index warm-up) then overlaps the
+# others', as when a deployment starts its instances, instead of each
+# waiting for the previous one's health check.
+LAUNCHED_SERVICES=()
+
+launch_service() {
   local service=$1 port log
   local -a vars
   already_running "$service" && return 0
@@ -53,9 +60,26 @@ start_service() {
     exec nohup setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$service")" \
       "$BIN" "$(base_service "$service")" </dev/null >>"$log" 2>&1 9>&-
   ) &
-  wait_healthy "$service" "$port" "$log"
-  component_pid "$service" >/dev/null ||
-    fail_start "$service" "$log" "answers on port $port but its pid file is wrong"
+  LAUNCHED_SERVICES+=("$service")
+}
+
+# Waits for each launched service in turn; fails on the first that does not
+# come up (the others keep running, as services started before it would).
+await_services() {
+  local service port log
+  for service in "${LAUNCHED_SERVICES[@]}"; do
+    port=$(port_of "$service")
+    log=$(log_file "$service")
+    wait_healthy "$service" "$port" "$log"
+    component_pid "$service" >/dev/null ||
+      fail_start "$service" "$log" "answers on port $port but its pid file is wrong"
+  done
+  LAUNCHED_SERVICES=()
+}
+
+start_service() {
+  launch_service "$1"
+  await_services
 }
 
 # Waits for GET /health == 200; fails when the process exits first or after
