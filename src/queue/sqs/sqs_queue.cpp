@@ -7,6 +7,7 @@
 #include <exception>
 #include <set>
 
+#include "core/base/async.hpp"
 #include "core/base/errors.hpp"
 #include "core/base/log.hpp"
 #include "core/base/time.hpp"
@@ -251,6 +252,55 @@ awaitable<void> SqsQueue::retry_later(const Message& message, Millis delay) {
     co_await client_->call("ChangeMessageVisibility", request);
   } catch (const SqsError& e) {
     if (!stale_receipt(e)) throw;  // another consumer owns it now
+  }
+}
+
+awaitable<void> SqsQueue::settle_many(std::vector<Settlement> settlements) {
+  bj::array deletes;
+  bj::array changes;
+  std::vector<const Settlement*> one_by_one;  // retries that dead-letter or re-publish
+  for (const auto& s : settlements) {
+    const auto& m = *s.message;
+    if (s.kind == Settlement::Kind::ack) {
+      deletes.push_back(bj::object{{"ReceiptHandle", m.receipt}});
+    } else if (m.deliveries >= options_.max_deliveries || s.delay > kMaxVisibility) {
+      one_by_one.push_back(&s);
+    } else {
+      changes.push_back(
+          bj::object{{"ReceiptHandle", m.receipt}, {"VisibilityTimeout", detail::visibility_seconds(s.delay)}});
+    }
+  }
+  struct Request {
+    const char* action;
+    bj::array entries;
+  };
+  std::vector<Request> requests;
+  for (auto* batch : {&deletes, &changes}) {
+    const char* action = batch == &deletes ? "DeleteMessageBatch" : "ChangeMessageVisibilityBatch";
+    for (std::size_t i = 0; i < batch->size(); ++i) {
+      if (i % kMaxBatch == 0) requests.push_back({action, {}});
+      auto entry = std::move((*batch)[i].as_object());
+      entry["Id"] = std::to_string(i % kMaxBatch);
+      requests.back().entries.push_back(std::move(entry));
+    }
+  }
+  co_await concurrently(requests.size() + one_by_one.size(), [&](std::size_t i) -> awaitable<void> {
+    if (i < requests.size()) return settle_request(requests[i].action, std::move(requests[i].entries));
+    const auto& s = *one_by_one[i - requests.size()];
+    return retry_later(*s.message, s.delay);
+  });
+}
+
+awaitable<void> SqsQueue::settle_request(const char* action, bj::array entries) {
+  const bj::object request{{"QueueUrl", options_.queue_url}, {"Entries", std::move(entries)}};
+  const auto answer = co_await client_->call(action, request);
+  const auto* failed = answer.if_contains("Failed");
+  if (failed == nullptr || !failed->is_array()) co_return;
+  for (const auto& entry : failed->get_array()) {
+    if (!entry.is_object()) continue;
+    const SqsError error(0, text_of(entry.get_object(), "Code"), text_of(entry.get_object(), "Message"));
+    if (!stale_receipt(error)) throw error;
+    log::debug("sqs: settling an expired receipt ignored", {{"action", action}});
   }
 }
 

@@ -17,6 +17,11 @@
 //                delivery when the message comes back; delays beyond SQS's
 //                12-hour visibility limit re-publish (DelaySeconds ≤ 15 min) and
 //                delete instead. At MATCH_MAX_DELIVERIES: the DLQ.
+//   settle_many  DeleteMessageBatch for the acks and ChangeMessageVisibilityBatch
+//                for the retries, ten entries per request, the requests
+//                concurrently; an entry whose receipt expired is ignored, as
+//                by ack and retry_later. Retries at the limit or beyond 12 h
+//                take retry_later's own path.
 //   dead_letter  SendMessage to SQS_DLQ_URL (with reason, origin, deliveries,
 //                deadAt) and DeleteMessage. The queue's RedrivePolicy
 //                (maxReceiveCount ≥ MATCH_MAX_DELIVERIES) dead-letters
@@ -58,6 +63,7 @@ class SqsQueue final : public MatchQueue, public DeadLetterQueue {
   awaitable<std::vector<Message>> receive(std::size_t max, Millis wait) override;
   awaitable<void> ack(const Message& message) override;
   awaitable<void> retry_later(const Message& message, Millis delay) override;
+  awaitable<void> settle_many(std::vector<Settlement> settlements) override;
   awaitable<void> dead_letter(const Message& message, std::string reason) override;
   awaitable<QueueStats> stats() override;
 
@@ -71,6 +77,10 @@ class SqsQueue final : public MatchQueue, public DeadLetterQueue {
   awaitable<std::string> send(const std::string& queue_url, const std::string& body, std::int64_t sent_at_ms, int prior,
                               int delay_seconds = 0);
   awaitable<void> remove(const std::string& queue_url, const std::string& receipt);
+  // One DeleteMessageBatch or ChangeMessageVisibilityBatch request (up to ten
+  // entries, each with its Id). Entries with an expired receipt are ignored;
+  // any other failed entry throws, after the request's other entries applied.
+  awaitable<void> settle_request(const char* action, boost::json::array entries);
   awaitable<boost::json::array> receive_raw(const std::string& queue_url, int max, int wait_seconds,
                                             int visibility_seconds);
   // The queue's ApproximateNumberOfMessages(NotVisible|Delayed) attributes.

@@ -330,11 +330,10 @@ TEST_P(MatchQueueTest, SettleManyAcknowledgesAndDelaysInOneCall) {
   std::vector<Settlement> settlements{{.message = by_body["ack-me"], .kind = Settlement::Kind::ack},
                                       {.message = by_body["retry-1"], .kind = Settlement::Kind::retry, .delay = delay},
                                       {.message = by_body["retry-2"], .kind = Settlement::Kind::retry, .delay = delay}};
-  Message stale;  // Redis: a receipt this consumer does not hold is ignored, the others still apply
-  if (!sqs()) {
-    stale = Message{.id = "1-1", .receipt = "1-1", .body = "gone"};
-    settlements.push_back({.message = &stale, .kind = Settlement::Kind::ack});
-  }
+  // A receipt this consumer does not hold is ignored, ack or retry; the others still apply.
+  const Message stale{.id = "1-1", .receipt = "1-1", .body = "gone"};
+  settlements.push_back({.message = &stale, .kind = Settlement::Kind::ack});
+  settlements.push_back({.message = &stale, .kind = Settlement::Kind::retry, .delay = delay});
   run(q.queue->settle_many(std::move(settlements)));
   run(q.queue->settle_many({}));
   auto s = stats(q);
@@ -351,6 +350,31 @@ TEST_P(MatchQueueTest, SettleManyAcknowledgesAndDelaysInOneCall) {
     ack(q, m);
   }
   ack(q, *by_body["keep"]);
+  EXPECT_EQ(stats(q).depth, 0);
+}
+
+// More settlements than one SQS batch request takes (ten entries).
+TEST_P(MatchQueueTest, SettleManyTakesMoreThanOneRequestsWorth) {
+  auto& q = make("c1");
+  constexpr int kMessages = 25;
+  for (int i = 0; i < kMessages; ++i) publish(q, "m" + std::to_string(i));
+  const auto got = receive_n(q, kMessages, 10s);
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(kMessages));
+  const auto delay = at_least_a_second_on_sqs(300ms);
+  std::vector<Settlement> settlements;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const bool retry = i % 2 == 1;  // 12 retries, 13 acks
+    settlements.push_back(
+        {.message = &got[i], .kind = retry ? Settlement::Kind::retry : Settlement::Kind::ack, .delay = delay});
+  }
+  run(q.queue->settle_many(std::move(settlements)));
+  EXPECT_EQ(stats(q).depth, 12);
+  const auto again = receive_n(q, 12, 10s);
+  ASSERT_EQ(again.size(), 12u);
+  for (const auto& m : again) {
+    EXPECT_EQ(m.deliveries, 2);
+    ack(q, m);
+  }
   EXPECT_EQ(stats(q).depth, 0);
 }
 
