@@ -121,8 +121,8 @@ stack stop $driver_components >/dev/null
 echo "backlog: $(trips --trips "$backlog" --connections "$connections")"
 wait_until "(SELECT count(*) FROM outbox WHERE sent_at IS NULL) = 0" 300 >/dev/null
 started=$(date +%s.%N)
-# shellcheck disable=SC2086
 profile_start drain
+# shellcheck disable=SC2086 # one word per component
 stack start $driver_components >/dev/null
 wait_match_stream_drained
 profile_stop

@@ -61,7 +61,7 @@ trips_line() {
       for (i = 1; i <= NF; i++) { if ($i == "req/s,") rps = $(i - 1); if ($i == "p95") p95 = $(i + 1) }
       print rps, p95; exit }' "$raw/matching.txt"
 }
-read -r paced_rps paced_p95 < <(trips_line "async paced:")
+read -r _ paced_p95 < <(trips_line "async paced:")
 read -r _ cold_p95 < <(trips_line "async paced from a cold start:")
 read -r closed_rps closed_p95 < <(trips_line "async closed:")
 read -r alone_rps alone_p95 < <(trips_line "async closed, matchers stopped:")

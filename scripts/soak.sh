@@ -43,7 +43,7 @@ seconds_of() {
   esac
 }
 duration_s=$(seconds_of "$DURATION")
-[[ "$duration_s" =~ ^[0-9]+$ ]] && ((duration_s > 0)) || die "DURATION must look like 90s, 45m or 3h"
+if ! [[ "$duration_s" =~ ^[0-9]+$ ]] || ((duration_s == 0)); then die "DURATION must look like 90s, 45m or 3h"; fi
 
 export UITGO_RUN_DIR
 UITGO_RUN_DIR=$(mktemp -d /tmp/uitgo-soak.XXXXXX)
