@@ -112,7 +112,7 @@ cmd_seed() {
   ensure_run_dir
   ensure_secrets
   mapfile -t vars < <(service_env user-service)
-  # Secrets by environment, not on the command line (see start_service).
+  # Secrets by environment, not on the command line (see launch_service).
   (
     export "${vars[@]}" SEED_OUTPUT="$tokens_file"
     exec "$BIN" seed >>"$(log_file seed)" 2>&1
