@@ -123,7 +123,7 @@ wait_until "(SELECT count(*) FROM outbox WHERE sent_at IS NULL) = 0" 300 >/dev/n
 started=$(date +%s.%N)
 profile_start drain
 # shellcheck disable=SC2086 # one word per component
-stack start $driver_components >/dev/null
+MATCH_RADIUS_METERS=20000 stack start $driver_components >/dev/null
 wait_match_stream_drained
 profile_stop
 elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
