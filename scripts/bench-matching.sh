@@ -19,9 +19,9 @@
 #      default and the radius of every drain figure so far: about 1.6 % of
 #      the trips find no free driver that near and are scheduled for a
 #      retry); then the processes start and the time until the stream's
-#      backlog is gone is measured: every event delivered and settled
-#      (consumer group lag 0, nothing pending), i.e. every trip offered a
-#      driver or scheduled for a retry; plus how many were offered a driver.
+#      backlog is gone is measured: every event of the backlog delivered
+#      and settled (none of them pending), i.e. every trip offered a driver
+#      or scheduled for a retry; plus how many were offered a driver.
 # Offers and the matching deadline are set to an hour so drivers stay
 # reserved and nothing is cancelled while a phase runs. Load generator
 # (bench/driver_load) and servers share this machine's cores.
@@ -124,11 +124,12 @@ fresh_stack async "$backlog"
 stack stop $driver_components >/dev/null
 echo "backlog: $(trips --trips "$backlog" --connections "$connections")"
 wait_until "(SELECT count(*) FROM outbox WHERE sent_at IS NULL) = 0" 300 >/dev/null
+backlog_last_id=$(match_stream_last_id)
 started=$(date +%s.%N)
 profile_start drain
 # shellcheck disable=SC2086 # one word per component
 stack start $driver_components >/dev/null
-wait_match_stream_drained
+wait_match_backlog_settled "$backlog_last_id"
 profile_stop
 elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 read -r d_p50 d_p95 d_n < <(assignment_times)

@@ -224,14 +224,58 @@ match_stream_state() {
 # unacknowledged (lag 0, nothing pending).
 match_stream_drained() { [[ "$(match_stream_state)" == "0 0" ]]; }
 
-# Returns once the matchers' consumer group is drained (lag 0, nothing
-# pending), checking every 50 ms with ONE redis-cli and ONE awk for the whole
-# wait: a shell loop spawning processes per check would take a tenth of the
-# cores it measures.
-wait_match_stream_drained() {
-  stack_redis -r -1 -i 0.05 XINFO GROUPS trip:match 2>/dev/null |
-    awk 'prev == "pending" { pending = $0 } prev == "lag" && pending == "0" && $0 == "0" { exit } { prev = $0 }' ||
-    true # redis-cli ends on SIGPIPE once awk has seen the drained state
+# The id of the newest entry of the matching stream (empty when it has none).
+match_stream_last_id() { stack_redis XREVRANGE trip:match + - COUNT 1 2>/dev/null | head -n 1; }
+
+# 1 when the matchers' group has been delivered every entry up to ARGV[2] and
+# holds none of them unacknowledged, else 0. KEYS[1] the stream, ARGV[1] the group.
+readonly BACKLOG_SETTLED_LUA="
+local function at_or_before(a, b)
+  local am, as = string.match(a, '(%d+)-(%d+)')
+  local bm, bs = string.match(b, '(%d+)-(%d+)')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am < bm or (am == bm and as <= bs)
+end
+for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local f = {}
+  for i = 1, #g, 2 do f[g[i]] = g[i + 1] end
+  if f['name'] == ARGV[1] then
+    if not at_or_before(ARGV[2], f['last-delivered-id']) then return 0 end
+    if #redis.call('XPENDING', KEYS[1], ARGV[1], '-', ARGV[2], 1) == 0 then return 1 end
+    return 0
+  end
+end
+return 0"
+
+# Returns once every entry of the matching stream up to UNTIL_ID (the last
+# entry of a backlog) has been delivered to the matchers and settled. A
+# retry comes back as a new entry after it, so trips still retrying do not
+# hold up the end (with a hundred of them due at different times, "lag 0 and
+# nothing pending" may not be seen at any check). Checks every 50 ms over one
+# connection opened by bash itself (/dev/tcp): no process per check, which
+# would take a tenth of the cores it measures, and no pipe from redis-cli,
+# whose output to a pipe is block-buffered (it showed a settled stream up to
+# 2.4 s late).
+wait_match_backlog_settled() {
+  local until_id=$1 LC_ALL=C
+  [[ -n "$until_id" ]] || return 0
+  local -a args=(EVAL "$BACKLOG_SETTLED_LUA" 1 trip:match matchers "$until_id")
+  local crlf=$'\r\n' request reply arg redis idle fifo="$UITGO_RUN_DIR/idle.fifo"
+  request="*${#args[@]}$crlf"
+  for arg in "${args[@]}"; do request+="\$${#arg}$crlf$arg$crlf"; done
+  # A FIFO held open for reading and writing never has data: read -t on it
+  # is a sleep without a process.
+  rm -f "$fifo" && mkfifo "$fifo"
+  exec {idle}<>"$fifo" {redis}<>"/dev/tcp/127.0.0.1/$(stack_port REDIS)"
+  while true; do
+    printf '%s' "$request" >&"$redis"
+    IFS= read -r reply <&"$redis" || die "redis closed the connection while waiting for the backlog"
+    [[ "$reply" == $':1\r' ]] && break
+    [[ "$reply" == :0* ]] || die "redis answered the backlog check with: $reply"
+    read -r -t 0.05 -u "$idle" _ || true
+  done
+  exec {idle}>&- {redis}>&-
+  rm -f "$fifo"
 }
 
 # Raw `redis-benchmark -n 20000 -c 32` GEOSEARCH 3 km around the centre of
