@@ -47,11 +47,7 @@ cmd_up() {
   # Consecutive services start together (services.sh); anything else waits
   # for them first (nginx needs its upstreams).
   for c in "${components[@]}"; do
-    if is_service "$c"; then
-      launch_service "$c"
-      continue
-    fi
-    await_services
+    is_service "$c" || await_services
     start_component "$c"
   done
   await_services

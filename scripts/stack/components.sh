@@ -162,7 +162,7 @@ start_component() {
     redis) start_redis ;;
     sqs) start_sqs ;;
     nginx) start_nginx ;;
-    *) start_service "$1" ;;
+    *) launch_service "$1" ;; # await_services waits for it
   esac
 }
 

@@ -77,11 +77,6 @@ await_services() {
   LAUNCHED_SERVICES=()
 }
 
-start_service() {
-  launch_service "$1"
-  await_services
-}
-
 # Waits for GET /health == 200; fails when the process exits first or after
 # START_TIMEOUT seconds (then stopping it: no half-started service is left).
 wait_healthy() {

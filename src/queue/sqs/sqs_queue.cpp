@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <exception>
+#include <iterator>
 #include <set>
 
 #include "core/base/async.hpp"
@@ -256,34 +257,34 @@ awaitable<void> SqsQueue::retry_later(const Message& message, Millis delay) {
 }
 
 awaitable<void> SqsQueue::settle_many(std::vector<Settlement> settlements) {
-  bj::array deletes;
-  bj::array changes;
-  std::vector<const Settlement*> one_by_one;  // retries that dead-letter or re-publish
-  for (const auto& s : settlements) {
-    const auto& m = *s.message;
-    if (s.kind == Settlement::Kind::ack) {
-      deletes.push_back(bj::object{{"ReceiptHandle", m.receipt}});
-    } else if (m.deliveries >= options_.max_deliveries || s.delay > kMaxVisibility) {
-      one_by_one.push_back(&s);
-    } else {
-      changes.push_back(
-          bj::object{{"ReceiptHandle", m.receipt}, {"VisibilityTimeout", detail::visibility_seconds(s.delay)}});
-    }
-  }
   struct Request {
     const char* action;
     bj::array entries;
   };
-  std::vector<Request> requests;
-  for (auto* batch : {&deletes, &changes}) {
-    const char* action = batch == &deletes ? "DeleteMessageBatch" : "ChangeMessageVisibilityBatch";
-    for (std::size_t i = 0; i < batch->size(); ++i) {
-      if (i % kMaxBatch == 0) requests.push_back({action, {}});
-      auto entry = std::move((*batch)[i].as_object());
-      entry["Id"] = std::to_string(i % kMaxBatch);
-      requests.back().entries.push_back(std::move(entry));
+  // Each entry joins the last request of its action, or starts one when that holds ten.
+  std::vector<Request> deletes;
+  std::vector<Request> changes;
+  const auto add = [](std::vector<Request>& requests, const char* action, bj::object entry) {
+    if (requests.empty() || requests.back().entries.size() == static_cast<std::size_t>(kMaxBatch)) {
+      requests.push_back({action, {}});
+    }
+    entry["Id"] = std::to_string(requests.back().entries.size());
+    requests.back().entries.push_back(std::move(entry));
+  };
+  std::vector<const Settlement*> one_by_one;  // retries that dead-letter or re-publish
+  for (const auto& s : settlements) {
+    const auto& m = *s.message;
+    if (s.kind == Settlement::Kind::ack) {
+      add(deletes, "DeleteMessageBatch", {{"ReceiptHandle", m.receipt}});
+    } else if (m.deliveries >= options_.max_deliveries || s.delay > kMaxVisibility) {
+      one_by_one.push_back(&s);
+    } else {
+      add(changes, "ChangeMessageVisibilityBatch",
+          {{"ReceiptHandle", m.receipt}, {"VisibilityTimeout", detail::visibility_seconds(s.delay)}});
     }
   }
+  auto requests = std::move(deletes);
+  requests.insert(requests.end(), std::make_move_iterator(changes.begin()), std::make_move_iterator(changes.end()));
   co_await concurrently(requests.size() + one_by_one.size(), [&](std::size_t i) -> awaitable<void> {
     if (i < requests.size()) return settle_request(requests[i].action, std::move(requests[i].entries));
     const auto& s = *one_by_one[i - requests.size()];
