@@ -85,6 +85,17 @@ class MatchQueue {
   // the other settlements may have been applied. By default one call each,
   // concurrently.
   virtual awaitable<void> settle_many(std::vector<Settlement> settlements);
+  // What wake() needs to deliver `message` early once retry_later() has
+  // delayed it (Redis Streams: its delayed member; SQS: its receipt). Empty
+  // when the backend cannot wake messages.
+  virtual std::string wake_token(const Message& message) const;
+  // Delivers at once a message retry_later() delayed, given its wake_token()
+  // (the delivery retry_later counted stays the only one). False, changing
+  // nothing, when it is no longer waiting: delivered, acknowledged or
+  // dead-lettered meanwhile. (SQS cannot tell a receipt whose message was
+  // received again since: the message may become visible again at once, a
+  // duplicate delivery consumers tolerate anyway.)
+  virtual awaitable<bool> wake(std::string token);
   // Give up on a message at once (e.g. a body that cannot be parsed): it goes
   // to the dead-letter queue with `reason`. (SQS: send to the DLQ, delete.)
   virtual awaitable<void> dead_letter(const Message& message, std::string reason) = 0;
@@ -116,6 +127,10 @@ inline awaitable<void> MatchQueue::settle_many(std::vector<Settlement> settlemen
     return s.kind == Settlement::Kind::ack ? ack(*s.message) : retry_later(*s.message, s.delay);
   });
 }
+
+inline std::string MatchQueue::wake_token(const Message& /*message*/) const { return {}; }
+
+inline awaitable<bool> MatchQueue::wake(std::string /*token*/) { co_return false; }
 
 // What `uitgo match-dlq` works on, whatever the backend.
 class DeadLetterQueue {

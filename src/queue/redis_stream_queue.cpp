@@ -27,25 +27,43 @@ namespace {
   "  return p[1] ~= nil and p[1][2] == consumer\n"                 \
   "end\n"
 
+// A delayed member back into the stream as a new entry carrying its delivery
+// count (a member that cannot be read goes to the dead-letter stream).
+#define UITGO_LUA_ENQUEUE_DELAYED                                                                \
+  "local function enqueue_delayed(stream, dlq, member, now)\n"                                   \
+  "  local ok, m = pcall(cjson.decode, member)\n"                                                \
+  "  if ok and type(m) == 'table' and type(m.body) == 'string' then\n"                           \
+  "    redis.call('XADD', stream, '*', 'body', m.body, 'sent_at', tostring(m.sent_at or '0'),\n" \
+  "               'prior', tostring(m.prior or '0'))\n"                                          \
+  "  else\n"                                                                                     \
+  "    redis.call('XADD', dlq, '*', 'body', member, 'sent_at', '0', 'deliveries', '0',\n"        \
+  "               'reason', 'malformed_delayed_member', 'origin', '', 'dead_at', now)\n"         \
+  "  end\n"                                                                                      \
+  "end\n"
+
 // KEYS: stream, delayed, dlq. ARGV: now_ms, limit.
 // Returns {promoted, next_due_ms or -1}.
-const redis::Script kPromote(UITGO_LUA_FIELDS R"lua(
+const redis::Script kPromote(UITGO_LUA_ENQUEUE_DELAYED R"lua(
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 for _, member in ipairs(due) do
-  local ok, m = pcall(cjson.decode, member)
-  if ok and type(m) == 'table' and type(m.body) == 'string' then
-    redis.call('XADD', KEYS[1], '*', 'body', m.body, 'sent_at', tostring(m.sent_at or '0'),
-               'prior', tostring(m.prior or '0'))
-  else
-    redis.call('XADD', KEYS[3], '*', 'body', member, 'sent_at', '0', 'deliveries', '0',
-               'reason', 'malformed_delayed_member', 'origin', '', 'dead_at', ARGV[1])
-  end
+  enqueue_delayed(KEYS[1], KEYS[3], member, ARGV[1])
   redis.call('ZREM', KEYS[2], member)
 end
 local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 if #nxt == 2 then return {#due, nxt[2]} end
 return {#due, '-1'}
 )lua");
+
+// One delayed member into the stream now, if it is still delayed (the ZREM
+// decides, so a wake and a promotion never both deliver it).
+// KEYS: stream, delayed, dlq. ARGV: member, now_ms. Returns 1 woken, 0 not delayed.
+const redis::Script kWake(UITGO_LUA_ENQUEUE_DELAYED R"lua(
+if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
+enqueue_delayed(KEYS[1], KEYS[3], ARGV[1], ARGV[2])
+return 1
+)lua");
+
+#undef UITGO_LUA_ENQUEUE_DELAYED
 
 // KEYS: stream, dlq. ARGV: group, consumer, min_idle_ms, cursor, count, max_deliveries, now_ms.
 // Returns {next_cursor, {{id, body, sent_at, deliveries}...}, dead_lettered}.
@@ -429,6 +447,15 @@ awaitable<void> RedisStreamQueue::settle_many(std::vector<Settlement> settlement
       count_dead("max_deliveries", 1);
     }
   }
+}
+
+std::string RedisStreamQueue::wake_token(const Message& message) const { return detail::delayed_member(message); }
+
+awaitable<bool> RedisStreamQueue::wake(std::string token) {
+  redis::Command keys{options_.stream, delayed_key(), dead_letter_key()};
+  redis::Command args{std::move(token), std::to_string(now_ms())};
+  const auto woken = co_await shared_.eval(kWake, std::move(keys), std::move(args), options_.command_timeout);
+  co_return woken.as_int() == 1;
 }
 
 awaitable<void> RedisStreamQueue::dead_letter(const Message& message, std::string reason) {

@@ -42,6 +42,8 @@
 // settle_many(): both of the above for a whole batch in ONE script call (ack
 //   and retry_later are that script with one message): a matcher settling 64
 //   messages makes one call, not 64.
+// wake(token): Lua: ZREM of the delayed member (its wake_token) and, when it
+//   was there, the XADD its promotion would have made.
 // dead_letter(reason): Lua: XADD S:dlq + XACK + XDEL.
 // Dead-letter entries: body, sent_at, deliveries, reason, origin (the entry
 // id it had in S), dead_at (Unix ms). `uitgo match-dlq` lists and replays
@@ -88,6 +90,8 @@ class RedisStreamQueue final : public MatchQueue, public DeadLetterQueue {
   awaitable<void> ack(const Message& message) override;
   awaitable<void> retry_later(const Message& message, Millis delay) override;
   awaitable<void> settle_many(std::vector<Settlement> settlements) override;
+  std::string wake_token(const Message& message) const override;
+  awaitable<bool> wake(std::string token) override;
   awaitable<void> dead_letter(const Message& message, std::string reason) override;
   awaitable<QueueStats> stats() override;
 

@@ -134,7 +134,7 @@ awaitable<std::string> SqsQueue::publish(std::string body) {
 }
 
 awaitable<std::vector<std::string>> SqsQueue::publish_batch(std::vector<std::string> bodies) {
-  constexpr std::size_t kMaxBatchBytes = 256 * 1024;  // SQS's limit for the sum of one request's messages
+  constexpr std::size_t kMaxBatchBytes = std::size_t{256} * 1024;  // SQS's limit for the sum of one request's messages
   std::vector<std::string> ids(bodies.size());
   const auto sent_at = now_ms();
   std::size_t next = 0;
@@ -254,6 +254,20 @@ awaitable<void> SqsQueue::retry_later(const Message& message, Millis delay) {
   } catch (const SqsError& e) {
     if (!stale_receipt(e)) throw;  // another consumer owns it now
   }
+}
+
+std::string SqsQueue::wake_token(const Message& message) const { return message.receipt; }
+
+awaitable<bool> SqsQueue::wake(std::string token) {
+  const bj::object request{
+      {"QueueUrl", options_.queue_url}, {"ReceiptHandle", std::move(token)}, {"VisibilityTimeout", 0}};
+  try {
+    co_await client_->call("ChangeMessageVisibility", request);
+  } catch (const SqsError& e) {
+    if (!stale_receipt(e)) throw;
+    co_return false;  // deleted, or received again under a new receipt
+  }
+  co_return true;
 }
 
 awaitable<void> SqsQueue::settle_many(std::vector<Settlement> settlements) {

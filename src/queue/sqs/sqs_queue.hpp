@@ -22,6 +22,8 @@
 //                concurrently; an entry whose receipt expired is ignored, as
 //                by ack and retry_later. Retries at the limit or beyond 12 h
 //                take retry_later's own path.
+//   wake         ChangeMessageVisibility(0) with the receipt retry_later
+//                left (its wake_token); an expired receipt: false.
 //   dead_letter  SendMessage to SQS_DLQ_URL (with reason, origin, deliveries,
 //                deadAt) and DeleteMessage. The queue's RedrivePolicy
 //                (maxReceiveCount ≥ MATCH_MAX_DELIVERIES) dead-letters
@@ -64,6 +66,8 @@ class SqsQueue final : public MatchQueue, public DeadLetterQueue {
   awaitable<void> ack(const Message& message) override;
   awaitable<void> retry_later(const Message& message, Millis delay) override;
   awaitable<void> settle_many(std::vector<Settlement> settlements) override;
+  std::string wake_token(const Message& message) const override;
+  awaitable<bool> wake(std::string token) override;
   awaitable<void> dead_letter(const Message& message, std::string reason) override;
   awaitable<QueueStats> stats() override;
 

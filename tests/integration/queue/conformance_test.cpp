@@ -154,6 +154,17 @@ class MatchQueueTest : public ::testing::TestWithParam<Backend> {
   }
   std::string publish(Queue& q, std::string body) { return run(q.queue->publish(std::move(body))); }
   void ack(Queue& q, const Message& m) { run(q.queue->ack(m)); }
+  // Publishes `body`, receives it and puts it back with retry_later(delay);
+  // its wake token ("" when it did not come).
+  std::string publish_and_delay(Queue& q, const std::string& body, Millis delay) {
+    publish(q, body);
+    const auto got = receive(q, 1, 1s);
+    EXPECT_EQ(got.size(), 1u);
+    if (got.empty()) return "";
+    auto token = q.queue->wake_token(got[0]);
+    run(q.queue->retry_later(got[0], delay));
+    return token;
+  }
   QueueStats stats(Queue& q) { return run(q.queue->stats()); }
   redis::Reply command(redis::Command c) { return run(shared_->command(std::move(c))); }
 
@@ -316,6 +327,38 @@ TEST_P(MatchQueueTest, RetryLaterHonoursTheDelayAndCountsADelivery) {
   EXPECT_GE(elapsed, 750ms);
   EXPECT_LT(elapsed, 2000ms);
   ack(q, got[0]);
+  EXPECT_EQ(stats(q).depth, 0);
+}
+
+TEST_P(MatchQueueTest, WakeDeliversADelayedMessageAtOnce) {
+  auto& q = make("c1");
+  const auto token = publish_and_delay(q, "waiting", 60s);
+  ASSERT_FALSE(token.empty());
+  EXPECT_TRUE(receive(q, 1, at_least_a_second_on_sqs(200ms)).empty()) << "delayed for a minute";
+  EXPECT_TRUE(run(q.queue->wake(token)));
+  // Well within the minute: only the wake can have delivered it.
+  const auto got = receive_n(q, 1, 5s);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].body, "waiting");
+  EXPECT_EQ(got[0].deliveries, 2) << "retry_later counted the delivery; the wake adds none";
+  ack(q, got[0]);
+  EXPECT_FALSE(run(q.queue->wake(token))) << "acknowledged: nothing left to wake";
+  EXPECT_EQ(stats(q).depth, 0);
+}
+
+TEST_P(MatchQueueTest, WakeOfAMessageAlreadyDeliveredChangesNothing) {
+  auto& q = make("c1");
+  const auto token = publish_and_delay(q, "due-soon", at_least_a_second_on_sqs(100ms));
+  ASSERT_FALSE(token.empty());
+  const auto got = receive_n(q, 1, 5s);  // came back by itself
+  ASSERT_EQ(got.size(), 1u);
+  if (!sqs()) {
+    // SQS cannot tell the old receipt from the new one (match_queue.hpp).
+    EXPECT_FALSE(run(q.queue->wake(token)));
+  }
+  ack(q, got[0]);
+  EXPECT_FALSE(run(q.queue->wake(token)));
+  EXPECT_TRUE(receive(q, 1, at_least_a_second_on_sqs(200ms)).empty()) << "delivered once, acknowledged";
   EXPECT_EQ(stats(q).depth, 0);
 }
 
