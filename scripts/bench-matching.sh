@@ -21,7 +21,15 @@
 #      retry); then the processes start and the time until the stream's
 #      backlog is gone is measured: every event of the backlog delivered
 #      and settled (none of them pending), i.e. every trip offered a driver
-#      or scheduled for a retry; plus how many were offered a driver.
+#      or scheduled for a retry; plus how many were offered a driver;
+#   4. (only when PHASES names it) waiting trips woken: WAKE_TRIPS trips
+#      created while no driver is online wait WAKE_WAIT_SECONDS (their
+#      retries reach MATCH_RETRY_MAX_MS, here WAKE_RETRY_MAX_MS, default
+#      10000 as in the service); then WAKE_TRIPS drivers come online at
+#      random points, one connection after another, and for every trip
+#      offered the time from its driver going online to the offer is taken
+#      (drivers.status_updated_at to trips.offered_at), p50/p95/max. Without
+#      wakes that is the wait for the trip's next retry.
 # Offers and the matching deadline are set to an hour so drivers stay
 # reserved and nothing is cancelled while a phase runs. Load generator
 # (bench/driver_load) and servers share this machine's cores.
@@ -31,7 +39,9 @@
 #          scripts/bench-matching.sh [seconds=10] [connections=32] [drivers=1000] [rate=100] [backlog=10000]
 # environment: UITGO_BIN (default build/uitgo), DRIVER_LOAD (default bench/driver_load next to UITGO_BIN),
 #              MATCHER_PROCESSES=3, MATCHER_WORKERS=4 (per process),
-#              PHASES="tta create drain" (which phases run, in that order),
+#              PHASES="tta create drain" (which phases run, in that order; "wake" is
+#              the fourth, not run by default), WAKE_TRIPS=200, WAKE_WAIT_SECONDS=25,
+#              WAKE_RETRY_MAX_MS=10000,
 #              DRAIN_RADIUS_METERS=3000 (the drain's MATCH_RADIUS_METERS),
 #              PROFILE_DIR (profiles of the closed loops and the drain: lib.sh profile_start)
 set -euo pipefail
@@ -116,7 +126,7 @@ stack stop $driver_components >/dev/null
 echo "async closed, matchers stopped: $(trips --seconds "$seconds" --connections "$connections")"
 fi
 
-phase drain || exit 0
+if phase drain; then
 
 export MATCH_RADIUS_METERS=${DRAIN_RADIUS_METERS:-3000}
 fresh_stack async "$backlog"
@@ -141,3 +151,31 @@ echo "backlog of $backlog trip events drained in ${elapsed} s (driver-service st
   "= $(awk -v n="$backlog" -v t="$elapsed" 'BEGIN { printf "%.0f", n / t }') events/s; $d_n trips offered a driver;" \
   "time to assignment over the backlog p50 ${d_p50} ms p95 ${d_p95} ms;" \
   "first to last offer ${o_span} s, ${o_rate} offers/s"
+fi
+
+phase wake || exit 0
+
+# Milliseconds from each offered trip's driver going online to the offer: p50 p95 max count.
+online_to_offer_times() {
+  local -x LC_ALL=C
+  join -t '|' \
+    <(stack_psql driver_db -tA -c "SELECT id, round(extract(epoch FROM status_updated_at) * 1000) FROM drivers" | sort) \
+    <(trip_sql "SELECT driver_id, round(extract(epoch FROM offered_at) * 1000) FROM trips
+                WHERE offered_at IS NOT NULL" | sort) |
+    awk -F'|' '{ print $3 - $2 }' | sort -n |
+    awk '{ v[NR] = $1 } END {
+      if (NR == 0) { print "- - - 0"; exit }
+      p50 = v[int((NR - 1) * 0.5) + 1]; p95 = v[int((NR - 1) * 0.95) + 1]
+      print p50, p95, v[NR], NR }'
+}
+
+wake_trips=${WAKE_TRIPS:-200}
+export MATCH_RETRY_MAX_MS=${WAKE_RETRY_MAX_MS:-10000} MATCH_RADIUS_METERS=3000
+fresh_stack async 0
+echo "waiting trips: $(trips --trips "$wake_trips" --connections 8)"
+sleep "${WAKE_WAIT_SECONDS:-25}"
+"$DRIVER_LOAD" seed --port "$driver_port" --secrets "$STACK_SECRETS" --drivers "$wake_trips" --connections 1 >&2
+sleep "$((MATCH_RETRY_MAX_MS / 1000 + 3))"
+read -r w_p50 w_p95 w_max w_n < <(online_to_offer_times)
+echo "waiting trips woken: $w_n of $wake_trips trips offered to a driver that came online after them;" \
+  "driver online to offer p50 ${w_p50} ms, p95 ${w_p95} ms, max ${w_max} ms (retries up to ${MATCH_RETRY_MAX_MS} ms)"

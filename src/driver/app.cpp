@@ -71,7 +71,21 @@ awaitable<bool> DriverApp::reserve(const std::string& driver_id, const std::stri
 awaitable<bool> DriverApp::release_reservation(const std::string& driver_id, const std::string& trip_id) {
   const bool held_in_redis = co_await index.release(driver_id, trip_id, now_ms());
   const bool held_in_postgres = co_await profiles.clear_trip(driver_id, trip_id);
+  if (held_in_redis) co_await driver_freed(driver_id);
   co_return held_in_redis || held_in_postgres;
+}
+
+awaitable<void> DriverApp::driver_freed(const std::string& driver_id) {
+  if (!matcher) co_return;
+  try {
+    co_await matcher->wake_for(driver_id);
+  } catch (const std::exception& e) {
+    std::uint64_t held_back = 0;
+    if (wake_failure_warnings_.allow(held_back)) {
+      log::warn("could not wake a waiting trip for a free driver",
+                {{"driverId", driver_id}, {"error", e.what()}, {"heldBack", held_back}});
+    }
+  }
 }
 
 void DriverApp::note_index_failure(const std::string& error) {

@@ -68,6 +68,11 @@ struct DriverApp {
   // untouched). Returns whether either held it.
   awaitable<bool> release_reservation(const std::string& driver_id, const std::string& trip_id);
 
+  // `driver_id` may have become free (went online, or a reservation ended):
+  // wakes the waiting trip nearest to it (Matcher::wake_for). Never throws:
+  // a failure is logged and the trip keeps its retry.
+  awaitable<void> driver_freed(const std::string& driver_id);
+
   // A location ping whose GEO index update failed (Redis down) but was kept
   // for Postgres: counted, and logged at most every 10 s.
   void note_index_failure(const std::string& error);
@@ -75,6 +80,7 @@ struct DriverApp {
  private:
   metrics::Counter& index_failures_;
   log::Throttle index_failure_warnings_{std::chrono::seconds(10)};
+  log::Throttle wake_failure_warnings_{std::chrono::seconds(10)};
 };
 
 // Builds the app with its tasks on `runtime` and registers every route.

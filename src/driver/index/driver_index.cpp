@@ -10,11 +10,14 @@ namespace {
 
 // KEYS: available, online, free, heartbeat, positions, trip key, unlocated, unlocated free
 // ARGV: id, lng, lat, now_ms, position text
-// A position: the driver is located from now on.
+// A position: the driver is located from now on. Returns 0 not available, 1
+// moved, 2 moved into the free set (it was not there).
 constexpr const char* kUpdateLocation = R"lua(
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return 0 end
+local result = 1
 redis.call('GEOADD', KEYS[2], ARGV[2], ARGV[3], ARGV[1])
 if redis.call('EXISTS', KEYS[6]) == 0 then
+  if not redis.call('ZSCORE', KEYS[3], ARGV[1]) then result = 2 end
   redis.call('ZADD', KEYS[3], redis.call('ZSCORE', KEYS[2], ARGV[1]), ARGV[1])
 else
   redis.call('ZREM', KEYS[3], ARGV[1])
@@ -23,7 +26,7 @@ redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 redis.call('HSET', KEYS[5], ARGV[1], ARGV[5])
 redis.call('ZREM', KEYS[7], ARGV[1])
 redis.call('ZREM', KEYS[8], ARGV[1])
-return 1
+return result
 )lua";
 
 // KEYS: available, online, free, heartbeat, positions, trip key, unlocated, unlocated free
@@ -255,12 +258,20 @@ DriverIndex::DriverIndex(redis::Client& redis, std::chrono::seconds stale_after,
       release_(kRelease),
       sweep_(kSweep) {}
 
-awaitable<bool> DriverIndex::update_location(const std::string& id, double lat, double lng, std::int64_t now_ms) {
+awaitable<LocationUpdate> DriverIndex::update_location(const std::string& id, double lat, double lng,
+                                                       std::int64_t now_ms) {
   const std::string text = encode_fix({.lat = lat, .lng = lng, .recorded_at_ms = now_ms});
   redis::Command keys = online_keys(id);
   redis::Command args{id, lng, lat, now_ms, text};
   const auto reply = co_await redis_.eval(update_location_, std::move(keys), std::move(args));
-  co_return reply.as_int() == 1;
+  switch (reply.as_int()) {
+    case 0:
+      co_return LocationUpdate::refused;
+    case 2:
+      co_return LocationUpdate::became_free;
+    default:
+      co_return LocationUpdate::moved;
+  }
 }
 
 awaitable<void> DriverIndex::go_online(const std::string& id, const Online& state, std::int64_t now_ms) {

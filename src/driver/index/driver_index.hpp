@@ -64,6 +64,11 @@ struct IndexKeys {
 
 enum class Reservation { reserved, already_held, not_free };
 
+// What a location ping did: refused (the driver is not in
+// drivers:available), moved, or moved and became free (searchable) with it:
+// its first position since going online, or back after going stale.
+enum class LocationUpdate { refused, moved, became_free };
+
 // What go_online() is told about a driver (from Postgres).
 struct Online {
   std::optional<Fix> fix;                          // a fresh last position, if any
@@ -77,9 +82,9 @@ class DriverIndex {
   // since going online (MATCH_UNLOCATED_DRIVERS).
   DriverIndex(redis::Client& redis, std::chrono::seconds stale_after, bool reserve_unlocated);
 
-  // Moves the driver and refreshes its heartbeat. False (nothing changed) when
-  // the driver is not in drivers:available.
-  awaitable<bool> update_location(const std::string& id, double lat, double lng, std::int64_t now_ms);
+  // Moves the driver and refreshes its heartbeat; refused (nothing changed)
+  // when the driver is not in drivers:available.
+  awaitable<LocationUpdate> update_location(const std::string& id, double lat, double lng, std::int64_t now_ms);
 
   // Marks the driver available; restores its reservation (from Postgres) and,
   // when given a fresh last fix, its position; records it as unlocated when

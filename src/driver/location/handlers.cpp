@@ -27,20 +27,22 @@ awaitable<DriverState> require_online(DriverApp& app, const std::string& id) {
 // The GEO index (searchable at once). A driver Redis does not know as
 // available is looked up in Postgres: online there (Redis was flushed or
 // restarted) → its entry is restored, reservation included, and the ping
-// applied. False when Redis itself failed: Postgres vouched for the driver
-// instead, and the index is rebuilt from the stored positions once Redis is back.
+// applied. When Redis itself fails, Postgres vouches for the driver instead,
+// and the index is rebuilt from the stored positions once Redis is back.
+// True when the ping made the driver free (searchable).
 awaitable<bool> index_location(DriverApp& app, const std::string& id, const LocationInput& input, std::int64_t now) {
   std::string redis_error;
   try {
-    if (co_await app.index.update_location(id, input.lat, input.lng, now)) co_return true;
+    auto update = co_await app.index.update_location(id, input.lat, input.lng, now);
+    if (update != LocationUpdate::refused) co_return update == LocationUpdate::became_free;
     // Online in Postgres but unknown to Redis (flushed or restarted): restore
     // the driver's entry, reservation included, and apply the ping.
     const auto state = co_await require_online(app, id);
     const Online restored{.trip_id = state.current_trip_id};
     co_await app.index.go_online(id, restored, now);
-    const bool accepted = co_await app.index.update_location(id, input.lat, input.lng, now);
-    if (!accepted) throw UnavailableError("the driver index did not take the location");
-    co_return true;
+    update = co_await app.index.update_location(id, input.lat, input.lng, now);
+    if (update == LocationUpdate::refused) throw UnavailableError("the driver index did not take the location");
+    co_return update == LocationUpdate::became_free;
   } catch (const UnavailableError& e) {
     redis_error = e.what();
   } catch (const TimeoutError& e) {
@@ -56,13 +58,14 @@ awaitable<bool> index_location(DriverApp& app, const std::string& id, const Loca
 }
 
 // The GEO index first, then the buffered history (which also feeds
-// driver_last_locations, the SQL search and the index's rebuild).
+// driver_last_locations, the SQL search and the index's rebuild); a driver
+// this ping made free then wakes the waiting trip nearest to it.
 awaitable<void> apply_location(DriverApp& app, const std::string& id, const LocationInput& input) {
   const auto now = now_ms();
   if (input.recorded_at_ms && *input.recorded_at_ms > now + kFutureToleranceMs) {
     throw DomainError::invalid("recordedAt", "recordedAt is in the future");
   }
-  co_await index_location(app, id, input, now);
+  const bool became_free = co_await index_location(app, id, input, now);
   app.writer.add({.driver_id = id,
                   .lat = input.lat,
                   .lng = input.lng,
@@ -70,6 +73,7 @@ awaitable<void> apply_location(DriverApp& app, const std::string& id, const Loca
                   .speed_kmh = input.speed_kmh,
                   .recorded_ms = input.recorded_at_ms.value_or(now),
                   .received_ms = now});
+  if (became_free) co_await app.driver_freed(id);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/base/log.hpp"
+#include "core/base/time.hpp"
 #include "driver/app.hpp"
 #include "driver/matcher/reservation_audit.hpp"
 
@@ -24,6 +25,9 @@ struct Matcher::Item {
   const peers::InternalTrip* trip = nullptr;  // null: no such trip
   std::optional<Decision> decision;
 };
+
+constexpr const char* kWakesHelp =
+    "waiting trips claimed by a driver becoming free: woken, or missed (their event had been delivered meanwhile)";
 
 config::Spec matcher_spec() {
   config::Spec s;
@@ -62,7 +66,12 @@ Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis:
       metrics_(runtime.metrics()),
       queues_(runtime.executor(), redis, runtime.config(), &runtime.metrics()),
       assignment_(app, db, runtime.metrics(),
-                  {.radius_meters = settings.radius_meters, .unlocated_candidates = settings.unlocated_candidates}) {
+                  {.radius_meters = settings.radius_meters, .unlocated_candidates = settings.unlocated_candidates}),
+      control_queue_(queues_.make("")),
+      waiting_(redis,
+               {.radius_meters = settings.radius_meters, .keep_for = Millis(settings.match_deadline) + Millis(60000)}),
+      woken_(runtime.metrics().counter("matcher_wakes_total", kWakesHelp, {{"result", "woken"}})),
+      wake_misses_(runtime.metrics().counter("matcher_wakes_total", kWakesHelp, {{"result", "missed"}})) {
   const service::ErrorBackoff backoff{.base = settings_.retry_base, .max = settings_.retry_max};
   for (int i = 0; i < settings_.workers; ++i) {
     auto& worker = *workers_.emplace_back(std::make_unique<Worker>(Worker{.name = "w" + std::to_string(i)}));
@@ -70,10 +79,9 @@ Matcher::Matcher(service::Runtime& runtime, DriverApp& app, pg::Pool& db, redis:
                      [this, &worker] { return consume(worker); });
   }
   if (settings_.workers == 0) return;
-  stats_queue_ = queues_.make("");
   runtime.add_task({.name = "match-queue-gauges", .period = Millis(2000), .first_delay = Millis(0)},
                    [this]() -> awaitable<void> {
-                     const auto stats = co_await stats_queue_->stats();
+                     const auto stats = co_await control_queue_->stats();
                      queue::export_stats(stats, metrics_);
                    });
   log::info("matcher workers", {{"workers", settings_.workers},
@@ -125,15 +133,66 @@ awaitable<void> Matcher::handle(queue::MatchQueue& q, const queue::Message& mess
     log::warn("matcher failed; retrying", {{"tripId", event->trip_id}, {"error", e.what()}});
     d = {Step::retry_backoff, backoff(message.deliveries)};
   }
-  co_await settle_logged(q, message, d);
+  if (co_await settle_logged(q, message, d)) {
+    const std::vector<Settled> settled{{.message = &message, .event = &*event, .decision = final_decision(message, d)}};
+    co_await note_waiting(q, settled);
+  }
 }
 
-awaitable<void> Matcher::settle_logged(queue::MatchQueue& q, const queue::Message& message, Decision decision) {
+awaitable<bool> Matcher::settle_logged(queue::MatchQueue& q, const queue::Message& message, Decision decision) {
   try {
     co_await settle(q, message, decision);
+    co_return true;
   } catch (const std::exception& e) {
     // Left unacknowledged: redelivered after the visibility timeout.
     log::warn("matcher could not settle a message", {{"id", message.id}, {"error", e.what()}});
+  }
+  co_return false;
+}
+
+awaitable<void> Matcher::note_waiting(const queue::MatchQueue& q, const std::vector<Settled>& settled) {
+  std::vector<ParkedTrip> park;
+  std::vector<WaitingTrips::Unpark> unpark;
+  for (const auto& s : settled) {
+    const auto& d = s.decision;
+    if (d.waiting && (d.step == Step::retry || d.step == Step::retry_backoff)) {
+      auto parked = *d.waiting;
+      parked.attempt = s.event->attempt;
+      parked.token = q.wake_token(*s.message);
+      if (!parked.token.empty()) {
+        park.push_back(std::move(parked));
+        continue;
+      }
+    }
+    // Parked by an earlier delivery, or (re-published) under the old message's token.
+    if (s.message->deliveries > 1 || d.step == Step::republish) {
+      unpark.push_back({.trip_id = s.event->trip_id, .attempt = s.event->attempt});
+    }
+  }
+  if (park.empty() && unpark.empty()) co_return;
+  try {
+    co_await waiting_.update(park, unpark, now_ms());
+  } catch (const std::exception& e) {
+    std::uint64_t held_back = 0;
+    if (waiting_warnings_.allow(held_back)) {
+      log::warn("matcher could not park or unpark waiting trips",
+                {{"parked", park.size()}, {"unparked", unpark.size()}, {"error", e.what()}, {"heldBack", held_back}});
+    }
+  }
+}
+
+awaitable<void> Matcher::wake_for(const std::string& driver_id) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const auto claimed = co_await waiting_.claim_for(driver_id);
+    if (!claimed) co_return;
+    bool woken = false;
+    if (!claimed->token.empty()) woken = co_await control_queue_->wake(claimed->token);
+    if (woken) {
+      woken_.inc();
+      log::info("waiting trip woken", {{"tripId", claimed->trip_id}, {"driverId", driver_id}});
+      co_return;
+    }
+    wake_misses_.inc();  // its event was delivered meanwhile: whoever has it decides
   }
 }
 
@@ -179,15 +238,18 @@ awaitable<void> Matcher::handle_batch(queue::MatchQueue& q, const std::vector<qu
 awaitable<void> Matcher::settle_batch(queue::MatchQueue& q, const std::vector<Item>& items) {
   std::vector<queue::Settlement> settlements;
   settlements.reserve(items.size());
-  std::vector<const queue::Message*> republish;
+  std::vector<Settled> settled;
+  std::vector<Settled> republished;
   for (const auto& item : items) {
     const auto& m = *item.message;
     const auto d = final_decision(m, item.decision.value_or(Decision{Step::retry_backoff, backoff(m.deliveries)}));
+    const Settled s{.message = &m, .event = &item.event, .decision = d};
     if (d.step == Step::republish) {
-      republish.push_back(&m);
+      republished.push_back(s);
     } else {
       const auto kind = d.step == Step::ack ? queue::Settlement::Kind::ack : queue::Settlement::Kind::retry;
       settlements.push_back({.message = &m, .kind = kind, .delay = d.delay});
+      settled.push_back(s);
     }
   }
   const auto n = settlements.size();
@@ -196,8 +258,12 @@ awaitable<void> Matcher::settle_batch(queue::MatchQueue& q, const std::vector<It
   } catch (const std::exception& e) {
     // Left unacknowledged: redelivered after the visibility timeout.
     log::warn("matcher could not settle a batch", {{"messages", n}, {"error", e.what()}});
+    settled.clear();
   }
-  for (const auto* m : republish) co_await settle_logged(q, *m, Decision{Step::republish, Millis(0)});
+  for (const auto& s : republished) {
+    if (co_await settle_logged(q, *s.message, s.decision)) settled.push_back(s);
+  }
+  co_await note_waiting(q, settled);
 }
 
 // Every item gets a decision, except those whose step failed (retried).
@@ -324,7 +390,11 @@ Matcher::Decision Matcher::after_assignment(const peers::MatchAnswer& answer, co
   auto delay = backoff(message.deliveries);
   const Millis to_deadline(deadline_ms - trip.age_ms + 100);
   delay = std::max(Millis(100), std::min(delay, to_deadline));
-  return Decision{Step::retry_backoff, delay};
+  return Decision{.step = Step::retry_backoff,
+                  .delay = delay,
+                  .waiting = ParkedTrip{.trip_id = trip.id,
+                                        .pickup = geo::place(trip.origin_lat, trip.origin_lng),
+                                        .created_ms = trip.created_at_ms}};
 }
 
 awaitable<peers::MatchAnswer> Matcher::match_now(const queue::TripEvent& event, const std::string& request_id) {

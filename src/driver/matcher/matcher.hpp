@@ -29,6 +29,13 @@
 // same rules as above, the acks and retries of the batch in one queue call
 // (MatchQueue::settle_many).
 //
+// Waiting trips (waiting_trips.hpp): a trip left waiting because nobody was
+// free is parked with its event's wake token after the settlement, and
+// unparked when a later delivery settles it otherwise (or re-publishes it);
+// wake_for(driver) — called when a driver goes online or is released — wakes
+// the parked trip nearest to that driver, so it is matched at once rather than
+// at its next retry.
+//
 // Shutdown: the runtime stops the tasks; a message in hand is finished (or,
 // if that fails, left unacknowledged for redelivery).
 #pragma once
@@ -40,10 +47,12 @@
 #include <vector>
 
 #include "core/base/config.hpp"
+#include "core/base/log.hpp"
 #include "core/pg/pool.hpp"
 #include "core/redis/client.hpp"
 #include "core/service/runtime.hpp"
 #include "driver/matcher/assignment.hpp"
+#include "driver/matcher/waiting_trips.hpp"
 #include "peers/internal_trip.hpp"
 #include "queue/match_queue.hpp"
 #include "queue/queue_config.hpp"
@@ -80,6 +89,10 @@ class Matcher {
 
   // Sync mode: search, reserve and offer inline. Throws on trip-service errors.
   awaitable<peers::MatchAnswer> match_now(const queue::TripEvent& event, const std::string& request_id);
+  // `driver_id` became free: wakes the waiting trip nearest to it, if any
+  // (a claimed trip whose event was delivered meanwhile: the next one, up to
+  // three). Throws on Redis or queue errors.
+  awaitable<void> wake_for(const std::string& driver_id);
 
  private:
   struct Worker;
@@ -87,6 +100,7 @@ class Matcher {
   struct Decision {
     Step step = Step::ack;
     Millis delay{0};
+    std::optional<ParkedTrip> waiting;  // nobody was free: park the trip (its token comes at settling)
   };
 
   awaitable<void> consume(Worker& worker);
@@ -102,12 +116,21 @@ class Matcher {
                                                              const std::string& request_id);
   Decision after_assignment(const peers::MatchAnswer& answer, const peers::InternalTrip& trip,
                             const queue::Message& message) const;
-  awaitable<void> settle_logged(queue::MatchQueue& queue, const queue::Message& message, Decision decision);
+  // False when settling failed (logged; the message is redelivered).
+  awaitable<bool> settle_logged(queue::MatchQueue& queue, const queue::Message& message, Decision decision);
   awaitable<Decision> check_offer(const peers::InternalTrip& trip, const std::string& request_id);
   awaitable<Decision> cancel_too_late(const peers::InternalTrip& trip, const std::string& request_id);
   awaitable<void> settle(queue::MatchQueue& queue, const queue::Message& message, Decision decision);
   awaitable<void> settle_batch(queue::MatchQueue& queue, const std::vector<Item>& items);
   Decision final_decision(const queue::Message& message, Decision decision) const;
+  // Parks and unparks the trips of settled messages; failures are logged
+  // (a trip not parked still gets its retry).
+  struct Settled {
+    const queue::Message* message = nullptr;
+    const queue::TripEvent* event = nullptr;
+    Decision decision;  // as final_decision made it
+  };
+  awaitable<void> note_waiting(const queue::MatchQueue& queue, const std::vector<Settled>& settled);
   Millis backoff(int deliveries) const;
 
   DriverApp& app_;
@@ -116,7 +139,11 @@ class Matcher {
   queue::QueueFactory queues_;
   Assignment assignment_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::unique_ptr<queue::MatchQueue> stats_queue_;  // gauges only: no consumer
+  std::unique_ptr<queue::MatchQueue> control_queue_;  // gauges and wakes: no consumer
+  WaitingTrips waiting_;
+  metrics::Counter& woken_;
+  metrics::Counter& wake_misses_;
+  log::Throttle waiting_warnings_{std::chrono::seconds(10)};
 };
 
 }  // namespace uitgo::driver

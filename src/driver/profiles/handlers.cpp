@@ -115,6 +115,7 @@ awaitable<Response> set_status(DriverApp& app, Request& request) {
     if (profile->location) last_position = profile->location->recorded_at_ms;
     if (!state.fix && unlocated_since_online(last_position, online_since)) state.unlocated_since_ms = online_since;
     co_await app.index.go_online(id, state, now);
+    co_await app.driver_freed(id);
   } else {
     // Redis first: the driver leaves search at once. Should the Postgres write
     // fail, the next ping restores the index from Postgres (still online).
