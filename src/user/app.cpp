@@ -34,7 +34,9 @@ UserApp::UserApp(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, 
       wallet(db, runtime.metrics(), wallet::WalletSettings::from(runtime.config())),
       topup_limit(redis, runtime.metrics(), wallet::TopupLimitSettings::from(runtime.config())),
       notifications(runtime, db, notifications::make_push_sender(runtime.executor(), runtime.config()),
-                    notifications::PushSettings::from(runtime.config())) {}
+                    notifications::PushSettings::from(runtime.config())),
+      deny_failures(runtime.metrics().counter(
+          "auth_deny_failures_total", "access-token denials Redis did not take (the tokens end at their expiry)")) {}
 
 std::shared_ptr<UserApp> install(service::Runtime& runtime, pg::Pool& db, redis::Client& redis, const auth::Jwt& jwt,
                                  const std::string& internal_token) {
@@ -55,7 +57,7 @@ awaitable<void> revoke_access_tokens(UserApp& app, const std::string& user_id, c
     failure = e.what();
   }
   if (failure.empty()) co_return;
-  app.deny_failures->inc();
+  app.deny_failures.inc();
   log::warn("access tokens not denied: Redis failed; they end at their expiry",
             {{"userId", user_id}, {"error", failure}, {"request_id", request_id}});
 }

@@ -55,7 +55,8 @@ struct UserApp {
   notifications::Notifications notifications;
   // Access tokens revoked before they expire (disable, sign out everywhere).
   std::shared_ptr<service::DenyListSync> denied;
-  metrics::Counter* deny_failures;
+  // auth_deny_failures_total: denials Redis did not take.
+  metrics::Counter& deny_failures;
 };
 
 // Denies every access token of `user_id` issued so far. A Redis failure is

@@ -9,6 +9,7 @@
 #include "support/api.hpp"
 #include "support/ids.hpp"
 #include "support/json.hpp"
+#include "support/metrics.hpp"
 #include "support/shared_environment.hpp"
 
 namespace uitgo::test {
@@ -312,6 +313,21 @@ TEST(Identity, LoginBackOffFailsOpenWithoutRedis) {
   fx->stack.stop("redis");
   for (int i = 0; i < 7; ++i) EXPECT_EQ(login(email, "wrong horse").status, 401) << i;
   EXPECT_EQ(login(email, "correct horse").status, 200) << "no back-off without Redis, logins still work";
+  fx->stack.start("redis");
+}
+
+// The deny list lives in Redis: without it the access tokens cannot be
+// denied (counted, logged; they end at their expiry), but the refresh tokens
+// are revoked and the request still succeeds.
+TEST(Identity, SignOutEverywhereWithoutRedisStillEndsTheSessions) {
+  const auto session = register_user(unique_email("noredis-logout"));
+  const double before = metric(fx->stack.user_port, "auth_deny_failures_total", {}, 0);
+  fx->stack.stop("redis");
+  const auto r = fx->gateway.call("POST", "/auth/logout-all", str(session, "accessToken"), json::object{});
+  EXPECT_EQ(r.status, 204) << r.body;
+  EXPECT_EQ(metric(fx->stack.user_port, "auth_deny_failures_total", {}, 0), before + 1);
+  const json::object refresh{{"refreshToken", str(session, "refreshToken")}};
+  EXPECT_EQ(fx->gateway.call("POST", "/auth/refresh", {}, refresh).status, 401);
   fx->stack.start("redis");
 }
 
