@@ -52,12 +52,28 @@ use_private_stack
 require_uitgo_bin
 require_tools --hint "scripts/install-deps.sh --bench" gnuplot curl
 sampler_pid=""
+loadgen_pid=""
+# TERM, then KILL if it is still there after 5 s.
+stop_process() {
+  kill "$1" 2>/dev/null || return 0
+  for _ in {1..50}; do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null || true
+}
 cleanup() {
+  if [[ -n "$loadgen_pid" ]]; then stop_process "$loadgen_pid"; fi
   if [[ -n "$sampler_pid" ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
   purge_stack
   rm -rf "$UITGO_RUN_DIR"
 }
 trap cleanup EXIT
+# A signal ends the script through its EXIT trap: the load generator runs in
+# the background (a foreground command would hold the trap until it ends)
+# and is stopped there, not left behind.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 stamp=$(run_stamp)
 export LOG_LEVEL=warn
@@ -120,7 +136,12 @@ sample "$SECONDS" >"$processes_csv" &
 sampler_pid=$!
 API_BASE="http://127.0.0.1:$UITGO_GATEWAY_PORT" DURATION="${duration_s}s" TARGET_RPS="${TARGET_RPS:-20}" \
   SEED_TOKEN_TTL_SECONDS=$((duration_s + 3600)) RESULT="$raw/soak.json" \
-  "$SCRIPT_DIR/loadtest.sh" soak >"$raw/soak-loadgen.txt" 2>&1 || say "the load generator reported failures (see $raw/soak-loadgen.txt)"
+  "$SCRIPT_DIR/loadtest.sh" soak >"$raw/soak-loadgen.txt" 2>&1 &
+loadgen_pid=$!
+loadgen_rc=0
+wait "$loadgen_pid" || loadgen_rc=$?
+loadgen_pid=""
+((loadgen_rc == 0)) || say "the load generator reported failures (see $raw/soak-loadgen.txt)"
 kill "$sampler_pid" 2>/dev/null || true
 sampler_pid=""
 mv "$raw/soak.csv" "$requests_csv"
