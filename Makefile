@@ -93,7 +93,8 @@ loadtest: build
 
 # The headline figures next to their limits, measured in one run (scripts/bench.sh):
 # matching backlog drain, trip creation vs pgbench INSERT, time to assignment,
-# search vs raw GEOSEARCH; writes the bench section of docs/PERFORMANCE.md (~6 min).
+# search vs raw GEOSEARCH, each BENCH_RUNS (3) times, every row at its median run;
+# writes the bench section of docs/PERFORMANCE.md (~6 min a run).
 bench: build
 	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" scripts/bench.sh
 
