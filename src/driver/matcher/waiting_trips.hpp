@@ -4,11 +4,11 @@
 //
 // The matcher parks a trip when it found no driver and delayed its event
 // (MatchQueue::retry_later), with the event's wake token, and unparks it when
-// the event is settled otherwise. A driver becoming free (going online, a
-// reservation released) claims one parked trip in reach: taken out of the
-// set in the same script, so two free drivers never claim one trip; the
-// caller then wakes its event (MatchQueue::wake) and a matcher decides as on
-// any delivery. The poll stays the safety net: a driver freed between a
+// the event is settled otherwise. A driver becoming free (going online, the
+// position that puts it into drivers:free, a reservation released) claims
+// one parked trip in reach: taken out of the set in the same script, so two
+// free drivers never claim one trip; the caller then wakes its event
+// (MatchQueue::wake) and a matcher decides as on any delivery. The poll stays the safety net: a driver freed between a
 // trip's search and its parking does not wake it; its retry finds the driver.
 //
 // Keys (Redis, shared by every driver-service process):
