@@ -76,9 +76,12 @@ awaitable<bool> DriverApp::release_reservation(const std::string& driver_id, con
 }
 
 awaitable<void> DriverApp::driver_freed(const std::string& driver_id) {
+  // The request that freed the driver waits for this, and the trip it would
+  // wake is retried anyway: a slow Redis or SQS may not hold it up for long.
+  constexpr auto kWakeDeadline = std::chrono::milliseconds(500);
   if (!matcher) co_return;
   try {
-    co_await matcher->wake_for(driver_id);
+    co_await with_deadline(matcher->wake_for(driver_id), kWakeDeadline, "waking a waiting trip");
   } catch (const std::exception& e) {
     std::uint64_t held_back = 0;
     if (wake_failure_warnings_.allow(held_back)) {

@@ -69,8 +69,8 @@ struct DriverApp {
   awaitable<bool> release_reservation(const std::string& driver_id, const std::string& trip_id);
 
   // `driver_id` may have become free (went online, or a reservation ended):
-  // wakes the waiting trip nearest to it (Matcher::wake_for). Never throws:
-  // a failure is logged and the trip keeps its retry.
+  // wakes the waiting trip nearest to it (Matcher::wake_for), within 500 ms.
+  // Never throws: a failure is logged and the trip keeps its retry.
   awaitable<void> driver_freed(const std::string& driver_id);
 
   // A location ping whose GEO index update failed (Redis down) but was kept
