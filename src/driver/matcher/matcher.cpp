@@ -7,6 +7,7 @@
 #include "core/base/time.hpp"
 #include "driver/app.hpp"
 #include "driver/matcher/reservation_audit.hpp"
+#include "driver/matcher/retry_schedule.hpp"
 
 namespace uitgo::driver {
 
@@ -298,7 +299,7 @@ awaitable<void> Matcher::assign_batch(std::vector<Item*>& pending) {
     co_return;
   }
   for (std::size_t i = 0; i < pending.size(); ++i) {
-    if (answers[i]) pending[i]->decision = after_assignment(*answers[i], *trips[i], *pending[i]->message);
+    if (answers[i]) pending[i]->decision = after_assignment(*answers[i], *trips[i]);
   }
 }
 
@@ -359,7 +360,7 @@ awaitable<Matcher::Decision> Matcher::decide(const queue::TripEvent& event, cons
   const auto before = co_await decide_before_assigning(event, trip ? &*trip : nullptr, request_id);
   if (before) co_return *before;
   const auto answer = co_await assignment_.assign(*trip, request_id);
-  co_return after_assignment(answer, *trip, message);
+  co_return after_assignment(answer, *trip);
 }
 
 awaitable<std::optional<Matcher::Decision>> Matcher::decide_before_assigning(const queue::TripEvent& event,
@@ -375,8 +376,7 @@ awaitable<std::optional<Matcher::Decision>> Matcher::decide_before_assigning(con
   co_return std::nullopt;
 }
 
-Matcher::Decision Matcher::after_assignment(const peers::MatchAnswer& answer, const peers::InternalTrip& trip,
-                                            const queue::Message& message) const {
+Matcher::Decision Matcher::after_assignment(const peers::MatchAnswer& answer, const peers::InternalTrip& trip) const {
   switch (answer.outcome) {
     case peers::MatchOutcome::assigned:
       return Decision{Step::retry, Millis(settings_.offer_timeout) + Millis(100)};
@@ -387,7 +387,7 @@ Matcher::Decision Matcher::after_assignment(const peers::MatchAnswer& answer, co
   }
   // Never wait past the deadline: the cancel should come on time.
   const auto deadline_ms = static_cast<std::int64_t>(settings_.match_deadline.count()) * 1000;
-  auto delay = backoff(message.deliveries);
+  auto delay = waiting_retry_delay(trip.age_ms, settings_.retry_base, settings_.retry_max);
   const Millis to_deadline(deadline_ms - trip.age_ms + 100);
   delay = std::max(Millis(100), std::min(delay, to_deadline));
   return Decision{.step = Step::retry_backoff,

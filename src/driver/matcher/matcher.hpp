@@ -15,9 +15,10 @@
 //                                            publishes the re-match event itself)
 //     pending offer younger                → retry_later(what is left of the timeout)
 //   assignment.hpp: assigned → retry_later(OFFER_TIMEOUT) to check the
-//   timeout later; not_open → ack; nobody free → retry_later with backoff
-//   (MATCH_RETRY_BASE_MS doubling to MATCH_RETRY_MAX_MS, never past the
-//   deadline). trip-service errors → retry_later with backoff.
+//   timeout later; not_open → ack; nobody free → retry_later by how long
+//   the trip has waited (retry_schedule.hpp: MATCH_RETRY_BASE_MS doubling to
+//   MATCH_RETRY_MAX_MS, never past the deadline). trip-service errors →
+//   retry_later with backoff by delivery count.
 // A message about to reach MATCH_MAX_DELIVERIES is re-published fresh and
 // acknowledged instead of retried, so a long MATCH_DEADLINE_SECONDS never
 // sends a trip still waiting for a driver to the dead-letter queue.
@@ -114,8 +115,7 @@ class Matcher {
   awaitable<std::optional<Decision>> decide_before_assigning(const queue::TripEvent& event,
                                                              const peers::InternalTrip* trip,
                                                              const std::string& request_id);
-  Decision after_assignment(const peers::MatchAnswer& answer, const peers::InternalTrip& trip,
-                            const queue::Message& message) const;
+  Decision after_assignment(const peers::MatchAnswer& answer, const peers::InternalTrip& trip) const;
   // False when settling failed (logged; the message is redelivered).
   awaitable<bool> settle_logged(queue::MatchQueue& queue, const queue::Message& message, Decision decision);
   awaitable<Decision> check_offer(const peers::InternalTrip& trip, const std::string& request_id);
