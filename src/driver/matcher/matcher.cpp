@@ -40,7 +40,8 @@ config::Spec matcher_spec() {
                "an online driver who has sent no position since going online (the original driver app sends "
                "positions only over a trip's WebSocket) is a candidate after every located driver in reach, "
                "longest waiting first; a driver whose position went stale is not")
-      .integer("MATCH_RETRY_BASE_MS", 1000, 10, 600000, "first retry delay when no driver is free (doubles)")
+      .integer("MATCH_RETRY_BASE_MS", 1000, 10, 600000,
+               "first retry delay when no driver is free (doubles as the trip waits, up to MATCH_RETRY_MAX_MS)")
       .integer("MATCH_RETRY_MAX_MS", 10000, 10, 600000, "longest retry delay when no driver is free")
       .integer("MATCH_BATCH", 64, 1, 100,
                "match events a matcher worker takes at once; their trips are read in one call and offered in one "
