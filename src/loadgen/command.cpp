@@ -88,6 +88,13 @@ int run_loadgen(const config::Values& env, const std::vector<std::string>& args)
     if (!request_log) throw SetupError("cannot write " + options.request_log);
     run.context.request_log = &request_log;
   }
+  std::ofstream timeseries;
+  if (!options.timeseries.empty()) {
+    timeseries.open(options.timeseries);
+    timeseries << kTimeseriesHeader;
+    if (!timeseries) throw SetupError("cannot write " + options.timeseries);
+    run.context.timeseries = &timeseries;
+  }
   if (!options.tokens_file.empty()) {
     run.context.tokens = tokens_from_file(options.tokens_file);
   } else if (!options.access_token.empty()) {
@@ -103,10 +110,9 @@ int run_loadgen(const config::Values& env, const std::vector<std::string>& args)
   const auto thresholds = options.thresholds ? evaluate_thresholds(profile, run.stats) : std::vector<ThresholdResult>{};
   const SummaryContext summary_context{options.api_base, run.context.tokens.source, options.thresholds};
   write_file(options.out, uitgo::json::to_text(summary_json(profile, run.stats, thresholds, summary_context)) + "\n");
-  if (!options.timeseries.empty()) {
-    std::ofstream csv(options.timeseries);
-    write_timeseries(run.stats, csv);
-    if (!csv) throw SetupError("cannot write " + options.timeseries);
+  if (timeseries.is_open()) {
+    timeseries.close();
+    if (!timeseries) throw SetupError("cannot write " + options.timeseries);
   }
   if (request_log.is_open()) {
     request_log.close();

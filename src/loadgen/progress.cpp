@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "loadgen/prometheus_text.hpp"
+#include "loadgen/summary.hpp"
 
 namespace uitgo::loadgen {
 
@@ -35,7 +36,8 @@ awaitable<void> Progress::scrape() {
 }
 
 void Progress::close_second(int second) {
-  for (auto& s : stats_.scenarios) {
+  if (!context_.timeseries) return;
+  for (const auto& s : stats_.scenarios) {
     TimeseriesRow row;
     row.second = second;
     row.scenario = s.name;
@@ -44,8 +46,9 @@ void Progress::close_second(int second) {
     row.p50_ms = s.window.percentile(50) / 1000.0;
     row.p95_ms = s.window.percentile(95) / 1000.0;
     row.p99_ms = s.window.percentile(99) / 1000.0;
-    stats_.timeseries.push_back(row);
+    *context_.timeseries << timeseries_line(row);
   }
+  context_.timeseries->flush();
 }
 
 void Progress::print_line(int second) {

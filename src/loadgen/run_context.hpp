@@ -21,6 +21,7 @@ struct RunContext {
   bool load_done = false;               // every scenario has finished; drivers and the ticker stop
   bool interrupted = false;             // SIGINT/SIGTERM: scenarios schedule nothing more
   std::ostream* request_log = nullptr;  // --request-log: a line per scenario request (request_log.hpp)
+  std::ostream* timeseries = nullptr;   // --timeseries: a line per scenario and second (summary.hpp)
   std::uint64_t rider_turn = 0;
   std::uint64_t driver_turn = 0;
   // Trip requests go to riders without an open trip (with more than one

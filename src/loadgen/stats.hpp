@@ -65,7 +65,6 @@ struct TimeseriesRow {
 struct RunStats {
   std::vector<ScenarioStats> scenarios;
   DriverStats drivers;
-  std::vector<TimeseriesRow> timeseries;
   std::string started_at;  // RFC 3339 UTC
   double seconds = 0;      // from the first scheduled arrival until the last answer
   std::optional<double> queue_depth_last;

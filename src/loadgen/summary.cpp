@@ -188,15 +188,12 @@ json::object summary_json(const Profile& profile, const RunStats& stats, const s
   return out;
 }
 
-void write_timeseries(const RunStats& stats, std::ostream& out) {
-  out << "t,scenario,requests,errors,p50_ms,p95_ms,p99_ms\n";
+std::string timeseries_line(const TimeseriesRow& r) {
   char line[256];
-  for (const auto& r : stats.timeseries) {
-    std::snprintf(line, sizeof line, "%d,%s,%llu,%llu,%.3f,%.3f,%.3f\n", r.second, r.scenario.c_str(),
-                  static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.errors), r.p50_ms,
-                  r.p95_ms, r.p99_ms);
-    out << line;
-  }
+  std::snprintf(line, sizeof line, "%d,%s,%llu,%llu,%.3f,%.3f,%.3f\n", r.second, r.scenario.c_str(),
+                static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.errors), r.p50_ms,
+                r.p95_ms, r.p99_ms);
+  return line;
 }
 
 }  // namespace uitgo::loadgen

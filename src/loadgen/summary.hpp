@@ -36,7 +36,10 @@ struct SummaryContext {
 boost::json::object summary_json(const Profile& profile, const RunStats& stats,
                                  const std::vector<ThresholdResult>& thresholds, const SummaryContext& context);
 
-// Header: t,scenario,requests,errors,p50_ms,p95_ms,p99_ms (t in whole seconds from the start).
-void write_timeseries(const RunStats& stats, std::ostream& out);
+// The per-second CSV, written as the run goes (a run stopped early keeps its
+// seconds so far): this header, then a timeseries_line per scenario and second,
+// t in whole seconds from the start.
+inline constexpr const char* kTimeseriesHeader = "t,scenario,requests,errors,p50_ms,p95_ms,p99_ms\n";
+std::string timeseries_line(const TimeseriesRow& row);
 
 }  // namespace uitgo::loadgen

@@ -66,11 +66,8 @@ TEST(Summary, K6StyleMetricsOverallAndPerScenario) {
 }
 
 TEST(Summary, TimeseriesCsv) {
-  RunStats stats;
-  stats.timeseries.push_back({3, "riders", 50, 1, 1.5, 9.25, 20});
-  std::ostringstream out;
-  write_timeseries(stats, out);
-  EXPECT_EQ(out.str(), "t,scenario,requests,errors,p50_ms,p95_ms,p99_ms\n3,riders,50,1,1.500,9.250,20.000\n");
+  EXPECT_STREQ(kTimeseriesHeader, "t,scenario,requests,errors,p50_ms,p95_ms,p99_ms\n");
+  EXPECT_EQ(timeseries_line({3, "riders", 50, 1, 1.5, 9.25, 20}), "3,riders,50,1,1.500,9.250,20.000\n");
 }
 
 TEST(PrometheusText, SumsAGaugeAcrossLabels) {
