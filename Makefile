@@ -100,7 +100,8 @@ bench: build
 
 # A long steady load (scripts/soak.sh, DURATION=3h by default) sampling every
 # process's memory, descriptors and pool use and the request p99; writes a
-# time series, a chart and the soak section of docs/PERFORMANCE.md.
+# time series, a chart and the soak section of docs/PERFORMANCE.md
+# (SOAK_REPORT_ONLY=1: both again from docs/perf/raw, also of a run stopped early).
 soak: build
 	@UITGO_BIN="$${UITGO_BIN:-$(abspath $(BUILD_DIR))/uitgo}" DURATION="$${DURATION:-3h}" scripts/soak.sh
 

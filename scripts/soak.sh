@@ -13,24 +13,40 @@
 # and for the services their Postgres pool (connections in use, open) and the
 # heap malloc holds for them (in use, not kept free). The
 # load generator writes per-second requests, errors and latency percentiles of
-# every scenario (OUT_DIR/raw/soak-requests.csv). At the end: OUT_DIR/soak.png
-# (memory, descriptors and the trips' p99 over time) and a summary (each series'
-# average over the first and the last tenth of the run) in OUT_DIR/soak.md and
-# the soak section of docs/PERFORMANCE.md (unless UPDATE_PERFORMANCE_MD=0).
+# every scenario (OUT_DIR/raw/soak-requests.csv), a line a second as it goes.
+# At the end: OUT_DIR/soak.png (memory, descriptors and the trips' p99 over
+# time) and a summary (each series' average over the first and the last tenth
+# of what was sampled) in OUT_DIR/soak.md and the soak section of
+# docs/PERFORMANCE.md (unless UPDATE_PERFORMANCE_MD=0).
+#
+# SOAK_REPORT_ONLY=1 measures nothing: it makes the chart and the summary again
+# from OUT_DIR/raw, also of a run that was stopped before its end (the summary
+# then says how far it got).
 #
 # environment (defaults): DURATION=3h (Ns, Nm or Nh), TARGET_RPS=20,
-# SAMPLE_SECONDS=30, BENCH_PORT_BASE=23000, OUT_DIR=docs/perf, UITGO_BIN.
+# SAMPLE_SECONDS=30, BENCH_PORT_BASE=23000, OUT_DIR=docs/perf, UITGO_BIN,
+# SOAK_REPORT_ONLY=0.
 set -euo pipefail
 
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-DURATION=${DURATION:-3h}
-SAMPLE_SECONDS=${SAMPLE_SECONDS:-30}
-PORT_BASE=${BENCH_PORT_BASE:-23000}
 OUT_DIR=${OUT_DIR:-$REPO_DIR/docs/perf}
 raw="$OUT_DIR/raw"
 mkdir -p "$raw"
+processes_csv="$raw/soak-processes.csv"
+requests_csv="$raw/soak-requests.csv"
+# What a run was asked for, kept next to its data for SOAK_REPORT_ONLY.
+run_file="$raw/soak-run"
+if [[ "${SOAK_REPORT_ONLY:-0}" == 1 ]]; then
+  [[ -f "$run_file" && -f "$processes_csv" ]] || die "no soak run in $raw (need soak-run and soak-processes.csv)"
+  # shellcheck source=/dev/null
+  source "$run_file"
+fi
+DURATION=${DURATION:-3h}
+SAMPLE_SECONDS=${SAMPLE_SECONDS:-30}
+TARGET_RPS=${TARGET_RPS:-20}
+PORT_BASE=${BENCH_PORT_BASE:-23000}
 
 # DURATION in seconds: "90s", "45m", "3h" or plain seconds.
 seconds_of() {
@@ -44,43 +60,6 @@ seconds_of() {
 }
 duration_s=$(seconds_of "$DURATION")
 if ! [[ "$duration_s" =~ ^[0-9]+$ ]] || ((duration_s == 0)); then die "DURATION must look like 90s, 45m or 3h"; fi
-
-export UITGO_RUN_DIR
-UITGO_RUN_DIR=$(mktemp -d /tmp/uitgo-soak.XXXXXX)
-use_port_base "$PORT_BASE"
-use_private_stack
-require_uitgo_bin
-require_tools --hint "scripts/install-deps.sh --bench" gnuplot curl
-sampler_pid=""
-loadgen_pid=""
-# TERM, then KILL if it is still there after 5 s.
-stop_process() {
-  kill "$1" 2>/dev/null || return 0
-  for _ in {1..50}; do
-    kill -0 "$1" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$1" 2>/dev/null || true
-}
-cleanup() {
-  if [[ -n "$loadgen_pid" ]]; then stop_process "$loadgen_pid"; fi
-  if [[ -n "$sampler_pid" ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
-  purge_stack
-  rm -rf "$UITGO_RUN_DIR"
-}
-trap cleanup EXIT
-# A signal ends the script through its EXIT trap: the load generator runs in
-# the background (a foreground command would hold the trap until it ends)
-# and is stopped there, not left behind.
-trap 'exit 143' TERM
-trap 'exit 130' INT
-
-stamp=$(run_stamp)
-export LOG_LEVEL=warn
-stack up postgres redis services nginx >/dev/null 2>&1 || die "stack up failed (see $UITGO_RUN_DIR/logs)"
-
-processes_csv="$raw/soak-processes.csv"
-requests_csv="$raw/soak-requests.csv"
 
 # Memory (KiB) of a process and its children: the sum of their PSS, which
 # shares each shared page among the processes mapping it (a sum of RSS would
@@ -131,32 +110,92 @@ sample() {
   done
 }
 
-say "$stamp; soak for $DURATION (${duration_s} s), samples every ${SAMPLE_SECONDS} s, results in $OUT_DIR"
-sample "$SECONDS" >"$processes_csv" &
-sampler_pid=$!
-API_BASE="http://127.0.0.1:$UITGO_GATEWAY_PORT" DURATION="${duration_s}s" TARGET_RPS="${TARGET_RPS:-20}" \
-  SEED_TOKEN_TTL_SECONDS=$((duration_s + 3600)) RESULT="$raw/soak.json" \
-  "$SCRIPT_DIR/loadtest.sh" soak >"$raw/soak-loadgen.txt" 2>&1 &
-loadgen_pid=$!
-loadgen_rc=0
-wait "$loadgen_pid" || loadgen_rc=$?
-loadgen_pid=""
-((loadgen_rc == 0)) || say "the load generator reported failures (see $raw/soak-loadgen.txt)"
-kill "$sampler_pid" 2>/dev/null || true
-sampler_pid=""
-mv "$raw/soak.csv" "$requests_csv"
+# TERM, then KILL if it is still there after 5 s.
+stop_process() {
+  kill "$1" 2>/dev/null || return 0
+  for _ in {1..50}; do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null || true
+}
+cleanup() {
+  if [[ -n "$loadgen_pid" ]]; then stop_process "$loadgen_pid"; fi
+  if [[ -n "$sampler_pid" ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
+  purge_stack
+  rm -rf "$UITGO_RUN_DIR"
+}
+
+# The run: a private stack under the soak profile for DURATION, sampled.
+measure() {
+  export UITGO_RUN_DIR
+  UITGO_RUN_DIR=$(mktemp -d /tmp/uitgo-soak.XXXXXX)
+  use_port_base "$PORT_BASE"
+  use_private_stack
+  require_uitgo_bin
+  sampler_pid=""
+  loadgen_pid=""
+  trap cleanup EXIT
+  # A signal ends the script through its EXIT trap: the load generator runs in
+  # the background (a foreground command would hold the trap until it ends)
+  # and is stopped there, not left behind.
+  trap 'exit 143' TERM
+  trap 'exit 130' INT
+
+  stamp=$(run_stamp)
+  printf 'stamp=%q\nDURATION=%q\nTARGET_RPS=%q\nSAMPLE_SECONDS=%q\n' \
+    "$stamp" "$DURATION" "$TARGET_RPS" "$SAMPLE_SECONDS" >"$run_file"
+  export LOG_LEVEL=warn
+  stack up postgres redis services nginx >/dev/null 2>&1 || die "stack up failed (see $UITGO_RUN_DIR/logs)"
+
+  say "$stamp; soak for $DURATION (${duration_s} s), samples every ${SAMPLE_SECONDS} s, results in $OUT_DIR"
+  sample "$SECONDS" >"$processes_csv" &
+  sampler_pid=$!
+  # As many seeded drivers as the profile simulates (its DRIVERS).
+  API_BASE="http://127.0.0.1:$UITGO_GATEWAY_PORT" DURATION="${duration_s}s" TARGET_RPS="$TARGET_RPS" \
+    SEED_DRIVERS="${SEED_DRIVERS:-50}" SEED_TOKEN_TTL_SECONDS=$((duration_s + 3600)) \
+    RESULT="${requests_csv%.csv}.json" \
+    "$SCRIPT_DIR/loadtest.sh" soak >"$raw/soak-loadgen.txt" 2>&1 &
+  loadgen_pid=$!
+  local loadgen_rc=0
+  wait "$loadgen_pid" || loadgen_rc=$?
+  loadgen_pid=""
+  ((loadgen_rc == 0)) || say "the load generator reported failures (see $raw/soak-loadgen.txt)"
+  kill "$sampler_pid" 2>/dev/null || true
+  sampler_pid=""
+}
+
+require_tools --hint "scripts/install-deps.sh --bench" gnuplot curl
+if [[ "${SOAK_REPORT_ONLY:-0}" != 1 ]]; then measure; fi
 
 # ---------------------------------------------------------------- report
 
+# How far the run got: the last sample's time (a run stopped early, or still
+# going, has fewer seconds than DURATION).
+span=$(awk -F, 'NR > 1 && $1 > t { t = $1 } END { print t + 0 }' "$processes_csv")
+((span > 0)) || die "$processes_csv has no samples"
+length_note="for $DURATION"
+if ((span + 2 * SAMPLE_SECONDS < duration_s)); then length_note="$((span / 60)) min of $DURATION (stopped early)"; fi
+
 # The trips' p99 per minute: the mean of the per-second p99 of POST /v1/trips.
-awk -F, 'NR > 1 && $2 == "riders" { m = int($1 / 60); s[m] += $7; n[m]++ }
-  END { for (m in s) printf "%d %.2f\n", m, s[m] / n[m] }' "$requests_csv" | sort -n >"$raw/soak-p99.dat"
+# A run without the per-second CSV has only the load generator's progress
+# lines: their p95 of all requests stands in, and the chart says so.
+latency_title="POST /v1/trips p99 (ms)"
+if [[ -s "$requests_csv" ]]; then
+  awk -F, 'NR > 1 && $2 == "riders" { m = int($1 / 60); s[m] += $7; n[m]++ }
+    END { for (m in s) printf "%d %.2f\n", m, s[m] / n[m] }' "$requests_csv" | sort -n >"$raw/soak-p99.dat"
+else
+  latency_title="all requests p95 (ms)"
+  awk '$1 == "loadgen" && $2 ~ /^[0-9]+s$/ { for (i = 3; i < NF; i++) if ($i == "p95") {
+      m = int($2 / 60); s[m] += $(i + 1); n[m]++ } }
+    END { for (m in s) printf "%d %.2f\n", m, s[m] / n[m] }' "$raw/soak-loadgen.txt" | sort -n >"$raw/soak-p99.dat"
+fi
 
 gnuplot <<EOF
 set terminal pngcairo size 1200,900
 set output "$OUT_DIR/soak.png"
 set datafile separator ","
-set multiplot layout 3,1 title "Soak, $stamp, $DURATION"
+set multiplot layout 3,1 title "Soak, $stamp, $length_note"
 set xlabel "minutes"
 set ylabel "memory, PSS (MiB)"
 set key outside right
@@ -166,24 +205,34 @@ set ylabel "open descriptors"
 plot for [p in "user-service trip-service driver-service"] \
   sprintf("< grep ',%s,' $processes_csv", p) using (\$1 / 60):4 with lines title p
 set datafile separator whitespace
-set ylabel "POST /v1/trips p99 (ms)"
-plot "$raw/soak-p99.dat" using 1:2 with lines title "per-second p99, mean per minute"
+set ylabel "$latency_title"
+plot "$raw/soak-p99.dat" using 1:2 with lines title "per-second value, mean per minute"
 unset multiplot
 EOF
 
 # "<first tenth average> <last tenth average>" of column $2 for process $1.
 ends() {
-  awk -F, -v p="$1" -v c="$2" -v span="$duration_s" 'NR > 1 && $2 == p && $c != "" {
+  awk -F, -v p="$1" -v c="$2" -v span="$span" 'NR > 1 && $2 == p && $c != "" {
       if ($1 <= span / 10) { a += $c; na++ } else if ($1 >= span * 9 / 10) { b += $c; nb++ } }
     END { if (na && nb) printf "%.0f %.0f\n", a / na, b / nb; else print "n/a n/a" }' "$processes_csv"
 }
 change() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%+.1f %%", (b - a) * 100 / a; else print "n/a" }'; }
 
+# The load generator's own summary; a run stopped early has none, only its
+# per-second progress lines.
+loadgen_summary() {
+  local log="$raw/soak-loadgen.txt"
+  grep -m1 -E '^loadgen: [0-9]+ requests in |http_reqs' "$log" && return 0
+  grep -E '^loadgen +[0-9]+s ' "$log" | awk '{ n++; if ($0 !~ / errors 0 /) e++; last = $0 }
+    END { printf "none (stopped early); %d per-second lines, %d of them with errors; the last: `%s`\n", n, e, last }'
+}
+simulated=$(sed -n 's/^loadgen: only .* simulating \([0-9]*\)$/\1/p' "$raw/soak-loadgen.txt" | head -1)
+
 summary="$OUT_DIR/soak.md"
 {
-  echo "$stamp, \`make soak DURATION=$DURATION\` (scripts/soak.sh), trips at ${TARGET_RPS:-20}/s and searches at"
-  echo "20/s with 50 simulated drivers, samples every ${SAMPLE_SECONDS} s; first and last tenth of the run averaged."
-  echo "Chart: [soak.png](perf/soak.png)."
+  echo "$stamp, \`make soak DURATION=$DURATION\` (scripts/soak.sh), ran $length_note: trips at ${TARGET_RPS}/s"
+  echo "and searches at 20/s with ${simulated:-50} simulated drivers, samples every ${SAMPLE_SECONDS} s; first and last tenth"
+  echo "of what was sampled averaged. Chart: [soak.png](perf/soak.png)."
   echo
   echo "| process | memory (PSS) first → last tenth (MiB) | change | heap in use first → last (KiB) | descriptors first → last | Postgres pool in use (avg of last tenth) |"
   echo "|---|---|---|---|---|---|"
@@ -195,10 +244,10 @@ summary="$OUT_DIR/soak.md"
     echo "| $p | $(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.1f → %.1f", a / 1024, b / 1024 }') | $(change "$r1" "$r2") | $h1 → $h2 | $f1 → $f2 | ${u2} |"
   done
   echo
-  read -r q1 q2 < <(awk -v span="$((duration_s / 60))" '{ if ($1 <= span / 10) { a += $2; na++ } else if ($1 >= span * 9 / 10) { b += $2; nb++ } }
+  read -r q1 q2 < <(awk -v span="$((span / 60))" '{ if ($1 <= span / 10) { a += $2; na++ } else if ($1 >= span * 9 / 10) { b += $2; nb++ } }
     END { if (na && nb) printf "%.1f %.1f\n", a / na, b / nb; else print "n/a n/a" }' "$raw/soak-p99.dat")
-  echo "POST /v1/trips p99 (per-second p99, averaged): ${q1} ms over the first tenth, ${q2} ms over the last."
-  echo "Load generator summary: $(grep -m1 -E 'requests|http_reqs' "$raw/soak-loadgen.txt" || echo "see raw/soak-loadgen.txt")"
+  echo "${latency_title% (ms)} (per-second value, averaged): ${q1} ms over the first tenth, ${q2} ms over the last."
+  echo "Load generator summary: $(loadgen_summary)"
 } >"$summary"
 cat "$summary"
 
