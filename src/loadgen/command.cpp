@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include "core/base/json_text.hpp"
 #include "loadgen/options.hpp"
@@ -60,6 +61,22 @@ void write_file(const std::string& path, const std::string& text) {
   if (!out) throw SetupError("cannot write " + path);
 }
 
+// A CSV the run writes as it goes (--request-log, --timeseries), header first;
+// nullptr when no path was given.
+std::ostream* open_csv(std::ofstream& file, const std::string& path, std::string_view header) {
+  if (path.empty()) return nullptr;
+  file.open(path);
+  file << header;
+  if (!file) throw SetupError("cannot write " + path);
+  return &file;
+}
+
+void close_csv(std::ofstream& file, const std::string& path) {
+  if (!file.is_open()) return;
+  file.close();
+  if (!file) throw SetupError("cannot write " + path);
+}
+
 int run_loadgen(const config::Values& env, const std::vector<std::string>& args) {
   const auto options = parse_options(env, args);
   Overrides overrides{options.overrides, options.ambient};
@@ -82,19 +99,9 @@ int run_loadgen(const config::Values& env, const std::vector<std::string>& args)
   }
   run.context.timeout = to_duration(options.timeout_seconds);
   std::ofstream request_log;
-  if (!options.request_log.empty()) {
-    request_log.open(options.request_log);
-    request_log << kRequestLogHeader;
-    if (!request_log) throw SetupError("cannot write " + options.request_log);
-    run.context.request_log = &request_log;
-  }
   std::ofstream timeseries;
-  if (!options.timeseries.empty()) {
-    timeseries.open(options.timeseries);
-    timeseries << kTimeseriesHeader;
-    if (!timeseries) throw SetupError("cannot write " + options.timeseries);
-    run.context.timeseries = &timeseries;
-  }
+  run.context.request_log = open_csv(request_log, options.request_log, kRequestLogHeader);
+  run.context.timeseries = open_csv(timeseries, options.timeseries, kTimeseriesHeader);
   if (!options.tokens_file.empty()) {
     run.context.tokens = tokens_from_file(options.tokens_file);
   } else if (!options.access_token.empty()) {
@@ -110,14 +117,8 @@ int run_loadgen(const config::Values& env, const std::vector<std::string>& args)
   const auto thresholds = options.thresholds ? evaluate_thresholds(profile, run.stats) : std::vector<ThresholdResult>{};
   const SummaryContext summary_context{options.api_base, run.context.tokens.source, options.thresholds};
   write_file(options.out, uitgo::json::to_text(summary_json(profile, run.stats, thresholds, summary_context)) + "\n");
-  if (timeseries.is_open()) {
-    timeseries.close();
-    if (!timeseries) throw SetupError("cannot write " + options.timeseries);
-  }
-  if (request_log.is_open()) {
-    request_log.close();
-    if (!request_log) throw SetupError("cannot write " + options.request_log);
-  }
+  close_csv(timeseries, options.timeseries);
+  close_csv(request_log, options.request_log);
   print_result(run.stats, thresholds);
   const bool thresholds_ok = std::all_of(thresholds.begin(), thresholds.end(), [](const auto& t) { return t.ok; });
   std::uint64_t failed = 0;

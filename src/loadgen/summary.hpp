@@ -11,6 +11,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loadgen/scenario.hpp"
@@ -39,7 +40,7 @@ boost::json::object summary_json(const Profile& profile, const RunStats& stats,
 // The per-second CSV, written as the run goes (a run stopped early keeps its
 // seconds so far): this header, then a timeseries_line per scenario and second,
 // t in whole seconds from the start.
-inline constexpr const char* kTimeseriesHeader = "t,scenario,requests,errors,p50_ms,p95_ms,p99_ms\n";
+inline constexpr std::string_view kTimeseriesHeader = "t,scenario,requests,errors,p50_ms,p95_ms,p99_ms\n";
 std::string timeseries_line(const TimeseriesRow& row);
 
 }  // namespace uitgo::loadgen
