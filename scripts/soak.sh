@@ -177,18 +177,19 @@ span=$(awk -F, 'NR > 1 && $1 > t { t = $1 } END { print t + 0 }' "$processes_csv
 length_note="for $DURATION"
 if ((span + 2 * SAMPLE_SECONDS < duration_s)); then length_note="$((span / 60)) min of $DURATION (stopped early)"; fi
 
-# The trips' p99 per minute: the mean of the per-second p99 of POST /v1/trips.
+# The trips' p99 per minute: the mean of the per-second p99 of POST /v1/trips,
+# each second weighted by its requests (the run's last second may hold one).
 # A run without the per-second CSV has only the load generator's progress
 # lines: their p95 of all requests stands in, and the chart says so.
 latency_title="POST /v1/trips p99 (ms)"
 if [[ -s "$requests_csv" ]]; then
-  awk -F, 'NR > 1 && $2 == "riders" { m = int($1 / 60); s[m] += $7; n[m]++ }
-    END { for (m in s) printf "%d %.2f\n", m, s[m] / n[m] }' "$requests_csv" | sort -n >"$raw/soak-p99.dat"
+  awk -F, 'NR > 1 && $2 == "riders" && $3 > 0 { m = int($1 / 60); s[m] += $7 * $3; n[m] += $3 }
+    END { for (m in s) printf "%d %.2f %d\n", m, s[m] / n[m], n[m] }' "$requests_csv" | sort -n >"$raw/soak-p99.dat"
 else
   latency_title="all requests p95 (ms)"
   awk '$1 == "loadgen" && $2 ~ /^[0-9]+s$/ { for (i = 3; i < NF; i++) if ($i == "p95") {
       m = int($2 / 60); s[m] += $(i + 1); n[m]++ } }
-    END { for (m in s) printf "%d %.2f\n", m, s[m] / n[m] }' "$raw/soak-loadgen.txt" | sort -n >"$raw/soak-p99.dat"
+    END { for (m in s) printf "%d %.2f %d\n", m, s[m] / n[m], n[m] }' "$raw/soak-loadgen.txt" | sort -n >"$raw/soak-p99.dat"
 fi
 
 gnuplot <<EOF
@@ -244,7 +245,8 @@ summary="$OUT_DIR/soak.md"
     echo "| $p | $(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.1f → %.1f", a / 1024, b / 1024 }') | $(change "$r1" "$r2") | $h1 → $h2 | $f1 → $f2 | ${u2} |"
   done
   echo
-  read -r q1 q2 < <(awk -v span="$((span / 60))" '{ if ($1 <= span / 10) { a += $2; na++ } else if ($1 >= span * 9 / 10) { b += $2; nb++ } }
+  # Minutes weighted by what they hold (column 3): the last one may be a second.
+  read -r q1 q2 < <(awk -v span="$((span / 60))" '{ if ($1 <= span / 10) { a += $2 * $3; na += $3 } else if ($1 >= span * 9 / 10) { b += $2 * $3; nb += $3 } }
     END { if (na && nb) printf "%.1f %.1f\n", a / na, b / nb; else print "n/a n/a" }' "$raw/soak-p99.dat")
   echo "${latency_title% (ms)} (per-second value, averaged): ${q1} ms over the first tenth, ${q2} ms over the last."
   echo "Load generator summary: $(loadgen_summary)"
