@@ -152,6 +152,31 @@ replace_marked_section() {
   ' "$md" >"$md.tmp" && mv "$md.tmp" "$md"
 }
 
+# ---------------------------------------------------------------- statements
+
+# The per-statement counters (pg_stat_statements, loaded by stack/postgres.sh)
+# of the three databases, from zero.
+reset_statement_counters() {
+  local db
+  for db in user_db trip_db driver_db; do
+    stack_psql "$db" -qtA -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" \
+      >/dev/null
+  done
+}
+
+# statement_counters LABEL: one tab-separated line per statement of each
+# database, counted since reset_statement_counters: LABEL, database, query id,
+# calls, total execution time (ms), shared blocks hit or read, the statement
+# (whitespace squeezed).
+statement_counters() {
+  local db
+  for db in user_db trip_db driver_db; do
+    stack_psql "$db" -qtA -F $'\t' -c "SELECT '$1', current_database(), queryid, calls,
+        round(total_exec_time::numeric, 3), shared_blks_hit + shared_blks_read, regexp_replace(query, '\s+', ' ', 'g')
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+  done
+}
+
 # ---------------------------------------------------------------- profiles
 
 # With PROFILE_DIR set, profile_start NAME records every process's stacks
@@ -164,11 +189,7 @@ profile_start() {
   [[ -n "${PROFILE_DIR:-}" ]] || return 0
   mkdir -p "$PROFILE_DIR"
   PROFILE_NAME=$1
-  local db
-  for db in user_db trip_db driver_db; do
-    stack_psql "$db" -qtA -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" \
-      >/dev/null
-  done
+  reset_statement_counters
   stack_redis CONFIG RESETSTAT >/dev/null
   perf record -a -g -F 99 -o "$PROFILE_DIR/$PROFILE_NAME.perf.data" >/dev/null 2>&1 &
   PROFILE_PID=$!

@@ -10,13 +10,17 @@
 # OUT_DIR/raw/soak-processes.csv: seconds since the start, process, memory
 # (PSS in KiB, with its children: PostgreSQL's backends, nginx's workers), open
 # descriptors, threads,
-# and for the services their Postgres pool (connections in use, open) and the
-# heap malloc holds for them (in use, not kept free). The
+# for the services their Postgres pool (connections in use, open) and the
+# heap malloc holds for them (in use, not kept free), and the CPU time the
+# process and its children used so far. Every STATEMENT_SAMPLE_SECONDS, and at
+# the end, the databases' per-statement counters (calls, time, blocks) go to
+# OUT_DIR/raw/soak-statements.tsv. The
 # load generator writes per-second requests, errors and latency percentiles of
 # every scenario (OUT_DIR/raw/soak-requests.csv), a line a second as it goes.
 # At the end: OUT_DIR/soak.png (memory, descriptors and the trips' p99 over
 # time) and a summary (each series' average over the first and the last tenth
-# of what was sampled) in OUT_DIR/soak.md and the soak section of
+# of what was sampled, and the statements whose cost grew the most between the
+# first and the last statement sample) in OUT_DIR/soak.md and the soak section of
 # docs/PERFORMANCE.md (unless UPDATE_PERFORMANCE_MD=0).
 #
 # SOAK_REPORT_ONLY=1 measures nothing: it makes the chart and the summary again
@@ -24,7 +28,7 @@
 # then says how far it got).
 #
 # environment (defaults): DURATION=3h (Ns, Nm or Nh), TARGET_RPS=20,
-# SAMPLE_SECONDS=30, BENCH_PORT_BASE=23000, OUT_DIR=docs/perf, UITGO_BIN,
+# SAMPLE_SECONDS=30, STATEMENT_SAMPLE_SECONDS=600, BENCH_PORT_BASE=23000, OUT_DIR=docs/perf, UITGO_BIN,
 # SOAK_REPORT_ONLY=0.
 set -euo pipefail
 
@@ -36,6 +40,7 @@ raw="$OUT_DIR/raw"
 mkdir -p "$raw"
 processes_csv="$raw/soak-processes.csv"
 requests_csv="$raw/soak-requests.csv"
+statements_tsv="$raw/soak-statements.tsv"
 # What a run was asked for, kept next to its data for SOAK_REPORT_ONLY.
 run_file="$raw/soak-run"
 if [[ "${SOAK_REPORT_ONLY:-0}" == 1 ]]; then
@@ -45,6 +50,7 @@ if [[ "${SOAK_REPORT_ONLY:-0}" == 1 ]]; then
 fi
 DURATION=${DURATION:-3h}
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-30}
+STATEMENT_SAMPLE_SECONDS=${STATEMENT_SAMPLE_SECONDS:-600}
 TARGET_RPS=${TARGET_RPS:-20}
 PORT_BASE=${BENCH_PORT_BASE:-23000}
 
@@ -58,6 +64,7 @@ seconds_of() {
     *) echo "$d" ;;
   esac
 }
+CLOCK_TICKS=$(getconf CLK_TCK)
 duration_s=$(seconds_of "$DURATION")
 if ! [[ "$duration_s" =~ ^[0-9]+$ ]] || ((duration_s == 0)); then die "DURATION must look like 90s, 45m or 3h"; fi
 
@@ -73,6 +80,20 @@ tree_pss() {
   echo "$total"
 }
 
+# CPU seconds a process and its children used: those running now, and those
+# that ended (PostgreSQL's autovacuum workers), which the kernel adds to their
+# parent. The fields after the command name: utime is the 12th, then stime,
+# cutime, cstime, in clock ticks.
+tree_cpu() {
+  local pid ticks=0 t
+  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true)
+    ticks=$((ticks + ${t:-0}))
+  done
+  t=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $14 + $15 }' || true)
+  awk -v t=$((ticks + ${t:-0})) -v hz="$CLOCK_TICKS" 'BEGIN { printf "%.2f\n", t / hz }'
+}
+
 # "<in use> <open> <heap KiB>" of a service (its /metrics): connections of its
 # Postgres pools, and the heap malloc holds for it (blocks in use, not the
 # free ones it keeps for reuse), which a leak makes grow when RSS may not.
@@ -85,8 +106,8 @@ service_stats() {
 }
 
 sample() {
-  local started=$1 t name pid rss fds threads used open heap port
-  echo "t_s,process,pss_kb,fds,threads,pool_in_use,pool_open,heap_kb"
+  local started=$1 t name pid rss fds threads used open heap port cpu
+  echo "t_s,process,pss_kb,fds,threads,pool_in_use,pool_open,heap_kb,cpu_s"
   while :; do
     t=$((SECONDS - started))
     for file in "$UITGO_RUN_DIR"/pids/*.pid; do
@@ -94,6 +115,7 @@ sample() {
       read -r pid <"$file" || continue
       [[ -d "/proc/$pid" ]] || continue
       rss=$(tree_pss "$pid")
+      cpu=$(tree_cpu "$pid")
       fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
       threads=$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
       used="" open="" heap=""
@@ -104,10 +126,16 @@ sample() {
         *) port="" ;;
       esac
       if [[ -n "$port" ]]; then read -r used open heap < <(service_stats "$port" || echo "0 0 0"); fi
-      echo "$t,$name,$rss,$fds,$threads,$used,$open,$heap"
+      echo "$t,$name,$rss,$fds,$threads,$used,$open,$heap,$cpu"
     done
     sleep "$SAMPLE_SECONDS"
   done
+}
+
+# The statements' counters now, labelled with the seconds since the start.
+sample_statements() { statement_counters "$((SECONDS - $1))" >>"$statements_tsv" || true; }
+statement_sampler() {
+  while sleep "$STATEMENT_SAMPLE_SECONDS"; do sample_statements "$1"; done
 }
 
 # TERM, then KILL if it is still there after 5 s.
@@ -122,6 +150,7 @@ stop_process() {
 cleanup() {
   if [[ -n "$loadgen_pid" ]]; then stop_process "$loadgen_pid"; fi
   if [[ -n "$sampler_pid" ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
+  if [[ -n "$statement_sampler_pid" ]]; then kill "$statement_sampler_pid" 2>/dev/null || true; fi
   purge_stack
   rm -rf "$UITGO_RUN_DIR"
 }
@@ -134,6 +163,7 @@ measure() {
   use_private_stack
   require_uitgo_bin
   sampler_pid=""
+  statement_sampler_pid=""
   loadgen_pid=""
   trap cleanup EXIT
   # A signal ends the script through its EXIT trap: the load generator runs in
@@ -143,13 +173,19 @@ measure() {
   trap 'exit 130' INT
 
   stamp=$(run_stamp)
-  printf 'stamp=%q\nDURATION=%q\nTARGET_RPS=%q\nSAMPLE_SECONDS=%q\n' \
-    "$stamp" "$DURATION" "$TARGET_RPS" "$SAMPLE_SECONDS" >"$run_file"
+  printf 'stamp=%q\nDURATION=%q\nTARGET_RPS=%q\nSAMPLE_SECONDS=%q\nSTATEMENT_SAMPLE_SECONDS=%q\n' \
+    "$stamp" "$DURATION" "$TARGET_RPS" "$SAMPLE_SECONDS" "$STATEMENT_SAMPLE_SECONDS" >"$run_file"
   export LOG_LEVEL=warn
   stack up postgres redis services nginx >/dev/null 2>&1 || die "stack up failed (see $UITGO_RUN_DIR/logs)"
 
   say "$stamp; soak for $DURATION (${duration_s} s), samples every ${SAMPLE_SECONDS} s, results in $OUT_DIR"
-  sample "$SECONDS" >"$processes_csv" &
+  local started=$SECONDS
+  reset_statement_counters
+  : >"$statements_tsv"
+  sample_statements "$started"
+  statement_sampler "$started" &
+  statement_sampler_pid=$!
+  sample "$started" >"$processes_csv" &
   sampler_pid=$!
   # As many seeded drivers as the profile simulates (its DRIVERS).
   API_BASE="http://127.0.0.1:$UITGO_GATEWAY_PORT" DURATION="${duration_s}s" TARGET_RPS="$TARGET_RPS" \
@@ -161,8 +197,10 @@ measure() {
   wait "$loadgen_pid" || loadgen_rc=$?
   loadgen_pid=""
   ((loadgen_rc == 0)) || say "the load generator reported failures (see $raw/soak-loadgen.txt)"
-  kill "$sampler_pid" 2>/dev/null || true
+  kill "$sampler_pid" "$statement_sampler_pid" 2>/dev/null || true
   sampler_pid=""
+  statement_sampler_pid=""
+  sample_statements "$started"
 }
 
 require_tools --hint "scripts/install-deps.sh --bench" gnuplot curl
@@ -217,6 +255,47 @@ ends() {
       if ($1 <= span / 10) { a += $c; na++ } else if ($1 >= span * 9 / 10) { b += $c; nb++ } }
     END { if (na && nb) printf "%.0f %.0f\n", a / na, b / nb; else print "n/a n/a" }' "$processes_csv"
 }
+# "<first tenth> <last tenth>": the CPU process $1 used over each, in percent of
+# one core (the change of its cumulative column 9 between the tenth's first and
+# last sample). A run sampled before this column existed has "n/a n/a".
+cpu_share() {
+  awk -F, -v p="$1" -v span="$span" 'NR > 1 && $2 == p && $9 != "" {
+      if ($1 <= span / 10) { if (a0 == "") { a0 = $9; ta0 = $1 } a1 = $9; ta1 = $1 }
+      else if ($1 >= span * 9 / 10) { if (b0 == "") { b0 = $9; tb0 = $1 } b1 = $9; tb1 = $1 } }
+    END { if (ta1 > ta0 && tb1 > tb0) printf "%.1f %.1f\n", (a1 - a0) * 100 / (ta1 - ta0), (b1 - b0) * 100 / (tb1 - tb0)
+          else print "n/a n/a" }' "$processes_csv"
+}
+
+# The statements that got slower per call from the first interval between
+# statement samples to the last, ranked by what that costs now (the growth of
+# their time per call times their calls per minute in the last interval; the
+# first interval holds the ramp-up, so more calls alone is no finding): a
+# markdown table of the top six, or nothing when fewer than three samples were
+# taken.
+statement_growth() {
+  [[ -s "$statements_tsv" ]] || return 0
+  awk -F'\t' '
+    { k = $2 SUBSEP $3; calls[k, $1] = $4; ms[k, $1] = $5; blocks[k, $1] = $6; text[k] = $7
+      if (!($1 in seen)) { seen[$1] = 1; at[++n] = $1 } }
+    function per_call(k, a, b) { return (ms[k, b] - ms[k, a]) / (calls[k, b] - calls[k, a]) }
+    END {
+      if (n < 3) exit
+      a = at[1]; b = at[2]; y = at[n - 1]; z = at[n]
+      for (k in text) {
+        # Counted from zero at the first sample: a statement missing there had not run yet.
+        if (!((k, z) in calls)) continue
+        c1 = calls[k, b] - calls[k, a]; c2 = calls[k, z] - calls[k, y]
+        if (c1 <= 0 || c2 <= 0) continue
+        split(k, key, SUBSEP)
+        per_minute = c2 * 60 / (z - y)
+        printf "%.3f\t| %s | %.0f | %.3f → %.3f | %.0f | %.1f → %.1f | `%s` |\n",
+          (per_call(k, y, z) - per_call(k, a, b)) * per_minute, key[1], per_minute, per_call(k, a, b), per_call(k, y, z),
+          per_call(k, y, z) * per_minute, (blocks[k, b] - blocks[k, a]) / c1, (blocks[k, z] - blocks[k, y]) / c2,
+          substr(text[k], 1, 90)
+      }
+    }' "$statements_tsv" | sort -t$'\t' -k1,1 -rn | head -6 | cut -f2-
+}
+
 change() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%+.1f %%", (b - a) * 100 / a; else print "n/a" }'; }
 
 # The load generator's own summary; a run stopped early has none, only its
@@ -235,14 +314,15 @@ summary="$OUT_DIR/soak.md"
   echo "and searches at 20/s with ${simulated:-50} simulated drivers, samples every ${SAMPLE_SECONDS} s; first and last tenth"
   echo "of what was sampled averaged. Chart: [soak.png](perf/soak.png)."
   echo
-  echo "| process | memory (PSS) first → last tenth (MiB) | change | heap in use first → last (KiB) | descriptors first → last | Postgres pool in use (avg of last tenth) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| process | memory (PSS) first → last tenth (MiB) | change | heap in use first → last (KiB) | descriptors first → last | Postgres pool in use (avg of last tenth) | CPU, % of a core, first → last |"
+  echo "|---|---|---|---|---|---|---|"
   for p in user-service trip-service driver-service postgres redis nginx; do
     read -r r1 r2 < <(ends "$p" 3)
     read -r f1 f2 < <(ends "$p" 4)
     read -r _ u2 < <(ends "$p" 6)
     read -r h1 h2 < <(ends "$p" 8)
-    echo "| $p | $(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.1f → %.1f", a / 1024, b / 1024 }') | $(change "$r1" "$r2") | $h1 → $h2 | $f1 → $f2 | ${u2} |"
+    read -r c1 c2 < <(cpu_share "$p")
+    echo "| $p | $(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.1f → %.1f", a / 1024, b / 1024 }') | $(change "$r1" "$r2") | $h1 → $h2 | $f1 → $f2 | ${u2} | $c1 → $c2 |"
   done
   echo
   # Minutes weighted by what they hold (column 3): the last one may be a second.
@@ -250,6 +330,16 @@ summary="$OUT_DIR/soak.md"
     END { if (na && nb) printf "%.1f %.1f\n", a / na, b / nb; else print "n/a n/a" }' "$raw/soak-p99.dat")
   echo "${latency_title% (ms)} (per-second value, averaged): ${q1} ms over the first tenth, ${q2} ms over the last."
   echo "Load generator summary: $(loadgen_summary)"
+  growth=$(statement_growth)
+  if [[ -n "$growth" ]]; then
+    echo
+    echo "The statements that got slower per call, first → last interval between statement samples (every"
+    echo "${STATEMENT_SAMPLE_SECONDS} s), ranked by the time that costs per minute now:"
+    echo
+    echo "| database | calls per minute (last) | ms per call, first → last | ms per minute (last) | blocks per call, first → last | statement |"
+    echo "|---|---|---|---|---|---|"
+    echo "$growth"
+  fi
 } >"$summary"
 cat "$summary"
 
