@@ -37,6 +37,8 @@
 #   UITGO_GATEWAY_PORT=8080  UITGO_USER_PORT=8081  UITGO_TRIP_PORT=8082
 #   UITGO_DRIVER_PORT=8083   UITGO_BIN=<repo>/build/uitgo
 #   UITGO_AUTH_RATE=10r/s  UITGO_AUTH_BURST=20   nginx limit for /auth/* per client IP
+#   UITGO_PG_SHARED_BUFFERS=128MB  PostgreSQL's shared_buffers, set when a
+#                        cluster is created (a new UITGO_RUN_DIR)
 #   CORS_ALLOWED_ORIGINS="http://localhost:*,http://127.0.0.1:*"
 #                        origins (scheme://host[:port], port * = any) whose
 #                        browsers may call the gateway (the apps' web builds);

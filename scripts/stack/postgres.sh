@@ -202,7 +202,9 @@ log_line_prefix = '%m [%p] %q%u@%d '
 # Per-statement counts and times (SELECT * FROM pg_stat_statements) for the
 # benchmarks' profiles; the cost is a hash lookup per statement.
 shared_preload_libraries = 'pg_stat_statements'
-pg_stat_statements.track = top"
+pg_stat_statements.track = top
+# PostgreSQL's own page cache (UITGO_PG_SHARED_BUFFERS, default 128MB).
+shared_buffers = '${UITGO_PG_SHARED_BUFFERS:-128MB}'"
   # Replace the generated pg_hba.conf: password (SCRAM) auth on 127.0.0.1
   # only, for normal and replication connections.
   printf '%s\n' \
