@@ -19,17 +19,17 @@
 # every scenario (OUT_DIR/raw/soak-requests.csv), a line a second as it goes.
 # At the end: OUT_DIR/soak.png (memory, descriptors and the trips' p99 over
 # time) and a summary (each series' average over the first and the last tenth
-# of what was sampled, and the statements whose cost grew the most between the
-# first and the last statement sample) in OUT_DIR/soak.md and the soak section of
-# docs/PERFORMANCE.md (unless UPDATE_PERFORMANCE_MD=0).
+# of what was sampled, and the statements that got slower per call from the
+# first interval between statement samples to the last) in OUT_DIR/soak.md and
+# the soak section of docs/PERFORMANCE.md (unless UPDATE_PERFORMANCE_MD=0).
 #
 # SOAK_REPORT_ONLY=1 measures nothing: it makes the chart and the summary again
 # from OUT_DIR/raw, also of a run that was stopped before its end (the summary
 # then says how far it got).
 #
 # environment (defaults): DURATION=3h (Ns, Nm or Nh), TARGET_RPS=20,
-# UITGO_PG_SHARED_BUFFERS=1GB, SAMPLE_SECONDS=30, STATEMENT_SAMPLE_SECONDS=600, BENCH_PORT_BASE=23000, OUT_DIR=docs/perf, UITGO_BIN,
-# SOAK_REPORT_ONLY=0.
+# UITGO_PG_SHARED_BUFFERS=1GB, SAMPLE_SECONDS=30, STATEMENT_SAMPLE_SECONDS=600,
+# BENCH_PORT_BASE=23000, OUT_DIR=docs/perf, UITGO_BIN, SOAK_REPORT_ONLY=0.
 set -euo pipefail
 
 # shellcheck source=lib.sh
