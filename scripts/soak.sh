@@ -75,30 +75,32 @@ CLOCK_TICKS=$(getconf CLK_TCK)
 duration_s=$(seconds_of "$DURATION")
 if ! [[ "$duration_s" =~ ^[0-9]+$ ]] || ((duration_s == 0)); then die "DURATION must look like 90s, 45m or 3h"; fi
 
-# Memory (KiB) of a process and its children: the sum of their PSS, which
-# shares each shared page among the processes mapping it (a sum of RSS would
-# count PostgreSQL's shared buffers once per backend that touched them).
+# A process and its children (PostgreSQL's backends, nginx's workers), the
+# process first.
+tree_pids() { { echo "$1"; ps -o pid= --ppid "$1" 2>/dev/null; } | xargs; }
+
+# Memory (KiB) of the processes given: the sum of their PSS, which shares each
+# shared page among the processes mapping it (a sum of RSS would count
+# PostgreSQL's shared buffers once per backend that touched them).
 tree_pss() {
   local pid total=0 kb
-  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+  for pid in "$@"; do
     kb=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
     total=$((total + ${kb:-0}))
   done
   echo "$total"
 }
 
-# CPU seconds a process and its children used: those running now, and those
-# that ended (PostgreSQL's autovacuum workers), which the kernel adds to their
-# parent. The fields after the command name: utime is the 12th, then stime,
-# cutime, cstime, in clock ticks.
+# CPU seconds the processes given (a process, then its children) used: those
+# running now, and, through the first, its children that ended (PostgreSQL's
+# autovacuum workers), which the kernel adds to their parent. The fields after
+# the command name: utime is the 12th, then stime, cutime, cstime, in clock
+# ticks. cat skips a child that ended meanwhile.
 tree_cpu() {
-  local pid ticks=0 t
-  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
-    t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true)
-    ticks=$((ticks + ${t:-0}))
-  done
-  t=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $14 + $15 }' || true)
-  awk -v t=$((ticks + ${t:-0})) -v hz="$CLOCK_TICKS" 'BEGIN { printf "%.2f\n", t / hz }'
+  local pid
+  for pid in "$@"; do echo "/proc/$pid/stat"; done | xargs cat 2>/dev/null |
+    awk -v hz="$CLOCK_TICKS" '{ sub(/.*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 }
+      END { printf "%.2f\n", t / hz }'
 }
 
 # "<in use> <open> <heap KiB>" of a service (its /metrics): connections of its
@@ -113,7 +115,7 @@ service_stats() {
 }
 
 sample() {
-  local started=$1 t name pid rss fds threads used open heap port cpu
+  local started=$1 t name pid pids rss fds threads used open heap port cpu
   echo "t_s,process,pss_kb,fds,threads,pool_in_use,pool_open,heap_kb,cpu_s"
   while :; do
     t=$((SECONDS - started))
@@ -121,8 +123,9 @@ sample() {
       name=$(basename "$file" .pid)
       read -r pid <"$file" || continue
       [[ -d "/proc/$pid" ]] || continue
-      rss=$(tree_pss "$pid")
-      cpu=$(tree_cpu "$pid")
+      read -r -a pids < <(tree_pids "$pid")
+      rss=$(tree_pss "${pids[@]}")
+      cpu=$(tree_cpu "${pids[@]}")
       fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
       threads=$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
       used="" open="" heap=""
