@@ -98,6 +98,10 @@ TEST(Matching, DeclineReoffersToAnotherDriver) {
   const auto after = stack->trip(t.id, t.rider);
   EXPECT_EQ(str(after, "status"), "requested") << json::serialize(after);
   EXPECT_FALSE(has_driver(after)) << json::serialize(after);
+
+  // Left waiting, it would take the next driver to go online anywhere before
+  // its first position (unlocated drivers are candidates for any trip).
+  EXPECT_EQ(trips::set_status(stack->gateway, t.rider, t.id, "cancelled").status, 200);
 }
 
 TEST(Matching, OfferTimeoutReoffersToAnotherDriver) {
@@ -162,6 +166,7 @@ TEST(Matching, TripCreatedWhileDriverServiceIsDownIsMatchedAfterRestart) {
   stack->stack.start("driver-service");
   const auto offered = stack->wait_trip(id, rider, has_driver, 30s);
   EXPECT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
+  EXPECT_EQ(trips::set_status(stack->gateway, rider, id, "cancelled").status, 200);
 }
 
 // A reservation for a trip that never got the driver (a matcher killed
@@ -183,6 +188,10 @@ TEST(Matching, OrphanReservationIsReleasedByTheAudit) {
 
 // Last: it may take any free driver of the earlier tests.
 TEST(Matching, TripWithoutCoordinatesGoesToTheDriverWaitingLongest) {
+  // A trip still waiting could take `older` in the moment it is online
+  // without a position yet (a candidate for any trip then).
+  ASSERT_EQ(stack->trip_sql("SELECT count(*) FROM trips WHERE status = 'requested'"), "0")
+      << "an earlier test left a trip waiting";
   const auto older = stack->online_driver(12.50, 106.60);
   const auto newer = stack->online_driver(12.50, 106.60);
   // `older` has been free far longer than any other driver.
