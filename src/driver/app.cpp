@@ -27,6 +27,7 @@ config::Spec settings_spec() {
 Settings Settings::from(const config::Values& c) {
   return {.search_mode = c.str("DRIVER_SEARCH"),
           .match_unlocated = c.flag("MATCH_UNLOCATED_DRIVERS"),
+          .match_radius_meters = static_cast<double>(c.integer("MATCH_RADIUS_METERS")),
           .stale_after = std::chrono::seconds(c.integer("DRIVER_STALE_SECONDS")),
           .sweep_interval = c.millis("DRIVER_SWEEP_MS"),
           .writer = {.flush_interval = c.millis("LOCATION_FLUSH_MS"),
@@ -38,7 +39,7 @@ DriverApp::DriverApp(service::Runtime& runtime, pg::Pool& db, redis::Client& red
     : settings(Settings::from(runtime.config())),
       profiles(db),
       summaries(runtime, profiles, redis, std::chrono::seconds(runtime.config().integer("PROFILE_CACHE_SECONDS"))),
-      index(redis, settings.stale_after, settings.match_unlocated),
+      index(redis, settings.stale_after, settings.match_unlocated, settings.match_radius_meters),
       search(make_search(settings.search_mode, db, index, summaries, runtime.metrics())),
       writer(runtime, db, settings.writer),
       maintenance(runtime, redis, index, profiles, settings.sweep_interval),

@@ -33,8 +33,9 @@ class ReservationAudit;
 config::Spec settings_spec();
 
 struct Settings {
-  std::string search_mode = "geo";  // geo | sql
-  bool match_unlocated = true;      // MATCH_UNLOCATED_DRIVERS (declared in matcher_spec)
+  std::string search_mode = "geo";    // geo | sql
+  bool match_unlocated = true;        // MATCH_UNLOCATED_DRIVERS (declared in matcher_spec)
+  double match_radius_meters = 3000;  // MATCH_RADIUS_METERS (declared in matcher_spec)
   std::chrono::seconds stale_after{30};
   Millis sweep_interval{1000};
   WriterSettings writer;
@@ -68,8 +69,9 @@ struct DriverApp {
   // untouched). Returns whether either held it.
   awaitable<bool> release_reservation(const std::string& driver_id, const std::string& trip_id);
 
-  // `driver_id` may have become free (went online, or a reservation ended):
-  // wakes the waiting trip nearest to it (Matcher::wake_for), within 500 ms.
+  // `driver_id` may have become free (went online, or a reservation ended),
+  // or moved, free, within reach of a waiting trip: wakes the waiting trip
+  // nearest to it (Matcher::wake_for), within 500 ms.
   // Never throws: a failure is logged and the trip keeps its retry.
   awaitable<void> driver_freed(const std::string& driver_id);
 

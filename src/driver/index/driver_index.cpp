@@ -4,20 +4,28 @@
 #include <unordered_set>
 
 #include "core/base/log.hpp"
+#include "driver/matcher/waiting_trips.hpp"
 
 namespace uitgo::driver {
 namespace {
 
-// KEYS: available, online, free, heartbeat, positions, trip key, unlocated, unlocated free
-// ARGV: id, lng, lat, now_ms, position text
+// KEYS: available, online, free, heartbeat, positions, trip key, unlocated,
+//       unlocated free, parked trips with a pickup (WaitingKeys::near)
+// ARGV: id, lng, lat, now_ms, position text, wake radius (m)
 // A position: the driver is located from now on. Returns 0 not available, 1
-// moved, 2 moved into the free set (it was not there).
+// moved, 2 moved into the free set (it was not there), 3 moved while free
+// and a parked trip is within the wake radius.
 constexpr const char* kUpdateLocation = R"lua(
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return 0 end
 local result = 1
 redis.call('GEOADD', KEYS[2], ARGV[2], ARGV[3], ARGV[1])
 if redis.call('EXISTS', KEYS[6]) == 0 then
-  if not redis.call('ZSCORE', KEYS[3], ARGV[1]) then result = 2 end
+  if not redis.call('ZSCORE', KEYS[3], ARGV[1]) then
+    result = 2
+  elseif redis.call('EXISTS', KEYS[9]) == 1 and
+         redis.call('GEOSEARCH', KEYS[9], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYRADIUS', ARGV[6], 'm', 'COUNT', 1)[1] then
+    result = 3
+  end
   redis.call('ZADD', KEYS[3], redis.call('ZSCORE', KEYS[2], ARGV[1]), ARGV[1])
 else
   redis.call('ZREM', KEYS[3], ARGV[1])
@@ -246,10 +254,12 @@ redis::Command evalsha(const redis::Script& script, const redis::Command& keys, 
 
 }  // namespace
 
-DriverIndex::DriverIndex(redis::Client& redis, std::chrono::seconds stale_after, bool reserve_unlocated)
+DriverIndex::DriverIndex(redis::Client& redis, std::chrono::seconds stale_after, bool reserve_unlocated,
+                         double wake_radius_meters)
     : redis_(redis),
       stale_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(stale_after).count()),
       reserve_unlocated_(reserve_unlocated),
+      wake_radius_meters_(wake_radius_meters),
       update_location_(kUpdateLocation),
       go_online_(kGoOnline),
       go_offline_(kGoOffline),
@@ -262,13 +272,16 @@ awaitable<LocationUpdate> DriverIndex::update_location(const std::string& id, do
                                                        std::int64_t now_ms) {
   const std::string text = encode_fix({.lat = lat, .lng = lng, .recorded_at_ms = now_ms});
   redis::Command keys = online_keys(id);
-  redis::Command args{id, lng, lat, now_ms, text};
+  keys.push(WaitingKeys::near);
+  redis::Command args{id, lng, lat, now_ms, text, wake_radius_meters_};
   const auto reply = co_await redis_.eval(update_location_, std::move(keys), std::move(args));
   switch (reply.as_int()) {
     case 0:
       co_return LocationUpdate::refused;
     case 2:
       co_return LocationUpdate::became_free;
+    case 3:
+      co_return LocationUpdate::near_waiting_trip;
     default:
       co_return LocationUpdate::moved;
   }

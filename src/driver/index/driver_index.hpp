@@ -66,8 +66,10 @@ enum class Reservation { reserved, already_held, not_free };
 
 // What a location ping did: refused (the driver is not in
 // drivers:available), moved, or moved and became free (searchable) with it:
-// its first position since going online, or back after going stale.
-enum class LocationUpdate { refused, moved, became_free };
+// its first position since going online, or back after going stale; or moved
+// while free to within the wake radius of a trip parked as waiting for a
+// driver (WaitingTrips). The last two may wake a waiting trip.
+enum class LocationUpdate { refused, moved, became_free, near_waiting_trip };
 
 // What go_online() is told about a driver (from Postgres).
 struct Online {
@@ -79,8 +81,11 @@ struct Online {
 class DriverIndex {
  public:
   // `reserve_unlocated`: reserve() also takes free drivers without a position
-  // since going online (MATCH_UNLOCATED_DRIVERS).
-  DriverIndex(redis::Client& redis, std::chrono::seconds stale_after, bool reserve_unlocated);
+  // since going online (MATCH_UNLOCATED_DRIVERS). `wake_radius_meters`: how
+  // near a parked trip a free driver's ping makes it near_waiting_trip
+  // (MATCH_RADIUS_METERS, the radius in which WaitingTrips lets it claim one).
+  DriverIndex(redis::Client& redis, std::chrono::seconds stale_after, bool reserve_unlocated,
+              double wake_radius_meters);
 
   // Moves the driver and refreshes its heartbeat; refused (nothing changed)
   // when the driver is not in drivers:available.
@@ -136,6 +141,7 @@ class DriverIndex {
   redis::Client& redis_;
   std::int64_t stale_ms_;
   bool reserve_unlocated_;
+  double wake_radius_meters_;
   redis::Script update_location_;
   redis::Script go_online_;
   redis::Script go_offline_;

@@ -16,6 +16,10 @@ using http::Response;
 // A client clock a little ahead of ours is tolerated; further is a bad value.
 constexpr std::int64_t kFutureToleranceMs = 60'000;
 
+bool may_wake(LocationUpdate update) {
+  return update == LocationUpdate::became_free || update == LocationUpdate::near_waiting_trip;
+}
+
 // Only an online driver's ping counts: 404 without a profile, 409 offline.
 awaitable<DriverState> require_online(DriverApp& app, const std::string& id) {
   auto state = co_await app.profiles.state(id);
@@ -29,12 +33,13 @@ awaitable<DriverState> require_online(DriverApp& app, const std::string& id) {
 // restarted) → its entry is restored, reservation included, and the ping
 // applied. When Redis itself fails, Postgres vouches for the driver instead,
 // and the index is rebuilt from the stored positions once Redis is back.
-// True when the ping made the driver free (searchable).
+// True when the ping may let the driver wake a waiting trip: it made the
+// driver free (searchable), or brought it, free, within reach of one.
 awaitable<bool> index_location(DriverApp& app, const std::string& id, const LocationInput& input, std::int64_t now) {
   std::string redis_error;
   try {
     auto update = co_await app.index.update_location(id, input.lat, input.lng, now);
-    if (update != LocationUpdate::refused) co_return update == LocationUpdate::became_free;
+    if (update != LocationUpdate::refused) co_return may_wake(update);
     // Online in Postgres but unknown to Redis (flushed or restarted): restore
     // the driver's entry, reservation included, and apply the ping.
     const auto state = co_await require_online(app, id);
@@ -42,7 +47,7 @@ awaitable<bool> index_location(DriverApp& app, const std::string& id, const Loca
     co_await app.index.go_online(id, restored, now);
     update = co_await app.index.update_location(id, input.lat, input.lng, now);
     if (update == LocationUpdate::refused) throw UnavailableError("the driver index did not take the location");
-    co_return update == LocationUpdate::became_free;
+    co_return may_wake(update);
   } catch (const UnavailableError& e) {
     redis_error = e.what();
   } catch (const TimeoutError& e) {
@@ -59,13 +64,14 @@ awaitable<bool> index_location(DriverApp& app, const std::string& id, const Loca
 
 // The GEO index first, then the buffered history (which also feeds
 // driver_last_locations, the SQL search and the index's rebuild); a driver
-// this ping made free then wakes the waiting trip nearest to it.
+// this ping made free, or brought within reach of a waiting trip, then wakes
+// the waiting trip nearest to it.
 awaitable<void> apply_location(DriverApp& app, const std::string& id, const LocationInput& input) {
   const auto now = now_ms();
   if (input.recorded_at_ms && *input.recorded_at_ms > now + kFutureToleranceMs) {
     throw DomainError::invalid("recordedAt", "recordedAt is in the future");
   }
-  const bool became_free = co_await index_location(app, id, input, now);
+  const bool may_wake_a_trip = co_await index_location(app, id, input, now);
   app.writer.add({.driver_id = id,
                   .lat = input.lat,
                   .lng = input.lng,
@@ -73,7 +79,7 @@ awaitable<void> apply_location(DriverApp& app, const std::string& id, const Loca
                   .speed_kmh = input.speed_kmh,
                   .recorded_ms = input.recorded_at_ms.value_or(now),
                   .received_ms = now});
-  if (became_free) co_await app.driver_freed(id);
+  if (may_wake_a_trip) co_await app.driver_freed(id);
 }
 
 }  // namespace

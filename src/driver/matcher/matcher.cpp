@@ -395,7 +395,8 @@ Matcher::Decision Matcher::after_assignment(const peers::MatchAnswer& answer, co
                   .delay = delay,
                   .waiting = ParkedTrip{.trip_id = trip.id,
                                         .pickup = geo::place(trip.origin_lat, trip.origin_lng),
-                                        .created_ms = trip.created_at_ms}};
+                                        .created_ms = trip.created_at_ms,
+                                        .excluded = trip.excluded_drivers()}};
 }
 
 awaitable<peers::MatchAnswer> Matcher::match_now(const queue::TripEvent& event, const std::string& request_id) {

@@ -33,9 +33,10 @@
 // Waiting trips (waiting_trips.hpp): a trip left waiting because nobody was
 // free is parked with its event's wake token after the settlement, and
 // unparked when a later delivery settles it otherwise (or re-publishes it);
-// wake_for(driver) — called when a driver goes online or is released — wakes
-// the parked trip nearest to that driver, so it is matched at once rather than
-// at its next retry.
+// wake_for(driver) — called when a driver goes online or is released, or a
+// free driver's ping brings it within reach of a parked trip — wakes the
+// parked trip nearest to that driver (one never offered to it), so it is
+// matched at once rather than at its next retry.
 //
 // Shutdown: the runtime stops the tasks; a message in hand is finished (or,
 // if that fails, left unacknowledged for redelivery).
@@ -90,7 +91,8 @@ class Matcher {
 
   // Sync mode: search, reserve and offer inline. Throws on trip-service errors.
   awaitable<peers::MatchAnswer> match_now(const queue::TripEvent& event, const std::string& request_id);
-  // `driver_id` became free: wakes the waiting trip nearest to it, if any
+  // `driver_id` became free (or moved near a waiting trip): wakes the waiting
+  // trip nearest to it, if any
   // (a claimed trip whose event was delivered meanwhile: the next one, up to
   // three). Throws on Redis or queue errors.
   awaitable<void> wake_for(const std::string& driver_id);

@@ -18,6 +18,9 @@
 //   trips:waiting:since     ZSET  every parked trip, score = created at (ms)
 //   trips:waiting:token     HASH  trip id -> "<attempt> <wake token>" of the
 //                                 event parked (TripEvent::attempt)
+//   trips:waiting:excluded  HASH  trip id -> " <driver> <driver> ": the drivers
+//                                 it was offered to (never offered again), for
+//                                 trips that have any
 // A trip older than the matching deadline (plus a minute) has been cancelled
 // by then: update() drops such entries, so nothing outlives its trip for long
 // even if a matcher died between parking and settling.
@@ -27,12 +30,15 @@
 // unlocated free driver claims only the latter: with MATCH_UNLOCATED_DRIVERS
 // it is a candidate for any trip, but where it is is unknown, and it usually
 // sends its first position a moment later (which makes it free where it is,
-// and wakes the trip nearest to that). Trips are claimed one per freed
-// driver: one driver can take one trip.
+// and wakes the trip nearest to that). Either skips the trips already offered
+// to it. Trips are claimed one per freed driver: one driver can take one trip.
+// A driver already free claims too when a ping brings it within reach of a
+// parked trip (DriverIndex::update_location says so).
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +53,7 @@ struct WaitingKeys {
   static constexpr const char* anywhere = "trips:waiting:anywhere";
   static constexpr const char* since = "trips:waiting:since";
   static constexpr const char* tokens = "trips:waiting:token";
+  static constexpr const char* excluded = "trips:waiting:excluded";
 };
 
 struct ParkedTrip {
@@ -55,6 +62,7 @@ struct ParkedTrip {
   std::string token;                  // MatchQueue::wake_token of its delayed event
   std::optional<geo::LatLng> pickup;  // none (or outside what GEO indexes): any driver may take it
   std::int64_t created_ms = 0;
+  std::set<std::string> excluded;  // drivers it was offered to: they do not wake it
 };
 
 struct ClaimedTrip {

@@ -9,6 +9,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "driver/index/driver_index.hpp"
@@ -51,9 +52,13 @@ class WaitingTripsTest : public ::testing::Test {
   redis::Reply command(redis::Command c) { return run(redis_->command(std::move(c))); }
 
   WaitingTrips trips() { return WaitingTrips(*redis_, {.radius_meters = 3000, .keep_for = Millis(180000)}); }
-  void park(WaitingTrips& w, const std::string& id, std::optional<geo::LatLng> pickup, std::int64_t created_ms) {
-    const std::vector<ParkedTrip> one{
-        {.trip_id = id, .token = "token-" + id, .pickup = pickup, .created_ms = created_ms}};
+  void park(WaitingTrips& w, const std::string& id, std::optional<geo::LatLng> pickup, std::int64_t created_ms,
+            std::set<std::string> excluded = {}) {
+    const std::vector<ParkedTrip> one{{.trip_id = id,
+                                       .token = "token-" + id,
+                                       .pickup = pickup,
+                                       .created_ms = created_ms,
+                                       .excluded = std::move(excluded)}};
     run(w.update(one, {}, kNow));
   }
   void free_at(const std::string& driver, double lat, double lng) {
@@ -122,15 +127,37 @@ TEST_F(WaitingTripsTest, AnUnlocatedDriverClaimsOnlyATripWithoutPickup) {
   EXPECT_EQ(claim(w, "u1"), "without");
 }
 
+// A driver who declined a trip (or let its offer expire) is never offered it
+// again: waking it for that driver would only park it again.
+TEST_F(WaitingTripsTest, ADriverSkipsTheTripsOfferedToItBefore) {
+  auto w = trips();
+  park(w, "declined-near", geo::LatLng{kLat, kLng}, kNow - 1000, {"d1", "xd2"});
+  park(w, "open-farther", geo::LatLng{kLat + 5 * kDegreesPer100m, kLng}, kNow - 1000);
+  park(w, "declined-anywhere", std::nullopt, kNow - 9000, {"d1"});
+  park(w, "open-anywhere", std::nullopt, kNow - 1000);
+  free_at("d1", kLat, kLng);
+  free_at("d2", kLat, kLng);
+
+  EXPECT_EQ(claim(w, "d1"), "open-farther");
+  EXPECT_EQ(claim(w, "d1"), "open-anywhere");
+  EXPECT_EQ(claim(w, "d1"), "") << "everything left was offered to d1";
+  EXPECT_TRUE(parked("declined-near"));
+  EXPECT_EQ(claim(w, "d2"), "declined-near") << "d2 is not xd2";
+  EXPECT_EQ(claim(w, "d2"), "declined-anywhere");
+  EXPECT_TRUE(command({"HLEN", WaitingKeys::excluded}).as_int() == 0) << "claimed: nothing left behind";
+}
+
 TEST_F(WaitingTripsTest, UnparkingAndExpiryLeaveNothingBehind) {
   auto w = trips();
   park(w, "settled", geo::LatLng{kLat, kLng}, kNow - 1000);
   park(w, "cancelled-long-ago", std::nullopt, kNow - 200000);  // older than keep_for
+  park(w, "declined", geo::LatLng{kLat, kLng}, kNow - 1000, {"d1"});
   // A pickup GEO cannot index is parked as a trip without one.
   park(w, "polar", geo::LatLng{89.0, kLng}, kNow - 1000);
   EXPECT_EQ(command({"ZSCORE", WaitingKeys::anywhere, "polar"}).is_nil(), false);
 
-  const std::vector<WaitingTrips::Unpark> unpark{{.trip_id = "settled", .attempt = 1}};
+  const std::vector<WaitingTrips::Unpark> unpark{{.trip_id = "settled", .attempt = 1},
+                                                 {.trip_id = "declined", .attempt = 1}};
   const std::vector<ParkedTrip> none;
   run(w.update(none, unpark, kNow));
   EXPECT_FALSE(parked("settled"));
@@ -139,6 +166,7 @@ TEST_F(WaitingTripsTest, UnparkingAndExpiryLeaveNothingBehind) {
   EXPECT_TRUE(command({"HEXISTS", WaitingKeys::tokens, "settled"}).as_int() == 0);
   EXPECT_TRUE(command({"ZSCORE", WaitingKeys::near, "settled"}).is_nil());
   EXPECT_TRUE(command({"HEXISTS", WaitingKeys::tokens, "cancelled-long-ago"}).as_int() == 0);
+  EXPECT_TRUE(command({"HEXISTS", WaitingKeys::excluded, "declined"}).as_int() == 0);
 }
 
 // A re-offer's event (attempt 2) waits while the first attempt's last
@@ -157,10 +185,12 @@ TEST_F(WaitingTripsTest, AnEarlierAttemptDoesNotUnparkALaterOne) {
   EXPECT_FALSE(parked("t"));
 }
 
-TEST_F(WaitingTripsTest, ParkingAgainReplacesTheToken) {
+// The later event's list of drivers replaces the earlier one (it only grows
+// in practice; an empty one clears it).
+TEST_F(WaitingTripsTest, ParkingAgainReplacesTheTokenAndTheDriversSkipped) {
   auto w = trips();
   const std::vector<ParkedTrip> first{
-      {.trip_id = "t", .token = "old", .pickup = geo::LatLng{kLat, kLng}, .created_ms = kNow}};
+      {.trip_id = "t", .token = "old", .pickup = geo::LatLng{kLat, kLng}, .created_ms = kNow, .excluded = {"d1"}}};
   run(w.update(first, {}, kNow));
   const std::vector<ParkedTrip> again{
       {.trip_id = "t", .token = "new", .pickup = geo::LatLng{kLat, kLng}, .created_ms = kNow}};

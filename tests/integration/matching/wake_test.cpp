@@ -48,6 +48,46 @@ TEST(Wake, ADriverGoingOnlineWakesTheWaitingTrip) {
   EXPECT_TRUE(stack->complete_trip(trip, driver));
 }
 
+// Already free, 20 km away: going online wakes nothing; the ping that brings
+// it within MATCH_RADIUS_METERS of the trip does. The wake happens within
+// that ping's request, so the trip is out of the set once the ping answered.
+TEST(Wake, AFreeDriverMovingIntoReachWakesTheWaitingTrip) {
+  const double lat = 11.40;
+  const double lng = 106.60;
+  const auto rider = stack->rider_token();
+  const auto trip = stack->create_trip(rider, true, lat, lng);
+  ASSERT_FALSE(trip.empty());
+  ASSERT_TRUE(wait_parked(trip));
+
+  const auto driver = stack->online_driver(lat + 0.18, lng);
+  EXPECT_TRUE(parked(trip)) << "20 km away: out of reach";
+  const double before = woken();
+  ASSERT_EQ(stack->gateway.ping(driver, lat + 0.01, lng), 204);
+  EXPECT_FALSE(parked(trip)) << "1.1 km away: the ping should have claimed it";
+  EXPECT_EQ(woken(), before + 1);
+  const auto offered = stack->wait_trip(trip, rider, has_driver);
+  ASSERT_EQ(str(offered, "driverId"), driver) << json::serialize(offered);
+  EXPECT_TRUE(stack->complete_trip(trip, driver));
+}
+
+// The driver who declined a trip is never offered it again, so its pings
+// next to the waiting trip must not wake it (it would only be parked again).
+TEST(Wake, ADriverWhoDeclinedATripDoesNotWakeItAgain) {
+  const double lat = 11.90;
+  const double lng = 106.60;
+  const auto ride = stack->offered_ride(lat, lng);
+  ASSERT_EQ(str(ride.offer, "driverId"), ride.driver_id) << json::serialize(ride.offer);
+  ASSERT_EQ(stack->driver_action(ride.trip_id, ride.driver_id, "decline").status, 200);
+  ASSERT_TRUE(wait_parked(ride.trip_id)) << "nobody else is near: the trip should be waiting";
+
+  const double before = woken();
+  ASSERT_EQ(stack->gateway.ping(ride.driver_id, lat, lng), 204);
+  EXPECT_TRUE(parked(ride.trip_id));
+  EXPECT_EQ(woken(), before);
+
+  EXPECT_EQ(trips::set_status(stack->gateway, ride.rider, ride.trip_id, "cancelled").status, 200);
+}
+
 // Last: it leaves a trip waiting far away (cancelled at the end).
 TEST(Wake, AReleasedDriverWakesTheNearestWaitingTripInReach) {
   const double lat = 10.90;
