@@ -97,10 +97,12 @@ tree_pss() {
 # the command name: utime is the 12th, then stime, cutime, cstime, in clock
 # ticks. cat skips a child that ended meanwhile.
 tree_cpu() {
-  local pid
-  for pid in "$@"; do echo "/proc/$pid/stat"; done | xargs cat 2>/dev/null |
-    awk -v hz="$CLOCK_TICKS" '{ sub(/.*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 }
-      END { printf "%.2f\n", t / hz }'
+  local pid stats
+  # A child may end between listing and reading (PostgreSQL's autovacuum
+  # workers do): cat reads the others and fails, which must not end the sampler.
+  stats=$(for pid in "$@"; do echo "/proc/$pid/stat"; done | xargs cat 2>/dev/null) || true
+  awk -v hz="$CLOCK_TICKS" '{ sub(/.*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 }
+    END { printf "%.2f\n", t / hz }' <<<"$stats"
 }
 
 # "<in use> <open> <heap KiB>" of a service (its /metrics): connections of its
