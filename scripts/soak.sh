@@ -95,11 +95,10 @@ tree_pss() {
 # running now, and, through the first, its children that ended (PostgreSQL's
 # autovacuum workers), which the kernel adds to their parent. The fields after
 # the command name: utime is the 12th, then stime, cutime, cstime, in clock
-# ticks. cat skips a child that ended meanwhile.
+# ticks. A child may end between listing and reading (autovacuum workers do):
+# cat reads the others and fails, which must not end the sampler.
 tree_cpu() {
   local pid stats
-  # A child may end between listing and reading (PostgreSQL's autovacuum
-  # workers do): cat reads the others and fails, which must not end the sampler.
   stats=$(for pid in "$@"; do echo "/proc/$pid/stat"; done | xargs cat 2>/dev/null) || true
   awk -v hz="$CLOCK_TICKS" '{ sub(/.*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 }
     END { printf "%.2f\n", t / hz }' <<<"$stats"
